@@ -1,0 +1,16 @@
+// The few globals that every host we support (Node 20+, browsers, workers) provides.
+// core/ is compiled without DOM or Node types, so they are declared here.
+declare class TextEncoder {
+  encode(input?: string): Uint8Array;
+}
+declare class TextDecoder {
+  constructor(label?: string, options?: { fatal?: boolean });
+  decode(input?: ArrayBufferView | ArrayBuffer): string;
+}
+declare const console: {
+  log(...args: unknown[]): void;
+  warn(...args: unknown[]): void;
+  error(...args: unknown[]): void;
+};
+declare function setTimeout(cb: () => void, ms?: number): unknown;
+declare const performance: { now(): number };

@@ -1,0 +1,33 @@
+#!/usr/bin/env node
+/**
+ * The `s3dg` command. Flags become the same options objects the library takes; each command
+ * lives in node/commands/ and imports heavy modules (tfjs, backends) only when it runs.
+ * This is the only file that prints errors or sets the exit code.
+ */
+import { Command, CommanderError } from 'commander';
+import { UsageError } from './errors.ts';
+import { defineVariables } from './commands/variables.ts';
+
+const program = new Command('s3dg')
+  .description('Train, evaluate, serve and share S3D-G video classifiers')
+  .showHelpAfterError()
+  .exitOverride();
+
+defineVariables(program);
+
+function fail(message: string, code: number): never {
+  process.stderr.write(`s3dg: ${message}\n`);
+  process.exit(code);
+}
+
+try {
+  await program.parseAsync(process.argv);
+} catch (e) {
+  if (e instanceof CommanderError) {
+    if (e.exitCode === 0) process.exit(0);
+    process.exit(2); // commander already printed the message
+  }
+  if (e instanceof UsageError) fail(e.message, 2);
+  if (process.env.S3DG_DEBUG) console.error(e);
+  fail((e as Error).message, 1);
+}
