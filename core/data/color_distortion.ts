@@ -1,0 +1,184 @@
+/**
+ * Training-time colour distortion of a float clip, as TF-slim's inception `distort_color`
+ * (non-fast mode) applied to a whole video tensor: one random brightness, saturation, hue and
+ * contrast for the entire clip, applied in one of four orderings, then clipped to [0, 1].
+ *
+ * tfjs has no RGBToHSV/AdjustHue kernels, so these run on typed arrays in place. Hue and
+ * saturation are done in closed form on (max, min, chroma), which is what TF's AdjustHue and
+ * AdjustSaturation kernels compute through HSV, without leaving RGB.
+ *
+ * Layout everywhere: Float32Array [T, H, W, C] (frames, rows, columns, channels), values ~[0, 1].
+ */
+import type { Rng } from './rng.ts';
+
+/** The four colour operations, by the names `distort_color` uses. */
+export type ColorOp = 'brightness' | 'saturation' | 'hue' | 'contrast';
+
+/** The orderings of TF-slim's `distort_color`, indexed by `color_ordering` (0–3). */
+export const COLOR_ORDERINGS: readonly (readonly ColorOp[])[] = [
+  ['brightness', 'saturation', 'hue', 'contrast'],
+  ['saturation', 'brightness', 'contrast', 'hue'],
+  ['contrast', 'hue', 'brightness', 'saturation'],
+  ['hue', 'saturation', 'contrast', 'brightness'],
+];
+
+/** Parameters of one clip's distortion; the same for every frame of the clip. */
+export interface ColorDistortion {
+  /** Index into COLOR_ORDERINGS. */
+  ordering: number;
+  /** Added to every value; random_brightness(max_delta = 8/255). */
+  brightnessDelta: number;
+  /** Multiplies HSV saturation; random_saturation(0.9, 1.1). */
+  saturationFactor: number;
+  /** Added to HSV hue, in turns (1 = 360°); random_hue(max_delta = 0.05). */
+  hueDelta: number;
+  /** Scales distance from the per-frame, per-channel mean; random_contrast(0.9, 1.1). */
+  contrastFactor: number;
+}
+
+/** Ranges of the random parameters; the defaults are the original project's. */
+export interface ColorDistortionRanges {
+  maxBrightnessDelta: number;
+  saturation: [number, number];
+  maxHueDelta: number;
+  contrast: [number, number];
+}
+
+export const DEFAULT_DISTORTION_RANGES: ColorDistortionRanges = {
+  maxBrightnessDelta: 8 / 255,
+  saturation: [0.9, 1.1],
+  maxHueDelta: 0.05,
+  contrast: [0.9, 1.1],
+};
+
+/** Draws an ordering uniformly from 0–3 and each parameter uniformly from its range. */
+export function sampleColorDistortion(rng: Rng, ranges: ColorDistortionRanges = DEFAULT_DISTORTION_RANGES): ColorDistortion {
+  return {
+    ordering: rng.int(COLOR_ORDERINGS.length),
+    brightnessDelta: rng.uniform(-ranges.maxBrightnessDelta, ranges.maxBrightnessDelta),
+    saturationFactor: rng.uniform(ranges.saturation[0], ranges.saturation[1]),
+    hueDelta: rng.uniform(-ranges.maxHueDelta, ranges.maxHueDelta),
+    contrastFactor: rng.uniform(ranges.contrast[0], ranges.contrast[1]),
+  };
+}
+
+/** x += delta for every value (tf.image.adjust_brightness). */
+export function adjustBrightness(x: Float32Array, delta: number): void {
+  for (let i = 0; i < x.length; i++) x[i] += delta;
+}
+
+/**
+ * tf.image.adjust_contrast on each frame: per frame and channel, (x - mean)·factor + mean,
+ * the mean taken over the frame's H·W pixels. `pixelsPerFrame` = H·W.
+ */
+export function adjustContrast(x: Float32Array, pixelsPerFrame: number, channels: number, factor: number): void {
+  const frameSize = pixelsPerFrame * channels;
+  const frames = x.length / frameSize;
+  const sums = new Float64Array(channels);
+  for (let f = 0; f < frames; f++) {
+    const start = f * frameSize;
+    const end = start + frameSize;
+    sums.fill(0);
+    for (let i = start; i < end; i += channels) {
+      for (let c = 0; c < channels; c++) sums[c] += x[i + c];
+    }
+    for (let c = 0; c < channels; c++) {
+      const mean = sums[c] / pixelsPerFrame;
+      const offset = mean * (1 - factor);
+      for (let i = start + c; i < end; i += channels) x[i] = x[i] * factor + offset;
+    }
+  }
+}
+
+/**
+ * tf.image.adjust_saturation on RGB triples: S' = clip(S·factor, 0, 1) with H and V kept.
+ * Solving HSV→RGB for the new S gives rgb' = V − (S'/S)(V − rgb). As in TF, a pixel whose
+ * V ≤ 0 has S = 0 and comes back grey at V.
+ */
+export function adjustSaturation(x: Float32Array, factor: number): void {
+  for (let i = 0; i < x.length; i += 3) {
+    const r = x[i];
+    const g = x[i + 1];
+    const b = x[i + 2];
+    const v = r > g ? (r > b ? r : b) : g > b ? g : b;
+    const min = r < g ? (r < b ? r : b) : g < b ? g : b;
+    const chroma = v - min;
+    if (v <= 0) {
+      x[i] = v;
+      x[i + 1] = v;
+      x[i + 2] = v;
+      continue;
+    }
+    if (chroma <= 0) continue;
+    const s = chroma / v;
+    let sNew = s * factor;
+    if (sNew > 1) sNew = 1;
+    else if (sNew < 0) sNew = 0;
+    const k = sNew / s;
+    x[i] = v - k * (v - r);
+    x[i + 1] = v - k * (v - g);
+    x[i + 2] = v - k * (v - b);
+  }
+}
+
+/**
+ * tf.image.adjust_hue on RGB triples: hue (in turns) += delta, wrapped to [0, 1), with the
+ * pixel's max and min kept. Works on the hue sextant h ∈ [0, 6) as TF's kernel does.
+ */
+export function adjustHue(x: Float32Array, delta: number): void {
+  const shift = delta * 6;
+  for (let i = 0; i < x.length; i += 3) {
+    const r = x[i];
+    const g = x[i + 1];
+    const b = x[i + 2];
+    const max = r > g ? (r > b ? r : b) : g > b ? g : b;
+    const min = r < g ? (r < b ? r : b) : g < b ? g : b;
+    const chroma = max - min;
+    if (chroma <= 0) continue;
+    let h: number;
+    if (r === max) h = (g - b) / chroma;
+    else if (g === max) h = 2 + (b - r) / chroma;
+    else h = 4 + (r - g) / chroma;
+    h = (h + shift) % 6;
+    if (h < 0) h += 6;
+    let sextant = Math.floor(h);
+    if (sextant > 5) sextant = 5; // h rounded up to 6.0 in float
+    const frac = h - sextant;
+    const mid = min + chroma * ((sextant & 1) === 0 ? frac : 1 - frac);
+    switch (sextant) {
+      case 0: x[i] = max; x[i + 1] = mid; x[i + 2] = min; break;
+      case 1: x[i] = mid; x[i + 1] = max; x[i + 2] = min; break;
+      case 2: x[i] = min; x[i + 1] = max; x[i + 2] = mid; break;
+      case 3: x[i] = min; x[i + 1] = mid; x[i + 2] = max; break;
+      case 4: x[i] = mid; x[i + 1] = min; x[i + 2] = max; break;
+      default: x[i] = max; x[i + 1] = min; x[i + 2] = mid; break;
+    }
+  }
+}
+
+/** Clamps every value to [low, high] (tf.clip_by_value). */
+export function clipValues(x: Float32Array, low: number, high: number): void {
+  for (let i = 0; i < x.length; i++) {
+    const v = x[i];
+    if (v < low) x[i] = low;
+    else if (v > high) x[i] = high;
+  }
+}
+
+/**
+ * Applies `d` to a clip in place: the four operations in the order `COLOR_ORDERINGS[d.ordering]`,
+ * then a clip to [0, 1]. Hue and saturation need RGB; with `channels` ≠ 3 only brightness and
+ * contrast are applied. `pixelsPerFrame` = H·W.
+ */
+export function distortColor(x: Float32Array, pixelsPerFrame: number, channels: number, d: ColorDistortion): void {
+  const ops = COLOR_ORDERINGS[d.ordering];
+  if (!ops) throw new RangeError(`color ordering must be 0–3, got ${d.ordering}`);
+  for (const op of ops) {
+    if (op === 'brightness') adjustBrightness(x, d.brightnessDelta);
+    else if (op === 'contrast') adjustContrast(x, pixelsPerFrame, channels, d.contrastFactor);
+    else if (channels !== 3) continue;
+    else if (op === 'saturation') adjustSaturation(x, d.saturationFactor);
+    else adjustHue(x, d.hueDelta);
+  }
+  clipValues(x, 0, 1);
+}
