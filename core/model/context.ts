@@ -1,0 +1,18 @@
+import type { Ops } from '../ops/ops.ts';
+
+/**
+ * What a layer needs to compute: the ops, the variables by TF name, and the mode.
+ * The tfjs trainer, the FLOP counter and the graph tracer each provide one.
+ */
+export interface ApplyContext<T> {
+  ops: Ops<T>;
+  /** Training: batch-norm uses batch statistics and updates its moving averages; dropout is on. */
+  training: boolean;
+  /** The variable (or, when tracing, its stand-in) named `name`. */
+  variable(name: string): T;
+  /**
+   * moving ← moving·decay + value·(1 − decay), for a batch-norm moving statistic in training
+   * (TF-slim's `updates_collections=None`: applied with the step).
+   */
+  updateMovingAverage(name: string, value: T, decay: number): void;
+}

@@ -1,0 +1,95 @@
+import * as tf from '@tensorflow/tfjs-core';
+import type { ApplyContext } from './context.ts';
+import type { Ops } from '../ops/ops.ts';
+import type { Initializer, VariableSpec } from './variables.ts';
+
+/** Initial value of a variable. `seed` makes random initialisers reproducible. */
+export function initialValue(spec: VariableSpec, seed?: number): tf.Tensor {
+  const { shape } = spec;
+  const init: Initializer = spec.init;
+  switch (init) {
+    case 'zeros':
+      return tf.zeros(shape);
+    case 'ones':
+      return tf.ones(shape);
+    case 'truncated_normal':
+      return tf.truncatedNormal(shape, 0, 0.01, 'float32', seed);
+    case 'glorot_uniform': {
+      const receptive = shape.slice(0, -2).reduce((a, b) => a * b, 1);
+      const fanIn = receptive * shape[shape.length - 2];
+      const fanOut = receptive * shape[shape.length - 1];
+      const limit = Math.sqrt(6 / (fanIn + fanOut));
+      return tf.randomUniform(shape, -limit, limit, 'float32', seed);
+    }
+    case 'center': {
+      const [k, h, w, cin, cout] = shape;
+      if (shape.length !== 5 || cin !== cout || k % 2 === 0) {
+        throw new Error(`center initializer needs an odd [k,h,w,C,C] shape, got [${shape}] for ${spec.name}`);
+      }
+      const values = new Float32Array(k * h * w * cin * cout);
+      const middle = Math.floor(k / 2) * h * w * cin * cout;
+      for (let c = 0; c < cin; c++) values[middle + c * cout + c] = 1;
+      return tf.tensor(values, shape);
+    }
+  }
+}
+
+/**
+ * The model's variables as tfjs Variables, keyed by TF name. Gives the model an ApplyContext
+ * and the trainer the variables to optimise.
+ */
+export class VariableStore {
+  readonly specs: Map<string, VariableSpec>;
+  private readonly vars = new Map<string, tf.Variable>();
+
+  constructor(specs: VariableSpec[], seed = 0) {
+    this.specs = new Map(specs.map((s) => [s.name, s]));
+    specs.forEach((spec, i) => {
+      const value = initialValue(spec, seed + i);
+      this.vars.set(spec.name, tf.variable(value, spec.trainable));
+      value.dispose();
+    });
+  }
+
+  get names(): string[] {
+    return [...this.vars.keys()];
+  }
+
+  get(name: string): tf.Variable {
+    const v = this.vars.get(name);
+    if (!v) throw new Error(`no model variable named ${name}`);
+    return v;
+  }
+
+  /** Replaces a variable's value (checkpoint restore), checking its shape. */
+  assign(name: string, value: tf.Tensor): void {
+    const v = this.get(name);
+    if (!tf.util.arraysEqual(v.shape, value.shape)) {
+      throw new Error(`${name}: shape [${value.shape}] does not match the model's [${v.shape}]`);
+    }
+    v.assign(value);
+  }
+
+  /** Trainable variables whose names `include` accepts (all trainable ones by default). */
+  trainable(include: (name: string) => boolean = () => true): tf.Variable[] {
+    return [...this.specs.values()].filter((s) => s.trainable && include(s.name)).map((s) => this.get(s.name));
+  }
+
+  /** A context that runs the model on these variables. */
+  context(ops: Ops<tf.Tensor>, training: boolean): ApplyContext<tf.Tensor> {
+    return {
+      ops,
+      training,
+      variable: (name) => this.get(name),
+      updateMovingAverage: (name, value, decay) => {
+        const v = this.get(name);
+        v.assign(tf.tidy(() => tf.add(tf.mul(v, decay), tf.mul(value, 1 - decay))));
+      },
+    };
+  }
+
+  dispose(): void {
+    for (const v of this.vars.values()) v.dispose();
+    this.vars.clear();
+  }
+}

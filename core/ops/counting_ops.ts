@@ -1,0 +1,99 @@
+import type { Ops, Padding, Triple } from './ops.ts';
+import { outputShape3d } from './shape.ts';
+
+/** A tensor known only by its shape. */
+export interface ShapeOnly {
+  shape: number[];
+}
+
+const size = (shape: number[]) => shape.reduce((a, b) => a * b, 1);
+
+/** Broadcast shape of two operands, as TF/NumPy. */
+function broadcast(a: number[], b: number[]): number[] {
+  const rank = Math.max(a.length, b.length);
+  const out: number[] = [];
+  for (let i = 0; i < rank; i++) {
+    const da = a[a.length - rank + i] ?? 1;
+    const db = b[b.length - rank + i] ?? 1;
+    if (da !== db && da !== 1 && db !== 1) throw new Error(`cannot broadcast [${a}] with [${b}]`);
+    out.push(Math.max(da, db));
+  }
+  return out;
+}
+
+/**
+ * Ops that compute shapes, not values, and count the floating-point operations a pass would
+ * cost (a multiply-add is 2 FLOPs; pools, norms and elementwise ops count one per element and
+ * window cell). `flops` accumulates across calls; read it after running the model once.
+ */
+export class CountingOps implements Ops<ShapeOnly> {
+  flops = 0;
+
+  shape(x: ShapeOnly): number[] {
+    return x.shape;
+  }
+  conv3d(x: ShapeOnly, filter: ShapeOnly, strides: Triple, padding: Padding): ShapeOnly {
+    const [kt, kh, kw, ci, co] = filter.shape;
+    if (x.shape[4] !== ci) throw new Error(`conv3d: filter [${filter.shape}] does not fit input [${x.shape}]`);
+    const shape = outputShape3d(x.shape, [kt, kh, kw], strides, padding, co);
+    this.flops += 2 * size(shape) * kt * kh * kw * ci;
+    return { shape };
+  }
+  biasAdd(x: ShapeOnly): ShapeOnly {
+    return this.elementwise(x.shape);
+  }
+  maxPool3d(x: ShapeOnly, ksize: Triple, strides: Triple, padding: Padding): ShapeOnly {
+    const shape = outputShape3d(x.shape, ksize, strides, padding, x.shape[4]);
+    this.flops += size(shape) * size(ksize);
+    return { shape };
+  }
+  avgPool3d(x: ShapeOnly, ksize: Triple, strides: Triple, padding: Padding): ShapeOnly {
+    return this.maxPool3d(x, ksize, strides, padding);
+  }
+  moments(x: ShapeOnly) {
+    this.flops += 3 * size(x.shape);
+    const c = x.shape[x.shape.length - 1];
+    return { mean: { shape: [c] }, variance: { shape: [c] } };
+  }
+  batchNorm(x: ShapeOnly): ShapeOnly {
+    this.flops += size(x.shape);
+    return this.elementwise(x.shape);
+  }
+  relu(x: ShapeOnly): ShapeOnly {
+    return this.elementwise(x.shape);
+  }
+  sigmoid(x: ShapeOnly): ShapeOnly {
+    return this.elementwise(x.shape);
+  }
+  softmax(x: ShapeOnly): ShapeOnly {
+    return this.elementwise(x.shape);
+  }
+  mul(a: ShapeOnly, b: ShapeOnly): ShapeOnly {
+    return this.elementwise(broadcast(a.shape, b.shape));
+  }
+  add(a: ShapeOnly, b: ShapeOnly): ShapeOnly {
+    return this.elementwise(broadcast(a.shape, b.shape));
+  }
+  mean(x: ShapeOnly, axes: number[], keepDims: boolean): ShapeOnly {
+    this.flops += size(x.shape);
+    const shape = keepDims ? x.shape.map((d, i) => (axes.includes(i) ? 1 : d)) : x.shape.filter((_, i) => !axes.includes(i));
+    return { shape };
+  }
+  concat(xs: ShapeOnly[], axis: number): ShapeOnly {
+    const shape = [...xs[0].shape];
+    shape[axis] = xs.reduce((sum, x) => sum + x.shape[axis], 0);
+    return { shape };
+  }
+  squeeze(x: ShapeOnly, axes: number[]): ShapeOnly {
+    for (const a of axes) if (x.shape[a] !== 1) throw new Error(`squeeze: axis ${a} of [${x.shape}] is not 1`);
+    return { shape: x.shape.filter((_, i) => !axes.includes(i)) };
+  }
+  dropout(x: ShapeOnly): ShapeOnly {
+    return this.elementwise(x.shape);
+  }
+
+  private elementwise(shape: number[]): ShapeOnly {
+    this.flops += size(shape);
+    return { shape };
+  }
+}

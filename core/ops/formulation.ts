@@ -1,0 +1,48 @@
+/**
+ * How the tfjs ops run S3D-G's 3-D convolutions and pools on a given backend.
+ *
+ * - `native3d`: tf.conv3d / maxPool3d / avgPool3d as they are.
+ * - `rewrite2d`: S3D-G's exact rewrite into 2-D kernels, which tfjs backends optimise far
+ *   better: a spatial 1×k×k conv is conv2d over [B·T,H,W,C]; a temporal k×1×1 conv is conv2d
+ *   with a [k,1] kernel over [B,T,H·W,C]; a full kt×kh×kw conv (the stem) folds its kt temporal
+ *   taps into input channels and runs one conv2d; 3-D pools are a spatial then a temporal 2-D pool.
+ *
+ * Measured with tfjs 4.22 (../shared/docs/tfjs-facts.md): wasm runs conv2d ~50× faster than
+ * conv3d; cpu is equally slow either way but its Conv2DBackpropFilter is pathological, so cpu
+ * trains with native 3-D kernels; TensorFlow (tfjs-node) has cuDNN 3-D kernels.
+ */
+export type Formulation = 'native3d' | 'rewrite2d';
+
+/** The fastest correct formulation for a tfjs backend name. */
+export function formulationFor(backend: string): Formulation {
+  switch (backend) {
+    case 'cpu':
+    case 'tensorflow':
+      return 'native3d';
+    default:
+      // wasm, webgl, webgpu: 2-D kernels are the optimised ones.
+      return 'rewrite2d';
+  }
+}
+
+/**
+ * Known defects of tfjs 4.22 kernels that the ops route around whatever the formulation.
+ * wasm: maxPool3d with [1,3,3]/[1,2,2] SAME is wrong; conv3d gradients are wrong (the facts sheet
+ * says for strides ≠ 1; our parity tests find the input gradient wrong at stride 1 too);
+ * Conv2DBackpropFilter is missing; MaxPoolGrad is wrong for some shapes (e.g. 2×2 stride 2 on one channel). cpu: Conv2DBackpropFilter is ~100× slower than a matmul.
+ */
+export interface BackendDefects {
+  /** maxPool3d must go through 2-D pools. */
+  maxPool3d: boolean;
+  /** 2-D max pool's gradient must be computed by our own taps (wasm's MaxPoolGrad is wrong for some shapes). */
+  maxPoolGrad: boolean;
+  /** conv3d must go through 2-D kernels: its input gradient is wrong (wasm, every stride). */
+  conv3dGradient: boolean;
+  /** conv2d's filter gradient must be computed by our own per-tap matmuls. */
+  conv2dFilterGrad: boolean;
+}
+
+export function defectsOf(backend: string): BackendDefects {
+  const wasm = backend === 'wasm';
+  return { maxPool3d: wasm, maxPoolGrad: wasm, conv3dGradient: wasm, conv2dFilterGrad: wasm || backend === 'cpu' };
+}

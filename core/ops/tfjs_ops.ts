@@ -1,0 +1,46 @@
+import * as tf from '@tensorflow/tfjs-core';
+import type { Ops } from './ops.ts';
+import { defectsOf, formulationFor, type Formulation } from './formulation.ts';
+import { conv3d } from './conv3d.ts';
+import { pool3d } from './pool3d.ts';
+import { batchNorm, moments } from './batch_norm.ts';
+
+export interface TfjsOpsOptions {
+  /** Force a formulation; by default the fastest correct one for the active backend. */
+  formulation?: Formulation;
+}
+
+/**
+ * The ops layer on tfjs, for whichever backend is active when an op runs. Known kernel defects
+ * of that backend are always routed around (formulation.ts), whatever formulation is forced.
+ */
+export function tfjsOps(options: TfjsOpsOptions = {}): Ops<tf.Tensor> {
+  const routing = () => {
+    const backend = tf.getBackend();
+    return { formulation: options.formulation ?? formulationFor(backend), defects: defectsOf(backend) };
+  };
+  return {
+    shape: (x) => x.shape,
+    conv3d: (x, filter, strides, padding) => conv3d(x as tf.Tensor5D, filter as tf.Tensor5D, strides, padding, routing()),
+    biasAdd: (x, bias) => tf.add(x, bias),
+    maxPool3d: (x, ksize, strides, padding) => {
+      const r = routing();
+      return pool3d('max', x as tf.Tensor5D, ksize, strides, padding, r.formulation, r.defects);
+    },
+    avgPool3d: (x, ksize, strides, padding) => {
+      const r = routing();
+      return pool3d('avg', x as tf.Tensor5D, ksize, strides, padding, r.formulation, r.defects);
+    },
+    moments,
+    batchNorm,
+    relu: (x) => tf.relu(x),
+    sigmoid: (x) => tf.sigmoid(x),
+    softmax: (x) => tf.softmax(x),
+    mul: (a, b) => tf.mul(a, b),
+    add: (a, b) => tf.add(a, b),
+    mean: (x, axes, keepDims) => tf.mean(x, axes, keepDims),
+    concat: (xs, axis) => tf.concat(xs, axis),
+    squeeze: (x, axes) => tf.squeeze(x, axes),
+    dropout: (x, rate) => tf.dropout(x, rate),
+  };
+}

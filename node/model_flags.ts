@@ -1,0 +1,60 @@
+import { Option, type Command } from 'commander';
+import { BASE_ENDPOINTS, STARTAT_ENDPOINTS, type BaseEndpoint, type S3DGConfig } from '../core/model/config.ts';
+import { UsageError } from './errors.ts';
+
+/** The model-shape flags, named as s3dg_estimator.py and TF-slim name them. */
+export interface ModelFlags {
+  num_classes: string;
+  depth_multiplier: string;
+  min_depth: string;
+  channels: string;
+  first_temporal_kernel_size: string;
+  temporal_conv_startat: string;
+  gating_startat: string;
+  final_endpoint: string;
+  dropout_rate?: string;
+}
+
+export function addModelFlags(cmd: Command): Command {
+  return cmd
+    .option('--num_classes <n>', 'number of output classes', '204')
+    .option('--depth_multiplier <x>', 'multiplier of every layer width', '1.0')
+    .option('--min_depth <n>', 'minimum layer width', '16')
+    .option('--channels <n>', 'input channels per frame', '3')
+    .addOption(new Option('--first_temporal_kernel_size <n>', 'temporal size of the stem kernel').choices(['1', '3', '5', '7']).default('3'))
+    .option('--temporal_conv_startat <endpoint>', `first endpoint with temporal convs (${STARTAT_ENDPOINTS[0]}, Mixed_*, or none)`, 'Conv2d_2c_3x3')
+    .option('--gating_startat <endpoint>', 'first endpoint with self-gating (or none)', 'Conv2d_2c_3x3')
+    .option('--final_endpoint <endpoint>', 'last base endpoint built', 'Mixed_5c');
+}
+
+function number(flag: string, value: string, integer: boolean): number {
+  const n = Number(value);
+  if (value.trim() === '' || !Number.isFinite(n) || (integer && !Number.isInteger(n))) {
+    throw new UsageError(`--${flag} ${value}: expected ${integer ? 'an integer' : 'a number'}`);
+  }
+  return n;
+}
+
+function endpoint(flag: string, value: string, allowNone: boolean): BaseEndpoint | null {
+  if (allowNone && (value === 'none' || value === '')) return null;
+  if (!(BASE_ENDPOINTS as readonly string[]).includes(value)) {
+    throw new UsageError(`--${flag} ${value}: not an S3D-G endpoint (${BASE_ENDPOINTS.join(', ')})`);
+  }
+  return value as BaseEndpoint;
+}
+
+/** Model config from flags; flag errors name the flag. */
+export function modelConfigFromFlags(f: ModelFlags): Partial<S3DGConfig> {
+  const config: Partial<S3DGConfig> = {
+    numClasses: number('num_classes', f.num_classes, true),
+    depthMultiplier: number('depth_multiplier', f.depth_multiplier, false),
+    minDepth: number('min_depth', f.min_depth, true),
+    inputChannels: number('channels', f.channels, true),
+    firstTemporalKernelSize: number('first_temporal_kernel_size', f.first_temporal_kernel_size, true) as 1 | 3 | 5 | 7,
+    temporalConvStartAt: endpoint('temporal_conv_startat', f.temporal_conv_startat, true),
+    gatingStartAt: endpoint('gating_startat', f.gating_startat, true),
+    finalEndpoint: endpoint('final_endpoint', f.final_endpoint, false) ?? 'Mixed_5c',
+  };
+  if (f.dropout_rate !== undefined) config.dropoutKeepProb = 1 - number('dropout_rate', f.dropout_rate, false);
+  return config;
+}
