@@ -1,0 +1,68 @@
+/**
+ * What ffprobe says about a video's first video stream: size, frame rate, duration, frames.
+ */
+import { runToolText, VideoToolError } from './ffmpeg_process.ts';
+
+/** Facts about a video file's first video stream. */
+export interface VideoInfo {
+  /** Frame width and height in pixels. */
+  width: number;
+  height: number;
+  /** Frames per second (the stream's average rate, else its base rate). */
+  fps: number;
+  /** Duration in seconds. */
+  durationSeconds: number;
+  /** Frames in the stream: the container's count, else counted from packets. */
+  frameCount: number;
+  /** Codec name as ffprobe spells it (h264, vp9, …). */
+  codec: string;
+}
+
+interface ProbeStream {
+  width?: number;
+  height?: number;
+  codec_name?: string;
+  avg_frame_rate?: string;
+  r_frame_rate?: string;
+  duration?: string;
+  nb_frames?: string;
+  nb_read_packets?: string;
+}
+interface ProbeOutput {
+  streams?: ProbeStream[];
+  format?: { duration?: string };
+}
+
+function parseRate(rate: string | undefined): number {
+  if (!rate) return NaN;
+  const [num, den] = rate.split('/').map(Number);
+  return den ? num / den : num;
+}
+
+/** Probes `file` with ffprobe; throws a VideoToolError naming the file when it has no readable video stream. */
+export async function probeVideo(file: string): Promise<VideoInfo> {
+  const args = ['-v', 'error', '-select_streams', 'v:0', '-count_packets', '-show_streams', '-show_format', '-of', 'json', file];
+  const text = await runToolText('ffprobe', args, file);
+  let parsed: ProbeOutput;
+  try {
+    parsed = JSON.parse(text) as ProbeOutput;
+  } catch {
+    throw new VideoToolError(file, 'ffprobe printed something that is not JSON');
+  }
+  const stream = parsed.streams?.[0];
+  if (!stream || !stream.width || !stream.height) throw new VideoToolError(file, 'no video stream found');
+  let fps = parseRate(stream.avg_frame_rate);
+  if (!(fps > 0)) fps = parseRate(stream.r_frame_rate);
+  if (!(fps > 0)) throw new VideoToolError(file, 'ffprobe reports no frame rate');
+  const frameCount = Number(stream.nb_frames ?? stream.nb_read_packets ?? NaN);
+  let durationSeconds = Number(stream.duration ?? parsed.format?.duration ?? NaN);
+  if (!(durationSeconds > 0) && frameCount > 0) durationSeconds = frameCount / fps;
+  return {
+    width: stream.width,
+    height: stream.height,
+    fps,
+    durationSeconds,
+    frameCount: Number.isFinite(frameCount) ? frameCount : Math.round(durationSeconds * fps),
+    codec: stream.codec_name ?? 'unknown',
+  };
+}
