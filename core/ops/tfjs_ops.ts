@@ -19,20 +19,26 @@ export function tfjsOps(options: TfjsOpsOptions = {}): Ops<tf.Tensor> {
     const backend = tf.getBackend();
     return { formulation: options.formulation ?? formulationFor(backend), defects: defectsOf(backend) };
   };
+  // Each op runs in its own tidy so intermediates (pads, taps, reshuffles) are freed as soon as
+  // the op returns; gradients keep what they saved.
+  const t = <R extends tf.TensorContainer>(f: () => R): R => tf.tidy(f);
   return {
     shape: (x) => x.shape,
-    conv3d: (x, filter, strides, padding) => conv3d(x as tf.Tensor5D, filter as tf.Tensor5D, strides, padding, routing()),
+    conv3d: (x, filter, strides, padding) => t(() => conv3d(x as tf.Tensor5D, filter as tf.Tensor5D, strides, padding, routing())),
     biasAdd: (x, bias) => tf.add(x, bias),
     maxPool3d: (x, ksize, strides, padding) => {
       const r = routing();
-      return pool3d('max', x as tf.Tensor5D, ksize, strides, padding, r.formulation, r.defects);
+      return t(() => pool3d('max', x as tf.Tensor5D, ksize, strides, padding, r.formulation, r.defects));
     },
     avgPool3d: (x, ksize, strides, padding) => {
       const r = routing();
-      return pool3d('avg', x as tf.Tensor5D, ksize, strides, padding, r.formulation, r.defects);
+      return t(() => pool3d('avg', x as tf.Tensor5D, ksize, strides, padding, r.formulation, r.defects));
     },
-    moments,
-    batchNorm,
+    moments: (x) => {
+      const m = t(() => ({ ...moments(x) }));
+      return { mean: m.mean, variance: m.variance };
+    },
+    batchNorm: (x, mean, variance, offset, epsilon) => t(() => batchNorm(x, mean, variance, offset, epsilon)),
     relu: (x) => tf.relu(x),
     sigmoid: (x) => tf.sigmoid(x),
     softmax: (x) => tf.softmax(x),
