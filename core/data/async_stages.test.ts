@@ -1,0 +1,76 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { interleave, mapOrdered, prefetch, shuffleBuffer } from './async_stages.ts';
+import { Rng } from './rng.ts';
+
+async function* from<T>(items: T[]): AsyncGenerator<T> {
+  for (const x of items) yield x;
+}
+async function collect<T>(it: AsyncIterable<T>): Promise<T[]> {
+  const out: T[] = [];
+  for await (const x of it) out.push(x);
+  return out;
+}
+const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
+
+test('interleave takes one item from each open input in turn, refilling from the rest', async () => {
+  const inputs = [['a1', 'a2', 'a3'], ['b1'], ['c1', 'c2']];
+  assert.deepEqual(await collect(interleave(inputs, from, 2)), ['a1', 'b1', 'a2', 'c1', 'a3', 'c2']);
+  assert.deepEqual(await collect(interleave(inputs, from, 1)), ['a1', 'a2', 'a3', 'b1', 'c1', 'c2']);
+});
+
+test('shuffleBuffer emits a seeded permutation of its input', async () => {
+  const items = Array.from({ length: 50 }, (_, i) => i);
+  const a = await collect(shuffleBuffer(from(items), 8, new Rng(1)));
+  const b = await collect(shuffleBuffer(from(items), 8, new Rng(1)));
+  const c = await collect(shuffleBuffer(from(items), 8, new Rng(2)));
+  assert.deepEqual([...a].sort((x, y) => x - y), items);
+  assert.deepEqual(a, b);
+  assert.notDeepEqual(a, c);
+  assert.notDeepEqual(a, items);
+  // A buffer of 8 cannot move an item more than 8 places earlier.
+  a.forEach((v, i) => assert.ok(v <= i + 8, `item ${v} at ${i}`));
+});
+
+test('mapOrdered keeps input order while calls overlap', async () => {
+  let inFlight = 0;
+  let maxInFlight = 0;
+  const out = await collect(
+    mapOrdered(from([30, 5, 20, 1, 10]), async (ms) => {
+      inFlight++;
+      maxInFlight = Math.max(maxInFlight, inFlight);
+      await sleep(ms);
+      inFlight--;
+      return ms * 2;
+    }, 3),
+  );
+  assert.deepEqual(out, [60, 10, 40, 2, 20]);
+  assert.equal(maxInFlight, 3);
+});
+
+test('prefetch keeps the producer working ahead of a slow consumer', async () => {
+  let produced = 0;
+  async function* producer() {
+    for (let i = 0; i < 10; i++) {
+      produced++;
+      yield i;
+    }
+  }
+  const it = prefetch(producer(), 3);
+  assert.deepEqual(await it.next(), { value: 0, done: false });
+  await sleep(10); // the consumer "computes"
+  assert.ok(produced >= 4, `produced ${produced}`);
+  assert.deepEqual(await collect(it), [1, 2, 3, 4, 5, 6, 7, 8, 9]);
+});
+
+test('prefetch and mapOrdered pass errors on in order', async () => {
+  async function* failing() {
+    yield 1;
+    throw new Error('bad record 2');
+  }
+  const seen: number[] = [];
+  await assert.rejects(async () => {
+    for await (const x of prefetch(mapOrdered(failing(), (x) => x, 2), 2)) seen.push(x);
+  }, /bad record 2/);
+  assert.deepEqual(seen, [1]);
+});

@@ -1,0 +1,97 @@
+/**
+ * The original project's record format: a tf.Example with two bytes features, `feature` =
+ * uint8 clip [clip_length, frame_height, frame_width, channels] (RGB) and `label` = uint8
+ * [num_classes] (0/1, byte k = class k). Reading checks every record against the flags, so a
+ * data set built with other settings fails up front with a message that says which flag.
+ */
+import { decodeExample, encodeExample, singleBytes } from '../formats/example.ts';
+import { readTFRecords } from '../formats/tfrecord_reader.ts';
+import { clipSize, describeSpec } from './clip_spec.ts';
+import type { ClipSpec } from './clip_spec.ts';
+
+/** A named stream of TFRecord file bytes; `open` is called once per pass (epoch). */
+export interface RecordSource {
+  /** File path or URL, used in error messages and in batch `sources`. */
+  name: string;
+  open(): AsyncIterable<Uint8Array>;
+}
+
+/** Where a record came from: file and 0-based record index within it. */
+export interface RecordRef {
+  file: string;
+  index: number;
+}
+
+/** One decoded example: clip bytes [T, H, W, C] and label bytes [K]. */
+export interface ClipRecord {
+  clip: Uint8Array;
+  label: Uint8Array;
+  ref: RecordRef;
+}
+
+/** A record whose sizes do not match the flags; names the file, record and flags. */
+export class RecordShapeError extends Error {
+  override name = 'RecordShapeError';
+  constructor(
+    readonly ref: RecordRef,
+    problem: string,
+  ) {
+    super(`${ref.file} record ${ref.index}: ${problem}`);
+  }
+}
+
+/** tf.Example bytes for one clip, byte-compatible with the original data sets. */
+export function encodeClipExample(clip: Uint8Array, label: Uint8Array): Uint8Array {
+  return encodeExample({ feature: clip, label });
+}
+
+/** Decodes and checks one record; throws RecordShapeError when a size disagrees with `spec`. */
+export function decodeClipExample(bytes: Uint8Array, spec: ClipSpec, ref: RecordRef): ClipRecord {
+  const where = `${ref.file} record ${ref.index}`;
+  const example = decodeExample(bytes, where);
+  const clip = singleBytes(example, 'feature', where);
+  const label = singleBytes(example, 'label', where);
+  const expected = clipSize(spec);
+  if (clip.length !== expected) {
+    const { clipLength: t, frameHeight: h, frameWidth: w, channels: c } = spec;
+    throw new RecordShapeError(
+      ref,
+      `'feature' holds ${clip.length} bytes, but ${describeSpec(spec)} expect ${t}×${h}×${w}×${c} = ${expected}; ` +
+        `build the data set with these settings or pass the flags it was built with (see its manifest.json)`,
+    );
+  }
+  if (label.length !== spec.numClasses) {
+    throw new RecordShapeError(
+      ref,
+      `'label' holds ${label.length} bytes, but --num_classes is ${spec.numClasses}; pass --num_classes ${label.length} ` +
+        `or rebuild the data set with ${spec.numClasses} classes`,
+    );
+  }
+  return { clip, label, ref };
+}
+
+/** Streams the checked records of one source. */
+export async function* readClipRecords(source: RecordSource, spec: ClipSpec, compression: 'NONE' | 'GZIP' = 'NONE'): AsyncGenerator<ClipRecord> {
+  let index = 0;
+  for await (const bytes of readTFRecords(source.open(), { source: source.name, compression })) {
+    yield decodeClipExample(bytes, spec, { file: source.name, index });
+    index++;
+  }
+}
+
+/**
+ * Checks the first record of every source against `spec` (cheap: only one record per file is
+ * read), so a trainer can refuse mismatched data before building a model. A file with no
+ * records is an error too: an empty shard usually means a failed build.
+ */
+export async function checkFirstRecords(sources: readonly RecordSource[], spec: ClipSpec, compression: 'NONE' | 'GZIP' = 'NONE'): Promise<void> {
+  for (const source of sources) {
+    const it = readClipRecords(source, spec, compression);
+    try {
+      const first = await it.next();
+      if (first.done) throw new Error(`${source.name}: holds no records`);
+    } finally {
+      await it.return(undefined);
+    }
+  }
+}
