@@ -1,0 +1,44 @@
+/**
+ * TFRecord files on disk as record sources for the input pipeline: every `*.tfrecord` in a
+ * subset directory (as the original trainer's --train_subset_dir_path / --eval_subset_dir_path),
+ * streamed in 1 MiB chunks.
+ */
+import { createReadStream } from 'node:fs';
+import { readdir, stat } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { RecordSource } from '../../core/data/clip_records.ts';
+
+/** A file as a record source; each `open()` starts a new read stream. */
+export function fileRecordSource(path: string): RecordSource {
+  return {
+    name: path,
+    open: () => createReadStream(path, { highWaterMark: 1 << 20 }),
+  };
+}
+
+/**
+ * Paths of the `*.tfrecord` files directly in `dir`, sorted by name. Throws an Error naming
+ * the directory when it does not exist or holds none (a typo in the path is the usual cause).
+ */
+export async function listTfrecordFiles(dir: string): Promise<string[]> {
+  let names: string[];
+  try {
+    names = await readdir(dir);
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    throw new Error(`${dir}: ${code === 'ENOENT' ? 'no such directory' : code === 'ENOTDIR' ? 'not a directory' : (e as Error).message}`);
+  }
+  const files: string[] = [];
+  for (const name of names.sort()) {
+    if (!name.endsWith('.tfrecord')) continue;
+    const path = join(dir, name);
+    if ((await stat(path)).isFile()) files.push(path);
+  }
+  if (files.length === 0) throw new Error(`${dir}: no *.tfrecord files in this directory`);
+  return files;
+}
+
+/** Record sources for every `*.tfrecord` file in `dir`. */
+export async function subsetSources(dir: string): Promise<RecordSource[]> {
+  return (await listTfrecordFiles(dir)).map(fileRecordSource);
+}
