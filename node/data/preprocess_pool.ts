@@ -70,7 +70,7 @@ export class PreprocessPool {
     return new Promise<Float32Array>((resolve, reject) => {
       this.pending.set(id, { resolve, reject });
       worker.ref();
-      worker.postMessage(request, [own.buffer]);
+      worker.postMessage(request, [own.buffer as ArrayBuffer]);
     });
   };
 

@@ -16,7 +16,7 @@ port.on('message', (request: PreprocessRequest) => {
   try {
     const out = preprocessClip(request.clip, shape, request.distortion);
     reply = { id: request.id, clip: out };
-    port.postMessage(reply, [out.buffer]);
+    port.postMessage(reply, [out.buffer as ArrayBuffer]);
   } catch (e) {
     reply = { id: request.id, error: (e as Error).message };
     port.postMessage(reply);
