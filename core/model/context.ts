@@ -8,6 +8,12 @@ export interface ApplyContext<T> {
   ops: Ops<T>;
   /** Training: batch-norm uses batch statistics and updates its moving averages; dropout is on. */
   training: boolean;
+  /**
+   * Whether variable `name` is being trained in this pass. A batch norm whose offset is frozen
+   * runs on its moving statistics and leaves them alone (as Keras treats frozen layers), so
+   * training only the logits changes nothing else in the network.
+   */
+  trains(name: string): boolean;
   /** The variable (or, when tracing, its stand-in) named `name`. */
   variable(name: string): T;
   /**

@@ -43,7 +43,7 @@ export class Unit3D implements Block {
     const beta = ctx.variable(`${bn}/beta`);
     const eps = this.config.batchNormEpsilon;
     let normed: T;
-    if (ctx.training) {
+    if (ctx.training && ctx.trains(`${bn}/beta`)) {
       const { mean, variance } = ops.moments(y);
       ctx.updateMovingAverage(`${bn}/moving_mean`, mean, this.config.batchNormDecay);
       ctx.updateMovingAverage(`${bn}/moving_variance`, variance, this.config.batchNormDecay);

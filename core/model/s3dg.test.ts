@@ -79,7 +79,7 @@ describe('S3D-G shapes and FLOPs (counting ops)', () => {
     const model = new S3DG({ numClasses: 400 });
     const count = (frames: number) => {
       const ops = new CountingOps();
-      const ctx = { ops, training: false, variable: (n: string) => ({ shape: model.variables().find((v) => v.name === n)!.shape }), updateMovingAverage: () => {} };
+      const ctx = { ops, training: false, trains: () => false, variable: (n: string) => ({ shape: model.variables().find((v) => v.name === n)!.shape }), updateMovingAverage: () => {} };
       const out = model.apply(ctx, { shape: [1, frames, 224, 224, 3] });
       return { out, flops: ops.flops };
     };

@@ -38,17 +38,31 @@ export function initialValue(spec: VariableSpec, seed?: number): tf.Tensor {
  * The model's variables as tfjs Variables, keyed by TF name. Gives the model an ApplyContext
  * and the trainer the variables to optimise.
  */
+let storeCount = 0;
+
 export class VariableStore {
   readonly specs: Map<string, VariableSpec>;
   private readonly vars = new Map<string, tf.Variable>();
+  private readonly tfNames = new Map<string, string>();
 
   constructor(specs: VariableSpec[], seed = 0) {
     this.specs = new Map(specs.map((s) => [s.name, s]));
+    // tfjs keeps one global registry of variable names: prefix ours so several stores can coexist.
+    const prefix = `s3dg${storeCount++}:`;
     specs.forEach((spec, i) => {
       const value = initialValue(spec, seed + i);
-      this.vars.set(spec.name, tf.variable(value, spec.trainable));
+      const v = tf.variable(value, spec.trainable, prefix + spec.name);
+      this.vars.set(spec.name, v);
+      this.tfNames.set(v.name, spec.name);
       value.dispose();
     });
+  }
+
+  /** The TF name of one of our tfjs variables (tf.variableGrads keys gradients by tfjs name). */
+  tfNameOf(tfjsName: string): string {
+    const name = this.tfNames.get(tfjsName);
+    if (name === undefined) throw new Error(`variable ${tfjsName} is not in this store`);
+    return name;
   }
 
   get names(): string[] {
@@ -75,11 +89,15 @@ export class VariableStore {
     return [...this.specs.values()].filter((s) => s.trainable && include(s.name)).map((s) => this.get(s.name));
   }
 
-  /** A context that runs the model on these variables. */
-  context(ops: Ops<tf.Tensor>, training: boolean): ApplyContext<tf.Tensor> {
+  /**
+   * A context that runs the model on these variables. `trains` says which variables the current
+   * pass trains (default: every trainable one when training).
+   */
+  context(ops: Ops<tf.Tensor>, training: boolean, trains: (name: string) => boolean = () => true): ApplyContext<tf.Tensor> {
     return {
       ops,
       training,
+      trains: (name) => training && trains(name),
       variable: (name) => this.get(name),
       updateMovingAverage: (name, value, decay) => {
         const v = this.get(name);

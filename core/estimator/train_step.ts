@@ -1,0 +1,98 @@
+import * as tf from '@tensorflow/tfjs-core';
+import type { S3DG } from '../model/s3dg.ts';
+import type { VariableStore } from '../model/variable_store.ts';
+import type { Ops } from '../ops/ops.ts';
+import { trainingLoss } from './losses.ts';
+import type { Optimizer } from './optimizer.ts';
+
+/** One batch as tensors: clips [B,T,H,W,C] in [-1,1], labels [B,K] of 0/1. */
+export interface TensorBatch {
+  clips: tf.Tensor5D;
+  labels: tf.Tensor2D;
+}
+
+export interface StepOptions {
+  /** Which trainable variables this step updates (TF names). */
+  trains: (name: string) => boolean;
+  weightDecay: number;
+  /** Also return every endpoint's values (for activation summaries). */
+  keepEndpoints?: boolean;
+}
+
+/** What a step reports, as plain numbers (no tensors outlive the step). */
+export interface StepResult {
+  loss: number;
+  crossEntropy: number;
+  l1: number;
+  l2: number;
+  /** Predictions [B,K] of the training forward pass. */
+  probabilities: Float32Array;
+  endpoints?: Map<string, Float32Array>;
+}
+
+/** Names of the variables weight decay applies to. */
+export function regularizedNames(store: VariableStore): string[] {
+  return [...store.specs.values()].filter((s) => s.regularized).map((s) => s.name);
+}
+
+/**
+ * One training step: forward in training mode (batch statistics for trained layers, dropout),
+ * loss, gradients of the trained variables, optimizer update. Leaves no tensors behind.
+ */
+export function trainStep(
+  model: S3DG,
+  store: VariableStore,
+  ops: Ops<tf.Tensor>,
+  optimizer: Optimizer,
+  batch: TensorBatch,
+  options: StepOptions,
+): StepResult {
+  const varList = store.trainable(options.trains);
+  if (varList.length === 0) throw new Error('--variables_to_train selects no trainable variable');
+  const decayed = regularizedNames(store).map((n) => store.get(n));
+  let kept: { ce: tf.Scalar; l1: tf.Scalar; l2: tf.Scalar; probs: tf.Tensor; endpoints: [string, tf.Tensor][] } | null = null;
+  const { value, grads } = tf.variableGrads(() => {
+    const out = model.apply(store.context(ops, true, options.trains), batch.clips);
+    const terms = trainingLoss(batch.labels, out.logits!, decayed, options.weightDecay);
+    kept = {
+      ce: tf.keep(terms.crossEntropy),
+      l1: tf.keep(terms.l1),
+      l2: tf.keep(terms.l2),
+      probs: tf.keep(out.predictions!),
+      endpoints: options.keepEndpoints ? [...out.endpoints].map(([k, t]) => [k, tf.keep(t)] as [string, tf.Tensor]) : [],
+    };
+    return terms.total;
+  }, varList);
+  const byName = new Map(Object.entries(grads).map(([k, g]) => [store.tfNameOf(k), g]));
+  optimizer.apply(byName, (n) => store.get(n));
+  const k = kept!;
+  const result: StepResult = {
+    loss: value.dataSync()[0],
+    crossEntropy: k.ce.dataSync()[0],
+    l1: k.l1.dataSync()[0],
+    l2: k.l2.dataSync()[0],
+    probabilities: k.probs.dataSync() as Float32Array,
+  };
+  if (options.keepEndpoints) result.endpoints = new Map(k.endpoints.map(([name, t]) => [name, t.dataSync() as Float32Array]));
+  tf.dispose([value, ...Object.values(grads), k.ce, k.l1, k.l2, k.probs, ...k.endpoints.map(([, t]) => t)]);
+  return result;
+}
+
+/** Inference on a batch: probabilities [B,K] and the loss terms (labels given). */
+export function evalStep(
+  model: S3DG,
+  store: VariableStore,
+  ops: Ops<tf.Tensor>,
+  batch: TensorBatch,
+  weightDecay: number,
+): { probabilities: Float32Array; loss: number; crossEntropy: number } {
+  return tf.tidy(() => {
+    const out = model.apply(store.context(ops, false), batch.clips);
+    const terms = trainingLoss(batch.labels, out.logits!, regularizedNames(store).map((n) => store.get(n)), weightDecay);
+    return {
+      probabilities: out.predictions!.dataSync() as Float32Array,
+      loss: terms.total.dataSync()[0],
+      crossEntropy: terms.crossEntropy.dataSync()[0],
+    };
+  });
+}
