@@ -7,6 +7,7 @@
 import { Command, CommanderError } from 'commander';
 import { UsageError } from './errors.ts';
 import { defineVariables } from './commands/variables.ts';
+import { defineDataset } from './commands/dataset.ts';
 
 const program = new Command('s3dg')
   .description('Train, evaluate, serve and share S3D-G video classifiers')
@@ -14,6 +15,7 @@ const program = new Command('s3dg')
   .exitOverride();
 
 defineVariables(program);
+defineDataset(program);
 
 function fail(message: string, code: number): never {
   process.stderr.write(`s3dg: ${message}\n`);

@@ -1,0 +1,200 @@
+/**
+ * `s3dg dataset`: builds sharded TFRecords of tf.Example {feature, label} — the original
+ * project's format — from a folder of videos and their labels. Flags map to
+ * DatasetBuildOptions (node/data/dataset_builder.ts); this file only parses, reports progress
+ * and prints the summary.
+ */
+import { statSync, unlinkSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
+import type { Command } from 'commander';
+import { parseClassNames } from '../../core/data/label_files.ts';
+import type { CropBox } from '../../core/data/resize_bilinear.ts';
+import { UsageError } from '../errors.ts';
+import { buildDataset } from '../data/dataset_builder.ts';
+import type { BuildEvent, BuildResult, DatasetBuildOptions } from '../data/dataset_builder.ts';
+import { openPartials } from '../data/shard_writer.ts';
+import { labelTableSource, npyLabelSource } from '../data/video_labels_source.ts';
+
+interface DatasetFlags {
+  videos: string;
+  labels: string;
+  classNames: string;
+  out: string;
+  clipLength: string;
+  frameHeight: string;
+  frameWidth: string;
+  channels: string;
+  stride?: string;
+  fps?: string;
+  crop?: string;
+  evalFraction: string;
+  evalVideos?: string;
+  seed: string;
+  clipsPerShard: string;
+  jobs: string;
+  minLabelFraction: string;
+  progress?: boolean;
+}
+
+function positiveInt(value: string, flag: string): number {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n <= 0) throw new UsageError(`${flag} must be a positive integer, got '${value}'`);
+  return n;
+}
+
+function fraction(value: string, flag: string, allowZero: boolean): number {
+  const n = Number(value);
+  if (!Number.isFinite(n) || n > 1 || n < 0 || (!allowZero && n === 0)) throw new UsageError(`${flag} must be a number in ${allowZero ? '[0, 1]' : '(0, 1]'}, got '${value}'`);
+  return n;
+}
+
+function parseCrop(value: string): CropBox {
+  const parts = value.split(',').map((s) => Number(s.trim()));
+  if (parts.length !== 4 || parts.some((n) => !Number.isInteger(n) || n < 0) || parts[2] === 0 || parts[3] === 0) {
+    throw new UsageError(`--crop must be x,y,width,height in source pixels (integers, width and height > 0), got '${value}'`);
+  }
+  const [x, y, width, height] = parts;
+  return { x, y, width, height };
+}
+
+/** Turns the flags into the builder's options (reads the class-names and labels files). */
+export async function datasetOptions(flags: DatasetFlags): Promise<DatasetBuildOptions> {
+  const clipLength = positiveInt(flags.clipLength, '--clip_length');
+  const channels = positiveInt(flags.channels, '--channels');
+  if (channels !== 1 && channels !== 3) throw new UsageError(`--channels must be 3 (RGB) or 1 (grey), got ${channels}`);
+  const fps = flags.fps === undefined ? null : Number(flags.fps);
+  if (fps !== null && !(fps > 0)) throw new UsageError(`--fps must be a positive number of frames per second, got '${flags.fps}'`);
+  let namesText: string;
+  try {
+    namesText = await readFile(flags.classNames, 'utf8');
+  } catch (e) {
+    throw new UsageError(`--class_names ${flags.classNames}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
+  }
+  const classNames = parseClassNames(namesText, flags.classNames);
+  let labelsIsDir: boolean;
+  try {
+    labelsIsDir = statSync(flags.labels).isDirectory();
+  } catch (e) {
+    throw new UsageError(`--labels ${flags.labels}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
+  }
+  const labels = labelsIsDir ? npyLabelSource(flags.labels, classNames.length) : await labelTableSource(flags.labels, classNames);
+  return {
+    videosDir: flags.videos,
+    outDir: flags.out,
+    classNames,
+    labels,
+    clip: {
+      clipLength,
+      frameHeight: positiveInt(flags.frameHeight, '--frame_height'),
+      frameWidth: positiveInt(flags.frameWidth, '--frame_width'),
+      channels,
+      stride: flags.stride === undefined ? clipLength : positiveInt(flags.stride, '--stride'),
+      fps,
+      crop: flags.crop === undefined ? null : parseCrop(flags.crop),
+      minLabelFraction: fraction(flags.minLabelFraction, '--min_label_fraction', false),
+    },
+    evalFraction: fraction(flags.evalFraction, '--eval_fraction', true),
+    evalVideos: flags.evalVideos?.split(',').map((s) => s.trim()).filter((s) => s.length > 0),
+    seed: Number.isInteger(Number(flags.seed)) ? Number(flags.seed) : 0,
+    clipsPerShard: positiveInt(flags.clipsPerShard, '--clips_per_shard'),
+    jobs: positiveInt(flags.jobs, '--jobs'),
+  };
+}
+
+/** Progress on stderr: a bar on a terminal, one line per video otherwise. */
+async function progressReporter(useBar: boolean): Promise<{ onEvent: (e: BuildEvent) => void; stop: () => void }> {
+  const log = (s: string) => process.stderr.write(s + '\n');
+  if (!useBar) {
+    let finished = 0;
+    let total = 0;
+    return {
+      onEvent(e) {
+        if (e.type === 'plan') {
+          total = e.pending;
+          log(`dataset: ${e.total} videos, ${e.done} already done, ${e.pending} to build`);
+        } else if (e.type === 'video-done') {
+          log(`[${++finished}/${total}] ${e.entry.split} ${e.video}: ${e.entry.clips} clips in ${e.entry.shards.length} shards (${e.seconds.toFixed(1)} s)`);
+        } else if (e.type === 'video-skipped') {
+          log(`[${++finished}/${total}] skipped ${e.video}: ${e.reason}`);
+        }
+      },
+      stop: () => undefined,
+    };
+  }
+  const { SingleBar, Presets } = await import('cli-progress');
+  const bar = new SingleBar({ format: 'dataset {bar} {value}/{total} videos | {clips} clips | {current}', hideCursor: true }, Presets.shades_classic);
+  let clips = 0;
+  return {
+    onEvent(e) {
+      if (e.type === 'plan') bar.start(e.pending, 0, { clips, current: '' });
+      else if (e.type === 'frames') bar.update({ current: `${e.video} ${e.frames}/${e.expected} frames` });
+      else if (e.type === 'video-done') {
+        clips += e.entry.clips;
+        bar.increment({ clips, current: e.video });
+      } else {
+        bar.increment({ current: `skipped ${e.video}` });
+      }
+    },
+    stop: () => bar.stop(),
+  };
+}
+
+/** The end-of-run summary, printed on stdout. */
+export function formatSummary(result: BuildResult, outDir: string): string {
+  const m = result.manifest;
+  const lines = [`data set: ${outDir} (${m.numClasses} classes, clips of ${m.clip.clipLength}×${m.clip.frameHeight}×${m.clip.frameWidth}×${m.clip.channels})`];
+  lines.push(`this run: ${result.built.length} videos built, ${result.alreadyDone.length} already done, ${result.skipped.length} skipped`);
+  for (const split of ['train', 'eval'] as const) {
+    const s = m.splits[split];
+    const counts = m.classNames.map((n, k) => `${n} ${s.classCounts[k]}`).join(', ');
+    lines.push(`${split}: ${s.videos} videos, ${s.clips} clips, ${s.shards} shards in ${outDir}/${split}/ — positives per class: ${counts}`);
+  }
+  for (const s of result.skipped) lines.push(`skipped ${s.video}: ${s.reason}`);
+  return lines.join('\n');
+}
+
+/** Registers `s3dg dataset` on the program. */
+export function defineDataset(program: Command): void {
+  program
+    .command('dataset')
+    .description('build train/eval TFRecord shards of {feature, label} clips from a folder of videos and labels')
+    .requiredOption('--videos <dir>', 'folder of video files (mp4, webm, avi, mkv, mov, …)')
+    .requiredOption('--labels <file|dir>', 'labels: a CSV/JSON table (video,start,end,class or video,classes) or a folder of <video>.npy')
+    .requiredOption('--class_names <file>', 'class names, one per line; line k = label byte k')
+    .requiredOption('--out <dir>', 'data set folder: train/, eval/ and manifest.json go here')
+    .option('--clip_length <frames>', 'frames per clip', '64')
+    .option('--frame_height <pixels>', 'clip frame height', '224')
+    .option('--frame_width <pixels>', 'clip frame width', '224')
+    .option('--channels <n>', '3 = RGB, 1 = grey', '3')
+    .option('--stride <frames>', 'frames between clip starts (default: clip_length, no overlap)')
+    .option('--fps <n>', "decode at this frame rate (default: each video's own)")
+    .option('--crop <x,y,width,height>', 'crop each source frame (source pixels) before resizing')
+    .option('--eval_fraction <f>', 'share of videos for eval (split by video)', '0.2')
+    .option('--eval_videos <names>', 'comma-separated video file names for eval (instead of --eval_fraction)')
+    .option('--seed <n>', 'seed of the train/eval split', '0')
+    .option('--clips_per_shard <n>', 'records per TFRecord shard', '16')
+    .option('--jobs <n>', 'videos decoded in parallel (one ffmpeg each)', '2')
+    .option('--min_label_fraction <f>', "a class is on for a clip when it covers at least this share of the clip's frames", '0.5')
+    .option('--no-progress', 'plain progress lines even on a terminal')
+    .action(async (flags: DatasetFlags) => {
+      const options = await datasetOptions(flags);
+      const reporter = await progressReporter(flags.progress !== false && process.stderr.isTTY === true);
+      // On Ctrl-C, remove the shards still being written, then let the signal end the process.
+      const onSignal = (signal: NodeJS.Signals) => {
+        reporter.stop();
+        for (const p of openPartials) unlinkSync(p);
+        process.kill(process.pid, signal);
+      };
+      process.once('SIGINT', onSignal);
+      process.once('SIGTERM', onSignal);
+      try {
+        const result = await buildDataset({ ...options, onEvent: reporter.onEvent });
+        reporter.stop();
+        process.stdout.write(formatSummary(result, options.outDir) + '\n');
+      } finally {
+        reporter.stop();
+        process.off('SIGINT', onSignal);
+        process.off('SIGTERM', onSignal);
+      }
+    });
+}

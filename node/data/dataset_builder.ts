@@ -1,0 +1,260 @@
+/**
+ * Builds a data set in the original project's format from a folder of videos and their
+ * labels: each video is decoded by ffmpeg (frame rate, crop, resize), cut into clips, each
+ * clip labelled from the video's labels, and written as tf.Example {feature, label} records to
+ * `<out>/train/` or `<out>/eval/` — the split is by video, so no video has clips in both.
+ *
+ * Videos run `jobs` at a time (one ffmpeg each). A video that cannot be read is reported and
+ * skipped; the run ends with a summary. `manifest.json` is rewritten (atomically) after every
+ * video, so a re-run skips videos already done; shards are renamed into place only when their
+ * video is complete, and stale partial shards are removed at start.
+ */
+import { mkdir, readFile, readdir, rename, rm, writeFile } from 'node:fs/promises';
+import { join, relative } from 'node:path';
+import { clipLabel, frameTimes } from '../../core/data/clip_labels.ts';
+import { encodeClipExample } from '../../core/data/clip_records.ts';
+import { clipWindows } from '../../core/data/clip_windows.ts';
+import { parseManifest, settingsDifferences, summarizeSplits } from '../../core/data/dataset_manifest.ts';
+import type { ClipSettings, DatasetManifest, SplitName, VideoEntry } from '../../core/data/dataset_manifest.ts';
+import { Rng } from '../../core/data/rng.ts';
+import { decodeFrames } from '../video/decode.ts';
+import { FfmpegNotFoundError } from '../video/ffmpeg_process.ts';
+import { probeVideo } from '../video/probe.ts';
+import { PARTIAL_SUFFIX, ShardWriter } from './shard_writer.ts';
+import type { VideoLabelSource } from './video_labels_source.ts';
+
+/** File extensions taken as videos. */
+export const VIDEO_EXTENSIONS = ['.mp4', '.m4v', '.mov', '.webm', '.mkv', '.avi', '.mpg', '.mpeg', '.ts', '.wmv', '.flv'];
+
+export interface DatasetBuildOptions {
+  videosDir: string;
+  outDir: string;
+  classNames: string[];
+  labels: VideoLabelSource;
+  clip: ClipSettings;
+  /** Fraction of videos (by count) for eval, 0–1; ignored when evalVideos is given. */
+  evalFraction: number;
+  /** Exact video file names for eval. */
+  evalVideos?: string[];
+  /** Seeds the train/eval split. */
+  seed: number;
+  clipsPerShard: number;
+  /** Videos decoded at once (one ffmpeg process each). */
+  jobs: number;
+  onEvent?: (event: BuildEvent) => void;
+}
+
+/** Progress reports, in the order things happen. */
+export type BuildEvent =
+  | { type: 'plan'; total: number; pending: number; done: number }
+  | { type: 'frames'; video: string; frames: number; expected: number }
+  | { type: 'video-done'; video: string; entry: VideoEntry; seconds: number }
+  | { type: 'video-skipped'; video: string; reason: string };
+
+export interface BuildResult {
+  manifest: DatasetManifest;
+  /** Videos built in this run. */
+  built: string[];
+  /** Videos skipped in this run, with reasons. */
+  skipped: Array<{ video: string; reason: string }>;
+  /** Videos left as they were because an earlier run built them. */
+  alreadyDone: string[];
+}
+
+/** Video files directly in `dir`, sorted. */
+export async function listVideos(dir: string): Promise<string[]> {
+  let names: string[];
+  try {
+    names = await readdir(dir);
+  } catch (e) {
+    throw new Error(`${dir}: cannot list videos: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
+  }
+  const videos = names.filter((n) => VIDEO_EXTENSIONS.some((ext) => n.toLowerCase().endsWith(ext))).sort();
+  if (videos.length === 0) throw new Error(`${dir}: no video files (${VIDEO_EXTENSIONS.join(' ')})`);
+  return videos;
+}
+
+/** Shard file prefix for a video: its file name with anything unusual replaced. */
+export function shardPrefix(video: string): string {
+  return video.replace(/[^A-Za-z0-9_-]/g, '_');
+}
+
+/**
+ * Train/eval for videos not yet assigned: with `evalVideos`, exactly those; otherwise a seeded
+ * shuffle puts new videos in eval until the eval share reaches round(evalFraction · all)
+ * (at least one when evalFraction > 0 and there are two or more videos).
+ */
+export function assignSplits(pending: string[], existing: Record<string, VideoEntry>, options: Pick<DatasetBuildOptions, 'evalFraction' | 'evalVideos' | 'seed'>): Map<string, SplitName> {
+  const out = new Map<string, SplitName>();
+  if (options.evalVideos) {
+    const wanted = new Set(options.evalVideos);
+    for (const v of pending) out.set(v, wanted.has(v) ? 'eval' : 'train');
+    return out;
+  }
+  const total = pending.length + Object.keys(existing).length;
+  let target = Math.round(options.evalFraction * total);
+  if (options.evalFraction > 0 && total >= 2) target = Math.max(target, 1);
+  let inEval = Object.values(existing).filter((e) => e.split === 'eval').length;
+  const order = new Rng(options.seed).shuffle([...pending].sort());
+  for (const v of order) {
+    const split: SplitName = inEval < target ? 'eval' : 'train';
+    if (split === 'eval') inEval++;
+    out.set(v, split);
+  }
+  return out;
+}
+
+async function readManifest(path: string): Promise<DatasetManifest | null> {
+  let text: string;
+  try {
+    text = await readFile(path, 'utf8');
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code === 'ENOENT') return null;
+    throw e;
+  }
+  return parseManifest(text, path);
+}
+
+async function writeJsonAtomic(path: string, value: unknown): Promise<void> {
+  const tmp = `${path}${PARTIAL_SUFFIX}`;
+  await writeFile(tmp, JSON.stringify(value, null, 2) + '\n');
+  await rename(tmp, path);
+}
+
+/**
+ * Removes `*.partial` leftovers of an interrupted run, and shards of the videos about to be
+ * (re)built: a run stopped between renaming a video's shards and recording it leaves those.
+ * Other files are never touched.
+ */
+async function removeStaleShards(dir: string, pending: readonly string[]): Promise<void> {
+  const prefixes = new Set(pending.map(shardPrefix));
+  for (const name of await readdir(dir)) {
+    const shard = /^(.*)-\d{5}\.tfrecord$/.exec(name);
+    if (name.endsWith(PARTIAL_SUFFIX) || (shard && prefixes.has(shard[1]))) await rm(join(dir, name), { force: true });
+  }
+}
+
+/** Decodes, cuts, labels and writes one video; throws on any failure (after removing its shards). */
+async function buildVideo(video: string, split: SplitName, options: DatasetBuildOptions): Promise<VideoEntry> {
+  const file = join(options.videosDir, video);
+  const info = await probeVideo(file);
+  const labels = await options.labels.get(video, info.fps);
+  if (!labels) throw new Error(`no labels for this video in ${options.labels.path}`);
+  const { clip } = options;
+  const fps = clip.fps ?? info.fps;
+  const k = options.classNames.length;
+  const expected = Math.round(info.durationSeconds * fps);
+  const writer = new ShardWriter(join(options.outDir, split), shardPrefix(video), options.clipsPerShard);
+  const classCounts = new Array<number>(k).fill(0);
+  let decoded = 0;
+  let clips = 0;
+  let padded = false;
+  async function* counted(): AsyncGenerator<Uint8Array> {
+    const decodeOptions = { fps: clip.fps ?? undefined, crop: clip.crop ?? undefined, width: clip.frameWidth, height: clip.frameHeight, channels: clip.channels as 1 | 3 };
+    for await (const frame of decodeFrames(file, decodeOptions)) {
+      decoded++;
+      if (decoded % 16 === 0) options.onEvent?.({ type: 'frames', video, frames: decoded, expected });
+      yield frame;
+    }
+  }
+  try {
+    for await (const window of clipWindows(counted(), clip.clipLength, clip.stride)) {
+      const label = clipLabel(labels, frameTimes(window.start, clip.clipLength, fps), k, clip.minLabelFraction);
+      label.forEach((v, i) => (classCounts[i] += v));
+      await writer.add(encodeClipExample(window.frames, label));
+      clips++;
+      padded ||= window.padded;
+    }
+    const shards = await writer.commit();
+    return {
+      split,
+      clips,
+      shards: shards.map((s) => relative(options.outDir, s)),
+      classCounts,
+      frames: decoded,
+      padded,
+      source: { width: info.width, height: info.height, fps: info.fps, codec: info.codec, durationSeconds: info.durationSeconds },
+    };
+  } catch (e) {
+    await writer.discard();
+    throw e;
+  }
+}
+
+/** Runs the build; see the module comment. Throws only for problems that stop the whole run. */
+export async function buildDataset(options: DatasetBuildOptions): Promise<BuildResult> {
+  const manifestPath = join(options.outDir, 'manifest.json');
+  const old = await readManifest(manifestPath);
+  if (old) {
+    const diffs = settingsDifferences(old, options.clip, options.classNames);
+    if (diffs.length > 0) {
+      throw new Error(`${manifestPath}: this data set was built with other settings (${diffs.join('; ')}); use the same flags to add videos, or a new --out`);
+    }
+  }
+  const videos = await listVideos(options.videosDir);
+  const done: Record<string, VideoEntry> = {};
+  for (const [name, entry] of Object.entries(old?.videos ?? {})) if (videos.includes(name)) done[name] = entry;
+  const pending = videos.filter((v) => !(v in done));
+  for (const split of ['train', 'eval'] as const) {
+    const dir = join(options.outDir, split);
+    await mkdir(dir, { recursive: true });
+    await removeStaleShards(dir, pending);
+  }
+  const splits = assignSplits(pending, done, options);
+  options.onEvent?.({ type: 'plan', total: videos.length, pending: pending.length, done: videos.length - pending.length });
+
+  const manifest: DatasetManifest = {
+    format: 's3dg-dataset',
+    version: 1,
+    classNames: options.classNames,
+    numClasses: options.classNames.length,
+    clip: options.clip,
+    videosDir: options.videosDir,
+    labels: options.labels.path,
+    splits: summarizeSplits(done, options.classNames.length),
+    videos: done,
+    skipped: [],
+    updated: new Date().toISOString(),
+  };
+  const built: string[] = [];
+  let saving = Promise.resolve();
+  const save = () => {
+    manifest.splits = summarizeSplits(manifest.videos, options.classNames.length);
+    manifest.updated = new Date().toISOString();
+    const snapshot = JSON.parse(JSON.stringify(manifest)) as DatasetManifest;
+    saving = saving.then(() => writeJsonAtomic(manifestPath, snapshot));
+    return saving;
+  };
+  const queue = [...pending];
+  let fatal: Error | null = null;
+  const worker = async () => {
+    for (let video = queue.shift(); video !== undefined && !fatal; video = queue.shift()) {
+      const started = Date.now();
+      try {
+        const entry = await buildVideo(video, splits.get(video)!, options);
+        manifest.videos[video] = entry;
+        built.push(video);
+        await save();
+        options.onEvent?.({ type: 'video-done', video, entry, seconds: (Date.now() - started) / 1000 });
+      } catch (e) {
+        if (e instanceof FfmpegNotFoundError) {
+          fatal = e;
+          return;
+        }
+        const reason = (e as Error).message.replace(`${join(options.videosDir, video)}: `, '');
+        manifest.skipped.push({ video, reason });
+        options.onEvent?.({ type: 'video-skipped', video, reason });
+      }
+    }
+  };
+  await Promise.all(Array.from({ length: Math.max(1, options.jobs) }, worker));
+  if (fatal) throw fatal;
+  await save();
+  if (options.labels.listed) {
+    for (const name of options.labels.listed) {
+      if (!videos.includes(name)) manifest.skipped.push({ video: name, reason: `listed in ${options.labels.path} but not found in ${options.videosDir}` });
+    }
+    await save();
+  }
+  return { manifest, built, skipped: manifest.skipped, alreadyDone: Object.keys(done) };
+}
