@@ -8,6 +8,7 @@ import { Command, CommanderError } from 'commander';
 import { UsageError } from './errors.ts';
 import { defineVariables } from './commands/variables.ts';
 import { defineDataset } from './commands/dataset.ts';
+import { defineInspect } from './commands/inspect.ts';
 
 const program = new Command('s3dg')
   .description('Train, evaluate, serve and share S3D-G video classifiers')
@@ -16,6 +17,7 @@ const program = new Command('s3dg')
 
 defineVariables(program);
 defineDataset(program);
+defineInspect(program);
 
 function fail(message: string, code: number): never {
   process.stderr.write(`s3dg: ${message}\n`);

@@ -1,0 +1,191 @@
+/**
+ * Works out what a path holds — a checkpoint (prefix, `.index`, data shard, `checkpoint` file
+ * or model dir), a SavedModel, an event file or a TFRecord of tf.Examples — and describes it
+ * as a JSON-ready object. `s3dg inspect` prints it; the web app can show it too.
+ */
+import type { Platform } from '../platform.ts';
+import { CheckpointReader } from './checkpoint_reader.ts';
+import { latestCheckpoint } from './checkpoint_state.ts';
+import { readSavedModelDir } from './saved_model_reader.ts';
+import type { Signature } from './saved_model_reader.ts';
+import { readEvents } from './event_reader.ts';
+import { parseTFRecords } from './tfrecord_reader.ts';
+import { concatChunks, gunzipChunks } from './gzip.ts';
+import { decodeExample } from './example.ts';
+import { jsonValues, shortFloat32 } from './json_values.ts';
+import type { JsonValue } from './json_values.ts';
+import { FormatError } from './errors.ts';
+
+/** Options for {@link inspectPath}. */
+export interface InspectOptions {
+  /** Include every value of every tensor / feature / scalar series instead of the leading few. */
+  values?: boolean;
+}
+
+/** One checkpoint tensor. `values` holds the first few values, or all with `values: true`. */
+export interface TensorSummary { name: string; dtype: string; shape: number[]; bytes: number; values: JsonValue[] }
+
+/** What `inspectPath` found. */
+export type Inspection =
+  | { kind: 'checkpoint'; prefix: string; shards: number; parameters: number; tensors: TensorSummary[] }
+  | {
+      kind: 'saved_model'; dir: string; schemaVersion: number;
+      metaGraphs: Array<{ tags: string[]; tensorflowVersion: string; producer: number; nodes: number; ops: Record<string, number>;
+        functions: number; objectGraph: boolean; saver: boolean; collections: string[]; signatures: Record<string, Signature> }>;
+      variables: TensorSummary[] | null;
+    }
+  | { kind: 'events'; file: string; events: number; fileVersion: string; steps: [number, number] | null; graphs: number;
+      sessionLogs: Record<string, number>; tags: Array<{ tag: string; kind: string; count: number; firstStep: number; lastStep: number; last?: number; series?: Array<[number, number]> }> }
+  | { kind: 'tfrecord'; file: string; compression: 'NONE' | 'GZIP'; records: number;
+      examples: Array<{ record: number; features: Array<{ key: string; kind: string; length: number; values: JsonValue[] }> }> };
+
+const LEADING = 4;
+
+async function describeTensors(reader: CheckpointReader, options: InspectOptions): Promise<TensorSummary[]> {
+  const out: TensorSummary[] = [];
+  for (const e of reader.list()) {
+    const canRead = e.dtype !== undefined && e.slices === 0;
+    const values = canRead ? jsonValues((await reader.read(e.name)).values, options.values ? Infinity : LEADING) : [];
+    out.push({ name: e.name, dtype: e.dtype ?? e.dataType, shape: e.shape, bytes: e.size, values });
+  }
+  return out;
+}
+
+function isCheckpointDataFile(path: string): boolean {
+  return /\.data-\d{5}-of-\d{5}$/.test(path);
+}
+
+function baseName(path: string): string {
+  return path.replace(/[\\/]+$/, '').split(/[\\/]/).pop() ?? path;
+}
+
+function dirName(path: string): string {
+  const cut = path.replace(/[\\/]+$/, '').search(/[\\/][^\\/]*$/);
+  return cut <= 0 ? (cut === 0 ? '/' : '.') : path.slice(0, cut);
+}
+
+async function checkpointInspection(prefix: string, platform: Platform, options: InspectOptions): Promise<Inspection> {
+  const reader = await CheckpointReader.open(prefix, (p) => platform.readFile(p));
+  const tensors = await describeTensors(reader, options);
+  const parameters = reader.list().reduce((n, e) => n + (e.dtype === 'string' ? 0 : e.shape.reduce((a, b) => a * b, 1)), 0);
+  return { kind: 'checkpoint', prefix, shards: reader.header.numShards, parameters, tensors };
+}
+
+async function savedModelInspection(dir: string, platform: Platform, options: InspectOptions): Promise<Inspection> {
+  const sm = await readSavedModelDir(dir, platform);
+  const metaGraphs = sm.model.metaGraphs.map((g) => {
+    const ops: Record<string, number> = {};
+    for (const n of g.nodes) ops[n.op] = (ops[n.op] ?? 0) + 1;
+    return {
+      tags: g.tags, tensorflowVersion: g.tensorflowVersion, producer: g.producer, nodes: g.nodes.length, ops,
+      functions: g.functions.length, objectGraph: g.hasObjectGraph, saver: g.saver !== undefined,
+      collections: Object.keys(g.collections), signatures: g.signatures,
+    };
+  });
+  const variables = sm.variables ? await describeTensors(sm.variables, options) : null;
+  return { kind: 'saved_model', dir, schemaVersion: sm.model.schemaVersion, metaGraphs, variables };
+}
+
+async function eventsInspection(file: string, bytes: Uint8Array, options: InspectOptions): Promise<Inspection> {
+  const tags = new Map<string, { tag: string; kind: string; count: number; firstStep: number; lastStep: number; last?: number; series?: Array<[number, number]> }>();
+  const sessionLogs: Record<string, number> = {};
+  let events = 0;
+  let graphs = 0;
+  let fileVersion = '';
+  let steps: [number, number] | null = null;
+  for await (const e of readEvents(bytes, { source: file })) {
+    events++;
+    if (e.kind === 'fileVersion') fileVersion = e.fileVersion ?? '';
+    if (e.kind === 'graphDef' || e.kind === 'metaGraphDef') graphs++;
+    if (e.sessionLog) sessionLogs[e.sessionLog.status] = (sessionLogs[e.sessionLog.status] ?? 0) + 1;
+    for (const v of e.summary ?? []) {
+      steps = steps ? [Math.min(steps[0], e.step), Math.max(steps[1], e.step)] : [e.step, e.step];
+      let t = tags.get(v.tag);
+      if (!t) {
+        t = { tag: v.tag, kind: v.pluginName ? `${v.kind}:${v.pluginName}` : v.kind, count: 0, firstStep: e.step, lastStep: e.step };
+        tags.set(v.tag, t);
+      }
+      t.count++;
+      t.lastStep = e.step;
+      if (v.kind === 'scalar') {
+        t.last = shortFloat32(v.value);
+        if (options.values) (t.series ??= []).push([e.step, t.last]);
+      }
+    }
+  }
+  if (fileVersion === '') throw new FormatError(file, 'is a TFRecord file but not an event file (no file_version event)');
+  return { kind: 'events', file, events, fileVersion, steps, graphs, sessionLogs, tags: [...tags.values()] };
+}
+
+function tfrecordInspection(file: string, bytes: Uint8Array, compression: 'NONE' | 'GZIP', options: InspectOptions): Inspection {
+  const examples: Extract<Inspection, { kind: 'tfrecord' }>['examples'] = [];
+  let record = 0;
+  for (const r of parseTFRecords(bytes, { source: file })) {
+    const ex = decodeExample(r, `${file} record ${record}`);
+    const features = Object.keys(ex).sort().map((key) => {
+      const f = ex[key];
+      const limit = options.values ? Infinity : LEADING;
+      const values = f.kind === 'bytes' ? f.value.slice(0, limit).map((v) => jsonValues([v], 1)[0]) : jsonValues(f.value, limit);
+      return { key, kind: f.kind, length: f.value.length, values };
+    });
+    examples.push({ record, features });
+    record++;
+  }
+  return { kind: 'tfrecord', file, compression, records: record, examples };
+}
+
+/** True when the bytes start with a TFRecord header whose length CRC checks out. */
+function looksLikeTFRecord(bytes: Uint8Array): boolean {
+  if (bytes.byteLength < 16) return bytes.byteLength === 0;
+  try {
+    parseTFRecords(bytes.subarray(0, 12 + 4), { source: '' }).next();
+  } catch (e) {
+    return !/length checksum|implausible/.test((e as Error).message);
+  }
+  return true;
+}
+
+async function fileInspection(path: string, platform: Platform, options: InspectOptions): Promise<Inspection> {
+  const name = baseName(path);
+  if (name === 'checkpoint') {
+    const prefix = await latestCheckpoint(dirName(path), platform);
+    if (!prefix) throw new FormatError(path, 'cannot read the checkpoint state file');
+    return checkpointInspection(prefix, platform, options);
+  }
+  if (name === 'saved_model.pb' || name === 'saved_model.pbtxt') return savedModelInspection(dirName(path), platform, options);
+  if (path.endsWith('.index')) return checkpointInspection(path.slice(0, -'.index'.length), platform, options);
+  if (isCheckpointDataFile(path)) return checkpointInspection(path.replace(/\.data-\d{5}-of-\d{5}$/, ''), platform, options);
+  let bytes = await platform.readFile(path);
+  let compression: 'NONE' | 'GZIP' = 'NONE';
+  if (bytes[0] === 0x1f && bytes[1] === 0x8b) {
+    bytes = await concatChunks(gunzipChunks([bytes], path));
+    compression = 'GZIP';
+  }
+  if (!looksLikeTFRecord(bytes)) {
+    throw new FormatError(path, 'is not a checkpoint, SavedModel, event file or TFRecord file (first record header does not check out)');
+  }
+  if (name.includes('tfevents')) return eventsInspection(path, bytes, options);
+  const first = parseTFRecords(bytes, { source: path }).next();
+  if (!first.done && new TextDecoder().decode(first.value.subarray(0, 64)).includes('brain.Event:')) return eventsInspection(path, bytes, options);
+  return tfrecordInspection(path, bytes, compression, options);
+}
+
+/**
+ * Describes whatever `path` holds. Directories: a SavedModel (saved_model.pb), a model dir
+ * (its `checkpoint` file's latest prefix) or a run dir (its event files, first one). Files: a
+ * checkpoint prefix/.index/.data shard, an event file, or a (GZIP) TFRecord of tf.Examples.
+ * Anything else throws an Error saying what the path is not.
+ */
+export async function inspectPath(path: string, platform: Platform, options: InspectOptions = {}): Promise<Inspection> {
+  if (await platform.exists(`${path}.index`)) return checkpointInspection(path, platform, options);
+  if (!(await platform.exists(path))) throw new Error(`${path}: no such file, directory or checkpoint prefix`);
+  // listDir fails on a file (Node: ENOTDIR), which is how a file is told from a directory.
+  const entries = await platform.listDir(path).catch(() => null);
+  if (entries === null) return fileInspection(path, platform, options);
+  if (entries.includes('saved_model.pb') || entries.includes('saved_model.pbtxt')) return savedModelInspection(path, platform, options);
+  const latest = await latestCheckpoint(path, platform);
+  if (latest) return checkpointInspection(latest, platform, options);
+  const events = entries.filter((e) => e.includes('tfevents'));
+  if (events.length > 0) return fileInspection(platform.join(path, events[0]), platform, options);
+  throw new Error(`${path}: directory holds no SavedModel (saved_model.pb), checkpoint file or event file`);
+}

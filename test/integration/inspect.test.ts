@@ -1,0 +1,102 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { execFile } from 'node:child_process';
+import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import * as path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { fixture, SERVING_DIR, TFX_DIR } from '../shared_fixtures.ts';
+import { encodeTFRecords } from '../../core/formats/tfrecord_writer.ts';
+import { encodeExample } from '../../core/formats/example.ts';
+
+const REPO = fileURLToPath(new URL('../../', import.meta.url));
+
+/** Runs `s3dg inspect ...args`; resolves with exit code, stdout and stderr. */
+function inspect(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+  return new Promise((resolve) => {
+    execFile(process.execPath, ['node/bin/s3dg.js', 'inspect', ...args], { cwd: REPO, maxBuffer: 64 << 20 }, (error, stdout, stderr) => {
+      resolve({ code: error ? (typeof error.code === 'number' ? error.code : 1) : 0, stdout, stderr });
+    });
+  });
+}
+
+async function inspectJson(...args: string[]): Promise<Record<string, any>> {
+  const r = await inspect(...args, '--json');
+  assert.equal(r.code, 0, r.stderr);
+  return JSON.parse(r.stdout);
+}
+
+test('inspect a model dir: latest checkpoint, text and JSON, leading and full values', async () => {
+  const text = await inspect(fixture(TFX_DIR));
+  assert.equal(text.code, 0, text.stderr);
+  assert.match(text.stdout, /model\.ckpt-1000: 60 tensors/);
+  assert.match(text.stdout, /global_step\s+int64\s+\[\]\s+1000\n/);
+  assert.match(text.stdout, /training\/Ftrl\/learning_rate\s+float32\s+\[\]\s+0\.005\n/);
+  const json = await inspectJson(fixture(`${TFX_DIR}model.ckpt-1000.index`));
+  assert.equal(json.kind, 'checkpoint');
+  assert.equal(json.tensors.length, 60);
+  const kernel = json.tensors.find((t: { name: string }) => t.name === 'dnn/hiddenlayer_0/kernel');
+  assert.deepEqual([kernel.dtype, kernel.shape, kernel.values.length], ['float32', [3, 100], 4]);
+  const full = await inspectJson(fixture(`${TFX_DIR}model.ckpt-1000`), '--values');
+  assert.equal(full.tensors.find((t: { name: string }) => t.name === 'dnn/hiddenlayer_0/kernel').values.length, 300);
+});
+
+test('inspect a SavedModel: signatures and variables', async () => {
+  const json = await inspectJson(fixture(`${SERVING_DIR}saved_model_half_plus_two_cpu/00000123`));
+  assert.equal(json.kind, 'saved_model');
+  const g = json.metaGraphs[0];
+  assert.deepEqual(g.tags, ['serve']);
+  assert.deepEqual(g.signatures.serving_default.inputs.x, { name: 'x:0', dtype: 'DT_FLOAT', shape: [-1, 1] });
+  const values = Object.fromEntries(json.variables.map((v: { name: string; values: number[] }) => [v.name, v.values[0]]));
+  assert.deepEqual(values, { a: 0.5, a2: 0.5, b: 2, c: 3, c2: 3 });
+  const text = await inspect(fixture(`${SERVING_DIR}saved_model_half_plus_two_cpu/00000123/saved_model.pb`));
+  assert.match(text.stdout, /signature 'serving_default' \(tensorflow\/serving\/predict\)\n\s+in  x: x:0 DT_FLOAT \[-1,1\]/);
+});
+
+test('inspect event files: tags, steps and (with --values) scalar series', async () => {
+  const json = await inspectJson(fixture(`${TFX_DIR}events.out.tfevents.1646034739.jiyongjung.c.googlers.com`), '--values');
+  assert.equal(json.kind, 'events');
+  assert.equal(json.events, 28);
+  assert.deepEqual(json.steps, [1, 901]);
+  assert.deepEqual(json.sessionLogs, { CHECKPOINT: 3, START: 1 });
+  const loss = json.tags.find((t: { tag: string }) => t.tag === 'loss');
+  assert.equal(loss.kind, 'scalar');
+  assert.equal(loss.series.length, loss.count);
+  assert.equal(json.tags.find((t: { tag: string }) => t.tag === 'dnn/hiddenlayer_0/activation').kind, 'histogram');
+});
+
+test('inspect TFRecords: the GZIP penguin file and an s3dg clip record', async () => {
+  const penguin = await inspectJson(fixture('tfx-estimator/tfx/components/testdata/penguin/data/Split-eval/data_tfrecord-00000-of-00001.gz'));
+  assert.deepEqual([penguin.kind, penguin.compression, penguin.records], ['tfrecord', 'GZIP', 100]);
+  assert.deepEqual(penguin.examples[0].features.map((f: { key: string; kind: string }) => `${f.key}:${f.kind}`),
+    ['body_mass_g:float', 'culmen_depth_mm:float', 'culmen_length_mm:float', 'flipper_length_mm:float', 'species:int64']);
+  const dir = await mkdtemp(path.join(tmpdir(), 's3dg-inspect-'));
+  const file = path.join(dir, 'clips.tfrecord');
+  const clip = new Uint8Array(8 * 16 * 16 * 3).map((_, i) => i & 255);
+  await writeFile(file, encodeTFRecords([encodeExample({ feature: clip, label: new Uint8Array([0, 1, 1]) })]));
+  const text = await inspect(file);
+  assert.equal(text.code, 0, text.stderr);
+  assert.match(text.stdout, /1 tf.Example record/);
+  assert.match(text.stdout, /feature  bytes\[1\]  "hex:000102030405060708090a0b0c0d0e0f… \(6144 bytes\)"/);
+  assert.match(text.stdout, /label  bytes\[1\]  "hex:000101"/);
+});
+
+test('broken or unknown files get a clear one-line error and exit code 1', async () => {
+  const dir = await mkdtemp(path.join(tmpdir(), 's3dg-inspect-'));
+  const bytes = await readFile(fixture('torch-tb-events/tests/runs/strict/run_1/events.out.tfevents.1622543341.janoshs-mbp.lan.86862.0'));
+  bytes[300] ^= 0xff;
+  const damaged = path.join(dir, 'events.out.tfevents.1.host');
+  await writeFile(damaged, bytes);
+  const r = await inspect(damaged);
+  assert.equal(r.code, 1);
+  assert.match(r.stderr, new RegExp(`^s3dg: ${damaged.replace(/[.]/g, '\\.')}: record \\d+ .*checksum mismatch \\(at byte \\d+\\)\\n$`));
+  const readme = await inspect(fixture('README.md'));
+  assert.equal(readme.code, 1);
+  assert.match(readme.stderr, /README\.md: is not a checkpoint, SavedModel, event file or TFRecord file/);
+  const missing = await inspect(path.join(dir, 'nothing-here'));
+  assert.match(missing.stderr, /nothing-here: no such file, directory or checkpoint prefix/);
+  const ckpt = path.join(dir, 'model.ckpt-1');
+  await writeFile(`${ckpt}.index`, (await readFile(fixture(`${TFX_DIR}model.ckpt-1000.index`))).subarray(0, 2000));
+  const cut = await inspect(ckpt);
+  assert.match(cut.stderr, /model\.ckpt-1\.index: bad magic number/);
+});
