@@ -1,0 +1,187 @@
+/**
+ * A synthetic level crossing, rendered frame by frame, whose classes depend on motion and
+ * time so that no single frame decides them: a barrier half-way down looks the same whether it
+ * is lowering or raising, and a train in mid-crossing looks the same going either way.
+ *
+ * Scene (top view): a railway runs left–right across the middle, a road top–bottom through
+ * the centre, one barrier on each side of the track. Per video a seeded script picks what
+ * happens: gates lower, a train passes (either way) while they are down, gates rise; or only
+ * part of that; pedestrians walk along the road, sometimes while the gates are down.
+ * Labels are per frame and returned as time ranges, the form `s3dg dataset` reads.
+ */
+import type { LabelRange } from './clip_labels.ts';
+import { drawSegment, fillDisc, fillRect, makeCanvas } from './raster.ts';
+import type { Canvas, Rgb } from './raster.ts';
+import { Rng } from './rng.ts';
+
+/** Label index order of the crossing task. */
+export const CROSSING_CLASSES = [
+  'gates_lowering',
+  'gates_raising',
+  'train_left_to_right',
+  'train_right_to_left',
+  'pedestrian_crossing_while_gates_down',
+] as const;
+
+export interface SceneSize {
+  /** Frame size in pixels (e.g. 64×64 or 112×112). */
+  width: number;
+  height: number;
+  /** Frames per second. */
+  fps: number;
+  /** Video length in seconds. */
+  durationSeconds: number;
+}
+
+/** One rendered video: frames [H, W, 3] RGB24 and its labelled time ranges. */
+export interface SyntheticVideo {
+  frames: Uint8Array[];
+  ranges: LabelRange[];
+}
+
+/** What happens when, in seconds. */
+interface CrossingScript {
+  /** Barrier position over time: 0 = up, 1 = down. */
+  lowerStart: number;
+  lowerEnd: number;
+  raiseStart: number;
+  raiseEnd: number;
+  startsDown: boolean;
+  train: { start: number; end: number; leftToRight: boolean } | null;
+  walkers: Array<{ start: number; end: number; downward: boolean; x: number }>;
+  background: Rgb;
+}
+
+function scriptFor(rng: Rng, d: number): CrossingScript {
+  const kind = rng.next(); // full cycle, lowering only, raising only, or quiet
+  const move = () => rng.uniform(0.8, 1.4);
+  let lowerStart = Infinity;
+  let lowerEnd = Infinity;
+  let raiseStart = Infinity;
+  let raiseEnd = Infinity;
+  let startsDown = false;
+  let train: CrossingScript['train'] = null;
+  const leftToRight = rng.next() < 0.5;
+  if (kind < 0.55) {
+    lowerStart = rng.uniform(0.2, 0.25 * d);
+    lowerEnd = lowerStart + move();
+    raiseStart = lowerEnd + rng.uniform(0.45, 0.6) * (d - lowerEnd - 1.4);
+    raiseEnd = raiseStart + move();
+    train = { start: lowerEnd + 0.1, end: raiseStart - 0.1, leftToRight };
+  } else if (kind < 0.7) {
+    lowerStart = rng.uniform(0.3 * d, 0.6 * d);
+    lowerEnd = lowerStart + move();
+  } else if (kind < 0.85) {
+    startsDown = true;
+    raiseStart = rng.uniform(0.35 * d, 0.6 * d);
+    raiseEnd = raiseStart + move();
+    train = { start: 0, end: raiseStart - 0.1, leftToRight };
+  }
+  const walkers: CrossingScript['walkers'] = [];
+  const walker = (start: number) => {
+    const duration = rng.uniform(1.5, 3);
+    walkers.push({ start, end: start + duration, downward: rng.next() < 0.5, x: rng.uniform(0.44, 0.56) });
+  };
+  const count = rng.int(3);
+  for (let i = 0; i < count; i++) walker(rng.uniform(0, d - 1));
+  // Half the time someone walks onto the crossing while the gates are down (mid-walk = on the track).
+  const downFrom = startsDown ? 0 : lowerEnd;
+  const downTo = Math.min(raiseStart, d);
+  if (downTo - downFrom > 0.6 && rng.next() < 0.5) walker(rng.uniform(downFrom, downTo - 0.3) - 1);
+  const shade = rng.int(30);
+  return { lowerStart, lowerEnd, raiseStart, raiseEnd, startsDown, train, walkers, background: [60 + shade, 120 + shade, 50 + shade] };
+}
+
+/** Barrier position at time t: 0 = up, 1 = down. */
+function gatePosition(s: CrossingScript, t: number): number {
+  let a = s.startsDown ? 1 : 0;
+  if (t >= s.lowerStart) a = Math.min(1, (t - s.lowerStart) / (s.lowerEnd - s.lowerStart));
+  if (t >= s.raiseStart) a = Math.max(0, 1 - (t - s.raiseStart) / (s.raiseEnd - s.raiseStart));
+  return a;
+}
+
+const RAIL: Rgb = [70, 60, 55];
+const ROAD: Rgb = [125, 125, 130];
+const TRAIN: Rgb = [30, 50, 150];
+const WINDOW: Rgb = [200, 220, 240];
+const WALKER: Rgb = [250, 170, 30];
+const stripes = (s: number): Rgb => (Math.floor(s * 6) % 2 === 0 ? [220, 30, 30] : [245, 245, 245]);
+
+/** Draws the scene at time t; returns the frame's labels (one byte per class). */
+function drawFrame(c: Canvas, s: CrossingScript, t: number): Uint8Array {
+  const { width: w, height: h } = c;
+  const label = new Uint8Array(CROSSING_CLASSES.length);
+  const trackTop = 0.42 * h;
+  const trackBottom = 0.58 * h;
+  const roadLeft = 0.36 * w;
+  const roadRight = 0.64 * w;
+  fillRect(c, roadLeft, 0, roadRight, h, ROAD);
+  fillRect(c, 0, trackTop, w, trackBottom, [150, 130, 110]);
+  fillRect(c, 0, trackTop + 0.2 * (trackBottom - trackTop), w, trackTop + 0.3 * (trackBottom - trackTop), RAIL);
+  fillRect(c, 0, trackBottom - 0.3 * (trackBottom - trackTop), w, trackBottom - 0.2 * (trackBottom - trackTop), RAIL);
+  const a = gatePosition(s, t);
+  const gatesDown = a >= 1 && t < s.raiseStart;
+  // The train covers the track while it passes.
+  if (s.train && t >= s.train.start && t < s.train.end) {
+    const length = 0.8 * w;
+    const f = (t - s.train.start) / (s.train.end - s.train.start);
+    const travel = w + length;
+    const x = s.train.leftToRight ? -length + f * travel : w - f * travel;
+    fillRect(c, x, trackTop - 0.02 * h, x + length, trackBottom + 0.02 * h, TRAIN);
+    for (let wx = x + 0.06 * w; wx < x + length - 0.08 * w; wx += 0.14 * w) fillRect(c, wx, trackTop + 0.03 * h, wx + 0.07 * w, trackBottom - 0.03 * h, WINDOW);
+    if (x + length > 0 && x < w) label[s.train.leftToRight ? 2 : 3] = 1;
+  }
+  // Pedestrians walk along the road's edge, top to bottom or back.
+  for (const walker of s.walkers) {
+    if (t < walker.start || t >= walker.end) continue;
+    const f = (t - walker.start) / (walker.end - walker.start);
+    const y = walker.downward ? f * h : (1 - f) * h;
+    fillDisc(c, walker.x * w, y, Math.max(1.5, 0.035 * w), WALKER);
+    const onCrossing = y > trackTop - 0.06 * h && y < trackBottom + 0.06 * h;
+    if (onCrossing && gatesDown) label[4] = 1;
+  }
+  // Two barriers: pivots beside the road on opposite sides of the track; up = along the road.
+  const arm = roadRight - roadLeft;
+  const angle = (a * Math.PI) / 2;
+  const thick = Math.max(2, 0.04 * w);
+  const py1 = trackBottom + 0.08 * h;
+  drawSegment(c, roadLeft - thick, py1, roadLeft - thick + arm * Math.sin(angle), py1 + arm * Math.cos(angle), thick, stripes);
+  const py2 = trackTop - 0.08 * h;
+  drawSegment(c, roadRight + thick, py2, roadRight + thick - arm * Math.sin(angle), py2 - arm * Math.cos(angle), thick, stripes);
+  if (t >= s.lowerStart && t < s.lowerEnd) label[0] = 1;
+  if (t >= s.raiseStart && t < s.raiseEnd) label[1] = 1;
+  return label;
+}
+
+/** Merges per-frame labels into [start, end) second ranges per class. */
+export function framesToRanges(labels: Uint8Array[], fps: number): LabelRange[] {
+  const ranges: LabelRange[] = [];
+  const k = labels[0]?.length ?? 0;
+  for (let c = 0; c < k; c++) {
+    let runStart = -1;
+    for (let i = 0; i <= labels.length; i++) {
+      const on = i < labels.length && labels[i][c] === 1;
+      if (on && runStart < 0) runStart = i;
+      if (!on && runStart >= 0) {
+        ranges.push({ start: runStart / fps, end: i / fps, classIndex: c });
+        runStart = -1;
+      }
+    }
+  }
+  return ranges;
+}
+
+/** Renders one crossing video from `seed`. Frame i shows time i / fps. */
+export function renderCrossing(seed: number, size: SceneSize): SyntheticVideo {
+  const rng = new Rng(seed);
+  const script = scriptFor(rng, size.durationSeconds);
+  const count = Math.round(size.durationSeconds * size.fps);
+  const frames: Uint8Array[] = [];
+  const labels: Uint8Array[] = [];
+  for (let i = 0; i < count; i++) {
+    const canvas = makeCanvas(size.width, size.height, script.background);
+    labels.push(drawFrame(canvas, script, i / size.fps));
+    frames.push(canvas.pixels);
+  }
+  return { frames, ranges: framesToRanges(labels, size.fps) };
+}
