@@ -8,6 +8,8 @@ import type { NamedTensor } from './checkpoint_writer.ts';
 import { readTable } from './sstable_reader.ts';
 import { writeTable } from './sstable_writer.ts';
 import { FormatError } from './errors.ts';
+import { BundleEntryCodec, BundleHeaderCodec } from './proto/bundle.ts';
+import { maskedCrc32c } from './crc32c.ts';
 import { fixture, SERVING_DIR, TFJS_DIR, TFX_DIR } from '../../test/shared_fixtures.ts';
 
 const readDisk: ReadFile = async (p) => new Uint8Array(await readFile(p));
@@ -154,4 +156,52 @@ test('damaged index or data files give FormatErrors naming the file and offset',
   const short = await open(files.index, files.data.subarray(0, 20));
   await assert.rejects(short.read('b'), /tensor 'b' \(8 bytes\) runs past the end of the file \(20 bytes\) \(at byte 16\)/);
   await assert.rejects(CheckpointReader.open('missing', readDisk), /missing\.index/);
+});
+
+test('sharded checkpoints: entries point into the right data shard', async () => {
+  const a = new Float32Array([1, 2]);
+  const b = new Int32Array([7, 8, 9]);
+  const bytes = (v: Float32Array | Int32Array) => new Uint8Array(v.buffer);
+  const entry = (dtype: number, dims: number[], shardId: number, v: Float32Array | Int32Array) =>
+    BundleEntryCodec.encode({ dtype, shape: { dim: dims.map((size) => ({ size })) }, shardId, size: v.byteLength, crc32c: maskedCrc32c(bytes(v)) });
+  const enc = new TextEncoder();
+  const index = writeTable([
+    { key: new Uint8Array(0), value: BundleHeaderCodec.encode({ numShards: 2, version: { producer: 1 } }) },
+    { key: enc.encode('a'), value: entry(1, [2], 0, a) },
+    { key: enc.encode('b'), value: entry(3, [3], 1, b) },
+  ]);
+  const files = new Map([['s.index', index], ['s.data-00000-of-00002', bytes(a)], ['s.data-00001-of-00002', bytes(b)]]);
+  const reads: string[] = [];
+  const reader = await CheckpointReader.open('s', async (p) => {
+    reads.push(p);
+    return files.get(p) ?? assert.fail(`unexpected read ${p}`);
+  });
+  assert.deepEqual(reader.header, { numShards: 2, producer: 1 });
+  assert.deepEqual((await reader.read('b')).values, b);
+  assert.deepEqual(reads, ['s.index', 's.data-00001-of-00002'], 'only the needed shard is read');
+  assert.deepEqual((await reader.read('a')).values, a);
+});
+
+test('the half_plus_two_cpu index really uses a Snappy data block (so the Snappy path is tested)', async () => {
+  const index = await readDisk(fixture(`${SERVING_DIR}saved_model_half_plus_two_cpu/00000123/variables/variables.index`));
+  let at = index.byteLength - 48; // footer: metaindex handle, index handle
+  const varint = () => {
+    let v = 0;
+    for (let shift = 0; ; shift += 7) {
+      const byte = index[at++];
+      v += (byte & 0x7f) * 2 ** shift;
+      if (byte < 0x80) return v;
+    }
+  };
+  varint();
+  varint();
+  at = varint(); // index block: first entry = shared, unshared, value length, key, data block handle
+  varint();
+  const keyLength = varint();
+  varint();
+  at += keyLength;
+  const dataOffset = varint();
+  const dataSize = varint();
+  assert.equal(index[dataOffset + dataSize], 1, 'data block compression type is Snappy');
+  assert.equal(readTable(index).length, 6);
 });

@@ -8,6 +8,7 @@ import { fileURLToPath } from 'node:url';
 import { fixture, SERVING_DIR, TFX_DIR } from '../shared_fixtures.ts';
 import { encodeTFRecords } from '../../core/formats/tfrecord_writer.ts';
 import { encodeExample } from '../../core/formats/example.ts';
+import type { Inspection } from '../../core/formats/inspect.ts';
 
 const REPO = fileURLToPath(new URL('../../', import.meta.url));
 
@@ -20,10 +21,13 @@ function inspect(...args: string[]): Promise<{ code: number; stdout: string; std
   });
 }
 
-async function inspectJson(...args: string[]): Promise<Record<string, any>> {
+/** Runs `s3dg inspect --json` and checks the kind of what it found. */
+async function inspectJson<K extends Inspection['kind']>(kind: K, ...args: string[]): Promise<Extract<Inspection, { kind: K }>> {
   const r = await inspect(...args, '--json');
   assert.equal(r.code, 0, r.stderr);
-  return JSON.parse(r.stdout);
+  const json = JSON.parse(r.stdout) as Inspection;
+  assert.equal(json.kind, kind);
+  return json as Extract<Inspection, { kind: K }>;
 }
 
 test('inspect a model dir: latest checkpoint, text and JSON, leading and full values', async () => {
@@ -32,43 +36,40 @@ test('inspect a model dir: latest checkpoint, text and JSON, leading and full va
   assert.match(text.stdout, /model\.ckpt-1000: 60 tensors/);
   assert.match(text.stdout, /global_step\s+int64\s+\[\]\s+1000\n/);
   assert.match(text.stdout, /training\/Ftrl\/learning_rate\s+float32\s+\[\]\s+0\.005\n/);
-  const json = await inspectJson(fixture(`${TFX_DIR}model.ckpt-1000.index`));
-  assert.equal(json.kind, 'checkpoint');
+  const json = await inspectJson('checkpoint', fixture(`${TFX_DIR}model.ckpt-1000.index`));
   assert.equal(json.tensors.length, 60);
-  const kernel = json.tensors.find((t: { name: string }) => t.name === 'dnn/hiddenlayer_0/kernel');
-  assert.deepEqual([kernel.dtype, kernel.shape, kernel.values.length], ['float32', [3, 100], 4]);
-  const full = await inspectJson(fixture(`${TFX_DIR}model.ckpt-1000`), '--values');
-  assert.equal(full.tensors.find((t: { name: string }) => t.name === 'dnn/hiddenlayer_0/kernel').values.length, 300);
+  const kernel = json.tensors.find((t) => t.name === 'dnn/hiddenlayer_0/kernel');
+  assert.deepEqual([kernel?.dtype, kernel?.shape, kernel?.values.length], ['float32', [3, 100], 4]);
+  const full = await inspectJson('checkpoint', fixture(`${TFX_DIR}model.ckpt-1000`), '--values');
+  assert.equal(full.tensors.find((t) => t.name === 'dnn/hiddenlayer_0/kernel')?.values.length, 300);
 });
 
 test('inspect a SavedModel: signatures and variables', async () => {
-  const json = await inspectJson(fixture(`${SERVING_DIR}saved_model_half_plus_two_cpu/00000123`));
-  assert.equal(json.kind, 'saved_model');
+  const json = await inspectJson('saved_model', fixture(`${SERVING_DIR}saved_model_half_plus_two_cpu/00000123`));
   const g = json.metaGraphs[0];
   assert.deepEqual(g.tags, ['serve']);
   assert.deepEqual(g.signatures.serving_default.inputs.x, { name: 'x:0', dtype: 'DT_FLOAT', shape: [-1, 1] });
-  const values = Object.fromEntries(json.variables.map((v: { name: string; values: number[] }) => [v.name, v.values[0]]));
+  const values = Object.fromEntries((json.variables ?? []).map((v) => [v.name, v.values[0]]));
   assert.deepEqual(values, { a: 0.5, a2: 0.5, b: 2, c: 3, c2: 3 });
   const text = await inspect(fixture(`${SERVING_DIR}saved_model_half_plus_two_cpu/00000123/saved_model.pb`));
   assert.match(text.stdout, /signature 'serving_default' \(tensorflow\/serving\/predict\)\n\s+in  x: x:0 DT_FLOAT \[-1,1\]/);
 });
 
 test('inspect event files: tags, steps and (with --values) scalar series', async () => {
-  const json = await inspectJson(fixture(`${TFX_DIR}events.out.tfevents.1646034739.jiyongjung.c.googlers.com`), '--values');
-  assert.equal(json.kind, 'events');
+  const json = await inspectJson('events', fixture(`${TFX_DIR}events.out.tfevents.1646034739.jiyongjung.c.googlers.com`), '--values');
   assert.equal(json.events, 28);
   assert.deepEqual(json.steps, [1, 901]);
   assert.deepEqual(json.sessionLogs, { CHECKPOINT: 3, START: 1 });
-  const loss = json.tags.find((t: { tag: string }) => t.tag === 'loss');
-  assert.equal(loss.kind, 'scalar');
-  assert.equal(loss.series.length, loss.count);
-  assert.equal(json.tags.find((t: { tag: string }) => t.tag === 'dnn/hiddenlayer_0/activation').kind, 'histogram');
+  const loss = json.tags.find((t) => t.tag === 'loss');
+  assert.equal(loss?.kind, 'scalar');
+  assert.equal(loss?.series?.length, loss?.count);
+  assert.equal(json.tags.find((t) => t.tag === 'dnn/hiddenlayer_0/activation')?.kind, 'histogram');
 });
 
 test('inspect TFRecords: the GZIP penguin file and an s3dg clip record', async () => {
-  const penguin = await inspectJson(fixture('tfx-estimator/tfx/components/testdata/penguin/data/Split-eval/data_tfrecord-00000-of-00001.gz'));
-  assert.deepEqual([penguin.kind, penguin.compression, penguin.records], ['tfrecord', 'GZIP', 100]);
-  assert.deepEqual(penguin.examples[0].features.map((f: { key: string; kind: string }) => `${f.key}:${f.kind}`),
+  const penguin = await inspectJson('tfrecord', fixture('tfx-estimator/tfx/components/testdata/penguin/data/Split-eval/data_tfrecord-00000-of-00001.gz'));
+  assert.deepEqual([penguin.compression, penguin.records], ['GZIP', 100]);
+  assert.deepEqual(penguin.examples[0].features.map((f) => `${f.key}:${f.kind}`),
     ['body_mass_g:float', 'culmen_depth_mm:float', 'culmen_length_mm:float', 'flipper_length_mm:float', 'species:int64']);
   const dir = await mkdtemp(path.join(tmpdir(), 's3dg-inspect-'));
   const file = path.join(dir, 'clips.tfrecord');
