@@ -9,12 +9,15 @@ import { UsageError } from './errors.ts';
 import { defineVariables } from './commands/variables.ts';
 import { defineDataset } from './commands/dataset.ts';
 import { defineInspect } from './commands/inspect.ts';
+import { defineEstimator } from './commands/estimator.ts';
+import { expandShortAliases } from './commands/estimator_flags.ts';
 
 const program = new Command('s3dg')
   .description('Train, evaluate, serve and share S3D-G video classifiers')
   .showHelpAfterError()
   .exitOverride();
 
+defineEstimator(program);
 defineVariables(program);
 defineDataset(program);
 defineInspect(program);
@@ -25,7 +28,7 @@ function fail(message: string, code: number): never {
 }
 
 try {
-  await program.parseAsync(process.argv);
+  await program.parseAsync(expandShortAliases(process.argv));
 } catch (e) {
   if (e instanceof CommanderError) {
     if (e.exitCode === 0) process.exit(0);

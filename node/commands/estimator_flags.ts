@@ -1,0 +1,221 @@
+/**
+ * The flags of the original s3dg_estimator.py — same names, defaults and meaning — turned into
+ * one checked options object. Every mistake is reported by flag name before any work starts.
+ */
+import { Option, type Command } from 'commander';
+import { UsageError } from '../errors.ts';
+import { addModelFlags, modelConfigFromFlags, type ModelFlags } from '../model_flags.ts';
+import type { S3DGConfig } from '../../core/model/config.ts';
+import type { ClipSpec } from '../../core/data/clip_spec.ts';
+import type { CropBox } from '../../core/data/resize_bilinear.ts';
+
+export const MODES = ['train_and_eval', 'train', 'eval', 'predict', 'export', 'export_for_production'] as const;
+export type Mode = (typeof MODES)[number];
+
+/** Raw flag values as commander gives them. */
+export interface EstimatorFlags extends ModelFlags {
+  mode: Mode;
+  model_dir?: string;
+  batch_size: string;
+  prefetch_size: string;
+  monitor_steps: string;
+  train_steps?: string;
+  learning_rate: string;
+  optimizer: 'momentum' | 'sgd';
+  momentum: string;
+  weight_decay: string;
+  dropout_rate: string;
+  gpu_num: string;
+  num_gpus: string;
+  clip_length: string;
+  frame_height: string;
+  frame_width: string;
+  crop?: boolean;
+  cropheight: string;
+  cropwidth: string;
+  cropx: string;
+  cropy: string;
+  source_frame_height: string;
+  source_frame_width: string;
+  warm_start?: boolean;
+  variables_to_warm_start?: string;
+  variables_to_train?: string;
+  add_image_summaries?: boolean;
+  train_subset_dir_path?: string;
+  eval_subset_dir_path?: string;
+  predict_subset_dir_path?: string;
+  tfrecord_size?: string;
+  checkpoint_path?: string;
+  export_path?: string;
+  metric_weights?: string;
+  keep_checkpoint_max: string;
+  seed: string;
+  backend?: string;
+}
+
+/** The original's two-letter short flags (-ch, -cw, -cx, -cy), which commander cannot declare. */
+const SHORT_ALIASES: Record<string, string> = { '-ch': '--cropheight', '-cw': '--cropwidth', '-cx': '--cropx', '-cy': '--cropy' };
+
+export function expandShortAliases(argv: string[]): string[] {
+  return argv.map((a) => SHORT_ALIASES[a] ?? a);
+}
+
+export function addEstimatorFlags(cmd: Command): Command {
+  addModelFlags(cmd);
+  return cmd
+    .addOption(new Option('--mode <mode>', 'what to do').choices(MODES).default('train_and_eval'))
+    .option('--model_dir <dir>', 'checkpoints and TensorBoard logs (required)')
+    .option('--batch_size <n>', 'clips per step', '6')
+    .option('--prefetch_size <n>', 'batches prepared ahead of the model', '2')
+    .option('--monitor_steps <n>', 'steps between logs, summaries and checkpoints', '100')
+    .option('--train_steps <n>', 'train until this global step (default: until stopped)')
+    .option('--learning_rate <x>', 'learning rate', '0.1')
+    .addOption(new Option('--optimizer <name>', 'optimizer').choices(['momentum', 'sgd']).default('momentum'))
+    .option('--momentum <x>', 'momentum of the momentum optimizer', '0.9')
+    .option('--weight_decay <x>', 'L1 and L2 weight decay on conv weights', '1e-7')
+    .option('--dropout_rate <x>', 'dropout before the logits', '0.2')
+    .option('--gpu_num <n>', 'first CUDA device to use (tensorflow backend)', '0')
+    .option('--num_gpus <n>', 'CUDA devices to use (tensorflow backend)', '1')
+    .option('--clip_length <n>', 'frames per clip', '64')
+    .option('--frame_height <n>', 'model frame height', '224')
+    .option('--frame_width <n>', 'model frame width', '224')
+    .option('-c, --crop', 'predict: crop stored frames before resizing')
+    .option('--cropheight <n>', 'crop height (-ch)', '920')
+    .option('--cropwidth <n>', 'crop width (-cw)', '1920')
+    .option('--cropx <n>', 'crop left edge (-cx)', '0')
+    .option('--cropy <n>', 'crop top edge (-cy)', '82')
+    .option('--source_frame_height <n>', 'predict with --crop: stored frame height', '1080')
+    .option('--source_frame_width <n>', 'predict with --crop: stored frame width', '1920')
+    .option('--warm_start', 'warm-start from --checkpoint_path')
+    .option('--variables_to_warm_start <spec>', 's3dg_convs, s3dg_logits, scopes, or a regex')
+    .option('--variables_to_train <spec>', 's3dg_logits, s3dg_convs, comma-separated scopes, or a regex')
+    .option('--add_image_summaries', 'write a processed frame to TensorBoard')
+    .option('--train_subset_dir_path <dir>', 'directory of training *.tfrecord files')
+    .option('--eval_subset_dir_path <dir>', 'directory of evaluation *.tfrecord files')
+    .option('--predict_subset_dir_path <dir>', 'directory of *.tfrecord files to predict')
+    .option('--tfrecord_size <n>', 'records per TFRecord file (reported with the data set size)')
+    .option('--checkpoint_path <path>', 'warm-start source (training) or checkpoint to use (eval, predict, export)')
+    .option('--export_path <dir>', 'where export modes write SavedModels')
+    .option('--metric_weights <spec>', 'metric class groups: fra96, or name:1-5;other:6-29')
+    .option('--keep_checkpoint_max <n>', 'checkpoints kept in model_dir', '5')
+    .option('--seed <n>', 'seed of initialisation, shuffling and augmentation', '0')
+    .option('--backend <name>', 'tensorflow, wasm or cpu (default: the fastest available; env S3DG_BACKEND)');
+}
+
+function int(flag: string, v: string, min = 0): number {
+  const n = Number(v);
+  if (v.trim() === '' || !Number.isInteger(n) || n < min) throw new UsageError(`--${flag} ${v}: expected an integer ≥ ${min}`);
+  return n;
+}
+
+function num(flag: string, v: string): number {
+  const n = Number(v);
+  if (v.trim() === '' || !Number.isFinite(n)) throw new UsageError(`--${flag} ${v}: expected a number`);
+  return n;
+}
+
+/** Everything a mode needs, checked. */
+export interface EstimatorSettings {
+  mode: Mode;
+  modelDir: string;
+  model: Partial<S3DGConfig>;
+  spec: ClipSpec;
+  batchSize: number;
+  prefetch: number;
+  monitorSteps: number;
+  trainSteps?: number;
+  learningRate: number;
+  optimizer: 'momentum' | 'sgd';
+  momentum: number;
+  weightDecay: number;
+  crop?: CropBox;
+  sourceFrame: { height: number; width: number };
+  warmStartFrom?: string;
+  /** Why warm start is on (for the log). */
+  warmStartReason?: string;
+  variablesToWarmStart?: string;
+  variablesToTrain?: string;
+  addImageSummaries: boolean;
+  trainDir?: string;
+  evalDir?: string;
+  predictDir?: string;
+  tfrecordSize?: number;
+  checkpointPath?: string;
+  exportPath?: string;
+  metricWeights?: string;
+  keepCheckpointMax: number;
+  seed: number;
+  gpus: { first: number; count: number };
+}
+
+/** Checks flags and their combinations; throws UsageError naming the flag. */
+export function settingsFromFlags(f: EstimatorFlags): EstimatorSettings {
+  if (!f.model_dir) throw new UsageError('--model_dir is required');
+  const model = modelConfigFromFlags(f);
+  const rate = num('dropout_rate', f.dropout_rate);
+  if (!(rate >= 0 && rate < 1)) throw new UsageError(`--dropout_rate ${f.dropout_rate}: must be in [0, 1)`);
+  const lr = num('learning_rate', f.learning_rate);
+  if (!(lr > 0)) throw new UsageError(`--learning_rate ${f.learning_rate}: must be greater than zero`);
+  const momentum = num('momentum', f.momentum);
+  if (!(momentum >= 0 && momentum < 1)) throw new UsageError(`--momentum ${f.momentum}: must be in [0, 1)`);
+  const spec: ClipSpec = {
+    clipLength: int('clip_length', f.clip_length, 1),
+    frameHeight: int('frame_height', f.frame_height, 1),
+    frameWidth: int('frame_width', f.frame_width, 1),
+    channels: model.inputChannels ?? 3,
+    numClasses: model.numClasses ?? 204,
+  };
+  if (spec.numClasses < 1) throw new UsageError('--num_classes must be at least 1 for training and prediction');
+  const s: EstimatorSettings = {
+    mode: f.mode,
+    modelDir: f.model_dir,
+    model,
+    spec,
+    batchSize: int('batch_size', f.batch_size, 1),
+    prefetch: int('prefetch_size', f.prefetch_size, 0),
+    monitorSteps: int('monitor_steps', f.monitor_steps, 1),
+    trainSteps: f.train_steps === undefined ? undefined : int('train_steps', f.train_steps, 1),
+    learningRate: lr,
+    optimizer: f.optimizer,
+    momentum,
+    weightDecay: num('weight_decay', f.weight_decay),
+    sourceFrame: { height: int('source_frame_height', f.source_frame_height, 1), width: int('source_frame_width', f.source_frame_width, 1) },
+    variablesToWarmStart: f.variables_to_warm_start,
+    variablesToTrain: f.variables_to_train,
+    addImageSummaries: Boolean(f.add_image_summaries),
+    trainDir: f.train_subset_dir_path,
+    evalDir: f.eval_subset_dir_path,
+    predictDir: f.predict_subset_dir_path,
+    tfrecordSize: f.tfrecord_size === undefined ? undefined : int('tfrecord_size', f.tfrecord_size, 1),
+    checkpointPath: f.checkpoint_path,
+    exportPath: f.export_path,
+    metricWeights: f.metric_weights,
+    keepCheckpointMax: int('keep_checkpoint_max', f.keep_checkpoint_max, 0),
+    seed: int('seed', f.seed, 0),
+    gpus: { first: int('gpu_num', f.gpu_num, 0), count: int('num_gpus', f.num_gpus, 1) },
+  };
+  model.dropoutKeepProb = 1 - rate;
+  if (s.weightDecay < 0) throw new UsageError(`--weight_decay ${f.weight_decay}: must not be negative`);
+  if (f.crop) {
+    s.crop = { x: int('cropx', f.cropx), y: int('cropy', f.cropy), width: int('cropwidth', f.cropwidth, 1), height: int('cropheight', f.cropheight, 1) };
+    if (s.crop.x + s.crop.width > s.sourceFrame.width || s.crop.y + s.crop.height > s.sourceFrame.height) {
+      throw new UsageError(
+        `--crop: the box x ${s.crop.x}+${s.crop.width}, y ${s.crop.y}+${s.crop.height} leaves the ${s.sourceFrame.width}×${s.sourceFrame.height} source frame (--source_frame_width/--source_frame_height)`,
+      );
+    }
+    if (s.mode !== 'predict') throw new UsageError('--crop applies to --mode predict only (training records are stored at the model frame size)');
+  }
+  const training = s.mode === 'train' || s.mode === 'train_and_eval';
+  if (training && !s.trainDir) throw new UsageError(`--mode ${s.mode} needs --train_subset_dir_path`);
+  if ((s.mode === 'eval' || s.mode === 'train_and_eval') && !s.evalDir) throw new UsageError(`--mode ${s.mode} needs --eval_subset_dir_path`);
+  if (s.mode === 'predict' && !s.predictDir) throw new UsageError('--mode predict needs --predict_subset_dir_path');
+  if (s.mode.startsWith('export') && !s.exportPath) throw new UsageError(`--mode ${s.mode} needs --export_path`);
+  if (training && s.checkpointPath) {
+    s.warmStartFrom = s.checkpointPath;
+    s.warmStartReason = f.warm_start ? '--warm_start' : '--checkpoint_path given for training';
+  } else if (f.warm_start) {
+    throw new UsageError('--warm_start needs --checkpoint_path (the checkpoint or model dir to start from) and a training mode');
+  }
+  if (s.variablesToWarmStart && !s.warmStartFrom) throw new UsageError('--variables_to_warm_start needs --checkpoint_path in a training mode');
+  return s;
+}
