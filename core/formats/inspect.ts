@@ -6,8 +6,9 @@
 import type { Platform } from '../platform.ts';
 import { CheckpointReader } from './checkpoint_reader.ts';
 import { latestCheckpoint } from './checkpoint_state.ts';
-import { readSavedModelDir } from './saved_model_reader.ts';
-import type { Signature } from './saved_model_reader.ts';
+import { describeMetaGraph, readSavedModelDir } from './saved_model_reader.ts';
+import type { MetaGraph, Signature } from './saved_model_reader.ts';
+import { MetaGraphDefCodec } from './proto/saved_model.ts';
 import { readEvents } from './event_reader.ts';
 import { parseTFRecords } from './tfrecord_reader.ts';
 import { concatChunks, gunzipChunks } from './gzip.ts';
@@ -25,15 +26,17 @@ export interface InspectOptions {
 /** One checkpoint tensor. `values` holds the first few values, or all with `values: true`. */
 export interface TensorSummary { name: string; dtype: string; shape: number[]; bytes: number; values: JsonValue[] }
 
+/** A MetaGraphDef, summarised: node count per op, signatures, collection names. */
+export interface MetaGraphSummary {
+  tags: string[]; tensorflowVersion: string; producer: number; nodes: number; ops: Record<string, number>;
+  functions: number; objectGraph: boolean; saver: boolean; collections: string[]; signatures: Record<string, Signature>;
+}
+
 /** What `inspectPath` found. */
 export type Inspection =
   | { kind: 'checkpoint'; prefix: string; shards: number; parameters: number; tensors: TensorSummary[] }
-  | {
-      kind: 'saved_model'; dir: string; schemaVersion: number;
-      metaGraphs: Array<{ tags: string[]; tensorflowVersion: string; producer: number; nodes: number; ops: Record<string, number>;
-        functions: number; objectGraph: boolean; saver: boolean; collections: string[]; signatures: Record<string, Signature> }>;
-      variables: TensorSummary[] | null;
-    }
+  | { kind: 'saved_model'; dir: string; schemaVersion: number; metaGraphs: MetaGraphSummary[]; variables: TensorSummary[] | null }
+  | { kind: 'meta_graph'; file: string; metaGraph: MetaGraphSummary }
   | { kind: 'events'; file: string; events: number; fileVersion: string; steps: [number, number] | null; graphs: number;
       sessionLogs: Record<string, number>; tags: Array<{ tag: string; kind: string; count: number; firstStep: number; lastStep: number; last?: number; series?: Array<[number, number]> }> }
   | { kind: 'tfrecord'; file: string; compression: 'NONE' | 'GZIP'; records: number;
@@ -71,17 +74,19 @@ async function checkpointInspection(prefix: string, platform: Platform, options:
   return { kind: 'checkpoint', prefix, shards: reader.header.numShards, parameters, tensors };
 }
 
+function metaGraphSummary(g: MetaGraph): MetaGraphSummary {
+  const ops: Record<string, number> = {};
+  for (const n of g.nodes) ops[n.op] = (ops[n.op] ?? 0) + 1;
+  return {
+    tags: g.tags, tensorflowVersion: g.tensorflowVersion, producer: g.producer, nodes: g.nodes.length, ops,
+    functions: g.functions.length, objectGraph: g.hasObjectGraph, saver: g.saver !== undefined,
+    collections: Object.keys(g.collections), signatures: g.signatures,
+  };
+}
+
 async function savedModelInspection(dir: string, platform: Platform, options: InspectOptions): Promise<Inspection> {
   const sm = await readSavedModelDir(dir, platform);
-  const metaGraphs = sm.model.metaGraphs.map((g) => {
-    const ops: Record<string, number> = {};
-    for (const n of g.nodes) ops[n.op] = (ops[n.op] ?? 0) + 1;
-    return {
-      tags: g.tags, tensorflowVersion: g.tensorflowVersion, producer: g.producer, nodes: g.nodes.length, ops,
-      functions: g.functions.length, objectGraph: g.hasObjectGraph, saver: g.saver !== undefined,
-      collections: Object.keys(g.collections), signatures: g.signatures,
-    };
-  });
+  const metaGraphs = sm.model.metaGraphs.map(metaGraphSummary);
   const variables = sm.variables ? await describeTensors(sm.variables, options) : null;
   return { kind: 'saved_model', dir, schemaVersion: sm.model.schemaVersion, metaGraphs, variables };
 }
@@ -156,6 +161,9 @@ async function fileInspection(path: string, platform: Platform, options: Inspect
   if (path.endsWith('.index')) return checkpointInspection(path.slice(0, -'.index'.length), platform, options);
   if (isCheckpointDataFile(path)) return checkpointInspection(path.replace(/\.data-\d{5}-of-\d{5}$/, ''), platform, options);
   let bytes = await platform.readFile(path);
+  if (name.endsWith('.meta')) {
+    return { kind: 'meta_graph', file: path, metaGraph: metaGraphSummary(describeMetaGraph(MetaGraphDefCodec.decode(bytes, path))) };
+  }
   let compression: 'NONE' | 'GZIP' = 'NONE';
   if (bytes[0] === 0x1f && bytes[1] === 0x8b) {
     bytes = await concatChunks(gunzipChunks([bytes], path));
@@ -173,7 +181,8 @@ async function fileInspection(path: string, platform: Platform, options: Inspect
 /**
  * Describes whatever `path` holds. Directories: a SavedModel (saved_model.pb), a model dir
  * (its `checkpoint` file's latest prefix) or a run dir (its event files, first one). Files: a
- * checkpoint prefix/.index/.data shard, an event file, or a (GZIP) TFRecord of tf.Examples.
+ * checkpoint prefix/.index/.data shard, a checkpoint's `.meta` MetaGraphDef, an event file,
+ * or a (GZIP) TFRecord of tf.Examples.
  * Anything else throws an Error saying what the path is not.
  */
 export async function inspectPath(path: string, platform: Platform, options: InspectOptions = {}): Promise<Inspection> {

@@ -4,7 +4,7 @@
  */
 import type { Command } from 'commander';
 import { inspectPath } from '../../core/formats/inspect.ts';
-import type { Inspection, TensorSummary } from '../../core/formats/inspect.ts';
+import type { Inspection, MetaGraphSummary, TensorSummary } from '../../core/formats/inspect.ts';
 import type { JsonValue } from '../../core/formats/json_values.ts';
 import type { Signature } from '../../core/formats/saved_model_reader.ts';
 import { nodePlatform } from '../platform.ts';
@@ -35,6 +35,15 @@ function signatureLines(key: string, s: Signature): string[] {
   return lines;
 }
 
+function metaGraphLines(g: MetaGraphSummary): string[] {
+  const lines = [`  tags [${g.tags.join(', ')}]: TF ${g.tensorflowVersion || '?'}, producer ${g.producer}, ${g.nodes} nodes, ${g.functions} functions${g.objectGraph ? ', TF2 object graph' : ''}${g.saver ? ', saver' : ''}`];
+  const ops = Object.entries(g.ops).sort((a, b) => b[1] - a[1]).map(([op, n]) => `${op}×${n}`);
+  lines.push(`    ops: ${ops.join(' ')}`);
+  if (g.collections.length > 0) lines.push(`    collections: ${g.collections.join(', ')}`);
+  for (const [key, s] of Object.entries(g.signatures)) lines.push(...signatureLines(key, s));
+  return lines;
+}
+
 /** Human-readable rendering of an inspection. */
 export function inspectionText(ins: Inspection): string {
   const lines: string[] = [];
@@ -45,17 +54,15 @@ export function inspectionText(ins: Inspection): string {
       break;
     case 'saved_model':
       lines.push(`SavedModel ${ins.dir} (schema version ${ins.schemaVersion}, ${ins.metaGraphs.length} MetaGraphDef(s))`);
-      for (const g of ins.metaGraphs) {
-        lines.push(`  tags [${g.tags.join(', ')}]: TF ${g.tensorflowVersion || '?'}, producer ${g.producer}, ${g.nodes} nodes, ${g.functions} functions${g.objectGraph ? ', TF2 object graph' : ''}${g.saver ? ', saver' : ''}`);
-        const ops = Object.entries(g.ops).sort((a, b) => b[1] - a[1]).map(([op, n]) => `${op}×${n}`);
-        lines.push(`    ops: ${ops.join(' ')}`);
-        if (g.collections.length > 0) lines.push(`    collections: ${g.collections.join(', ')}`);
-        for (const [key, s] of Object.entries(g.signatures)) lines.push(...signatureLines(key, s));
-      }
+      for (const g of ins.metaGraphs) lines.push(...metaGraphLines(g));
       if (ins.variables) {
         lines.push(`  variables: ${ins.variables.length} tensors`);
         lines.push(...tensorLines(ins.variables).map((l) => '  ' + l));
       } else lines.push('  variables: none');
+      break;
+    case 'meta_graph':
+      lines.push(`MetaGraphDef ${ins.file}`);
+      lines.push(...metaGraphLines(ins.metaGraph));
       break;
     case 'events':
       lines.push(`event file ${ins.file}: ${ins.events} events (${ins.fileVersion}), steps ${ins.steps ? ins.steps.join('–') : 'none'}, ${ins.graphs} graph(s)`);
@@ -81,7 +88,7 @@ export function inspectionText(ins: Inspection): string {
 export function defineInspect(program: Command): void {
   program
     .command('inspect')
-    .description('show what a checkpoint, SavedModel, event file or TFRecord file holds')
+    .description('show what a checkpoint, SavedModel, .meta graph, event file or TFRecord file holds')
     .argument('<path>', 'checkpoint prefix or model dir, SavedModel dir, event file, or TFRecord file')
     .option('--json', 'print JSON instead of text')
     .option('--values', 'include every value, not just the leading few')

@@ -55,6 +55,13 @@ test('inspect a SavedModel: signatures and variables', async () => {
   assert.match(text.stdout, /signature 'serving_default' \(tensorflow\/serving\/predict\)\n\s+in  x: x:0 DT_FLOAT \[-1,1\]/);
 });
 
+test('inspect a checkpoint .meta MetaGraphDef', async () => {
+  const json = await inspectJson('meta_graph', fixture(`${TFX_DIR}model.ckpt-1000.meta`));
+  assert.equal(json.metaGraph.nodes, 2502);
+  assert.ok(json.metaGraph.saver);
+  assert.ok(json.metaGraph.collections.includes('global_step'));
+});
+
 test('inspect event files: tags, steps and (with --values) scalar series', async () => {
   const json = await inspectJson('events', fixture(`${TFX_DIR}events.out.tfevents.1646034739.jiyongjung.c.googlers.com`), '--values');
   assert.equal(json.events, 28);
