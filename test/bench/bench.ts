@@ -1,0 +1,130 @@
+/**
+ * `npm run bench [-- --json] [--backend wasm] [--quick] [--no-stream]`: full S3D-G (depth
+ * multiplier 1, 400 classes) at batch 1, forward and training step, per available Node backend
+ * and clip size, then stream throughput of 64×224² clips through an inference pool of 1 and 2
+ * wasm worker threads. Prints a table (progress on stderr), or one JSON object per row.
+ */
+import { parseArgs } from 'node:util';
+import * as tf from '@tensorflow/tfjs';
+import { NODE_BACKENDS, setupBackend } from '../../node/backend.ts';
+import { S3DG } from '../../core/model/s3dg.ts';
+import { VariableStore } from '../../core/model/variable_store.ts';
+import { tfjsOps } from '../../core/ops/tfjs_ops.ts';
+import { weightsOf } from '../../node/parallel/weights.ts';
+import { CLIP_SIZES, runsFor, skipReason, type BenchCase, type Pass } from './cases.ts';
+import { TRAIN_FLOPS_FACTOR, forwardFlops } from './flops.ts';
+import { passOf, time } from './measure.ts';
+import { streamThroughput } from './stream.ts';
+import { table, toJsonLine, type Row } from './report.ts';
+
+const CONFIG = { numClasses: 400 };
+const STREAM_TARGET_GFLOPS = 40;
+const TRAIN_RATIO_TARGET = 3.5;
+
+const { values: flags } = parseArgs({
+  options: {
+    json: { type: 'boolean', default: false },
+    backend: { type: 'string' },
+    quick: { type: 'boolean', default: false },
+    'no-stream': { type: 'boolean', default: false },
+  },
+});
+const quick = flags.quick ?? false;
+const rows: Row[] = [];
+const notes: string[] = [];
+const progress = (m: string) => process.stderr.write(`[bench] ${m}\n`);
+const emit = (row: Row) => {
+  rows.push(row);
+  if (flags.json) process.stdout.write(`${toJsonLine(row)}\n`);
+  progress(`${row.backend} ${row.frames}×${row.size}² ${row.pass} ${row.mode}×${row.threads}: ${row.ms.toFixed(0)} ms, ${row.gflops_per_s.toFixed(1)} GFLOP/s`);
+};
+const note = (m: string) => {
+  notes.push(m);
+  progress(m);
+};
+
+const model = new S3DG(CONFIG);
+const flopsOf = (frames: number, size: number, pass: Pass) =>
+  forwardFlops(model, [1, frames, size, size, 3]) * (pass === 'train' ? TRAIN_FLOPS_FACTOR : 1);
+const mb = (bytes: number) => bytes / 2 ** 20;
+
+async function benchBackend(backend: string): Promise<void> {
+  try {
+    await setupBackend(backend, progress);
+  } catch (e) {
+    note(`${backend}: not measured (${(e as Error).message})`);
+    return;
+  }
+  const store = new VariableStore(model.variables(), 0);
+  const ops = tfjsOps();
+  const forwardMs = new Map<string, number>();
+  for (const { frames, size } of CLIP_SIZES) {
+    for (const pass of ['forward', 'train'] as Pass[]) {
+      const c: BenchCase = { frames, size, pass };
+      const why = skipReason(backend, c, quick);
+      if (why) {
+        note(`${backend} ${frames}×${size}² ${pass}: skipped (${why})`);
+        continue;
+      }
+      const input = tf.randomUniform([1, frames, size, size, 3], -1, 1, 'float32', 1);
+      const t = await time(passOf(model, store, ops, pass, input), runsFor(backend, c, quick));
+      input.dispose();
+      const gflops = flopsOf(frames, size, pass) / 1e9;
+      if (pass === 'forward') forwardMs.set(`${frames}x${size}`, t.ms);
+      const fwd = forwardMs.get(`${frames}x${size}`);
+      emit({
+        backend, frames, size, pass, mode: 'single', threads: 1, batch: 1,
+        ms: t.ms,
+        clips_per_s: 1000 / t.ms,
+        gflops_per_clip: gflops,
+        gflops_per_s: gflops / (t.ms / 1000),
+        ...(pass === 'train' && fwd !== undefined ? { train_over_forward: t.ms / fwd } : {}),
+        runs: t.runs.length,
+        warmup_ms: t.warmupMs,
+        peak_tensor_mb: mb(t.peakTensorBytes),
+        max_rss_mb: mb(t.maxRssBytes),
+      });
+    }
+  }
+  const weights = backend === 'wasm' && !flags['no-stream'] ? weightsOf(store) : null;
+  store.dispose();
+  if (weights) await benchStream(weights);
+}
+
+/** Stream rows: 64×224² clips (16×224² with --quick) through pools of 1 and 2 wasm workers. */
+async function benchStream(weights: Record<string, Float32Array>): Promise<void> {
+  const [frames, size] = quick ? [16, 224] : [64, 224];
+  const gflops = flopsOf(frames, size, 'forward') / 1e9;
+  for (const threads of [1, 2]) {
+    const clips = quick ? threads : threads === 1 ? 3 : 4;
+    progress(`stream: ${threads} worker thread(s), ${clips} clips of ${frames}×${size}² after one warm-up clip per thread`);
+    const s = await streamThroughput(CONFIG, weights, [frames, size, size, 3], threads, clips);
+    emit({
+      backend: 'wasm', frames, size, pass: 'forward', mode: 'stream', threads, batch: 1,
+      ms: s.msPerClip,
+      clips_per_s: 1000 / s.msPerClip,
+      gflops_per_clip: gflops,
+      gflops_per_s: gflops / (s.msPerClip / 1000),
+      runs: s.clips,
+      warmup_ms: s.warmupMs,
+      max_rss_mb: mb(process.resourceUsage().maxRSS * 1024),
+    });
+  }
+}
+
+const started = performance.now();
+for (const backend of flags.backend ? [flags.backend] : NODE_BACKENDS) await benchBackend(backend);
+progress(`done in ${((performance.now() - started) / 1000).toFixed(0)} s`);
+
+if (!flags.json) {
+  console.log(table(rows));
+  console.log('\nFLOPs: counted by the model on CountingOps (2 per multiply-add); train = 3 × forward.');
+  console.log('ms: median of the timed runs after one warm-up run (stream: wall time per clip, all workers busy).');
+  console.log('peak tensors: tfjs bytes high-water during the warm-up run; max RSS: process high-water so far.');
+  for (const n of notes) console.log(`note: ${n}`);
+  const best = Math.max(0, ...rows.filter((r) => r.mode === 'stream' && r.frames === 64).map((r) => r.gflops_per_s));
+  if (best > 0) console.log(`stream 64×224² best: ${best.toFixed(1)} GFLOP/s (target ≥ ${STREAM_TARGET_GFLOPS})`);
+  for (const r of rows.filter((r) => r.train_over_forward !== undefined)) {
+    console.log(`train/forward ${r.backend} ${r.frames}×${r.size}²: ${r.train_over_forward!.toFixed(2)} (target ≤ ${TRAIN_RATIO_TARGET})`);
+  }
+}

@@ -1,0 +1,41 @@
+/**
+ * What the benchmark runs: clip sizes, passes, and how much of it each backend is asked to do.
+ * cpu runs native 3-D kernels at ~1 GFLOP/s, so it only gets the smallest clip.
+ */
+export type Pass = 'forward' | 'train';
+
+export interface BenchCase {
+  frames: number;
+  size: number;
+  pass: Pass;
+}
+
+export const CLIP_SIZES: ReadonlyArray<{ frames: number; size: number }> = [
+  { frames: 8, size: 112 },
+  { frames: 16, size: 224 },
+  { frames: 64, size: 224 },
+];
+
+/** A case a backend skips, and why (printed so the table explains its gaps). */
+export interface Skip extends BenchCase {
+  backend: string;
+  reason: string;
+}
+
+/** Why `backend` skips `c`, or null when it runs it. `quick` trims to what finishes in ~1 min. */
+export function skipReason(backend: string, c: BenchCase, quick: boolean): string | null {
+  const big = c.frames * c.size * c.size > 8 * 112 * 112;
+  if (backend === 'cpu' && big) return 'cpu runs ~1 GFLOP/s: only 8×112² is measured';
+  if (c.frames === 64 && c.pass === 'train' && backend !== 'tensorflow') {
+    return 'training on 64×224² needs the activations of ~4 clips of 16×224² (several GiB) and ~1 min a step: not measured';
+  }
+  if (quick && c.frames === 64) return '--quick: 64×224² left out';
+  return null;
+}
+
+/** Timed runs after the warm-up: fewer where one run takes tens of seconds. */
+export function runsFor(backend: string, c: BenchCase, quick: boolean): number {
+  if (quick) return 1;
+  if (backend === 'cpu' && c.pass === 'train') return 1;
+  return 3;
+}
