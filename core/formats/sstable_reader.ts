@@ -86,6 +86,7 @@ export function readTable(bytes: Uint8Array, source = 'table'): TableEntry[] {
   const footerAt = size - FOOTER_SIZE;
   const metaindex = readHandle(bytes, footerAt, magicAt, source, 'metaindex');
   const index = readHandle(bytes, metaindex.next, magicAt, source, 'index');
+  readBlock(bytes, metaindex, source, 'metaindex'); // no filters in TF tables; read only to verify its CRC
   const indexBlock = readBlock(bytes, index, source, 'index');
   const entries: TableEntry[] = [];
   for (const handleEntry of blockEntries(indexBlock, index.offset, source, 'index')) {
