@@ -1,7 +1,9 @@
 /**
- * int64 values as protobufjs hands them over: a `Long`-like {low, high} object (the `long`
- * package is present) or a plain number. We expose int64 to callers as `bigint`, which is exact
- * for the whole range including negatives; numbers are accepted on input when they are safe.
+ * int64 values as protobufjs hands them over: a `Long`-like {low, high} object when protobufjs
+ * finds the `long` package (always under Node), or a plain number (in bundles where it cannot,
+ * values beyond ±2^53 then lose precision; steps, sizes, offsets and labels never get there).
+ * We expose int64 to callers as `bigint`, exact over the whole range including negatives;
+ * numbers are accepted on input when they are safe integers.
  */
 
 /** What protobufjs reads or writes for an int64/uint64 field. */
