@@ -79,7 +79,7 @@ function scriptFor(rng: Rng, d: number): CrossingScript {
   }
   const walkers: CrossingScript['walkers'] = [];
   const walker = (start: number) => {
-    const duration = rng.uniform(1.5, 3);
+    const duration = rng.uniform(2.5, 4);
     walkers.push({ start, end: start + duration, downward: rng.next() < 0.5, x: rng.uniform(0.44, 0.56) });
   };
   const count = rng.int(3);
@@ -87,7 +87,7 @@ function scriptFor(rng: Rng, d: number): CrossingScript {
   // Half the time someone walks onto the crossing while the gates are down (mid-walk = on the track).
   const downFrom = startsDown ? 0 : lowerEnd;
   const downTo = Math.min(raiseStart, d);
-  if (downTo - downFrom > 0.6 && rng.next() < 0.5) walker(rng.uniform(downFrom, downTo - 0.3) - 1);
+  if (downTo - downFrom > 1 && rng.next() < 0.5) walker(rng.uniform(downFrom, downTo - 0.5) - 1.5);
   const shade = rng.int(30);
   return { lowerStart, lowerEnd, raiseStart, raiseEnd, startsDown, train, walkers, background: [60 + shade, 120 + shade, 50 + shade] };
 }
@@ -134,8 +134,10 @@ function drawFrame(c: Canvas, s: CrossingScript, t: number): Uint8Array {
   // Pedestrians walk along the road's edge, top to bottom or back.
   for (const walker of s.walkers) {
     if (t < walker.start || t >= walker.end) continue;
+    // Walkers slow down on the crossing: 40% of the walk is spent on its middle 28%.
     const f = (t - walker.start) / (walker.end - walker.start);
-    const y = walker.downward ? f * h : (1 - f) * h;
+    const along = f < 0.3 ? (f / 0.3) * 0.36 : f < 0.7 ? 0.36 + ((f - 0.3) / 0.4) * 0.28 : 0.64 + ((f - 0.7) / 0.3) * 0.36;
+    const y = (walker.downward ? along : 1 - along) * h;
     fillDisc(c, walker.x * w, y, Math.max(1.5, 0.035 * w), WALKER);
     const onCrossing = y > trackTop - 0.06 * h && y < trackBottom + 0.06 * h;
     if (onCrossing && gatesDown) label[4] = 1;

@@ -18,21 +18,21 @@ import { labelTableSource, npyLabelSource } from '../data/video_labels_source.ts
 interface DatasetFlags {
   videos: string;
   labels: string;
-  classNames: string;
+  class_names: string;
   out: string;
-  clipLength: string;
-  frameHeight: string;
-  frameWidth: string;
+  clip_length: string;
+  frame_height: string;
+  frame_width: string;
   channels: string;
   stride?: string;
   fps?: string;
   crop?: string;
-  evalFraction: string;
-  evalVideos?: string;
+  eval_fraction: string;
+  eval_videos?: string;
   seed: string;
-  clipsPerShard: string;
+  clips_per_shard: string;
   jobs: string;
-  minLabelFraction: string;
+  min_label_fraction: string;
   progress?: boolean;
 }
 
@@ -59,18 +59,18 @@ function parseCrop(value: string): CropBox {
 
 /** Turns the flags into the builder's options (reads the class-names and labels files). */
 export async function datasetOptions(flags: DatasetFlags): Promise<DatasetBuildOptions> {
-  const clipLength = positiveInt(flags.clipLength, '--clip_length');
+  const clipLength = positiveInt(flags.clip_length, '--clip_length');
   const channels = positiveInt(flags.channels, '--channels');
   if (channels !== 1 && channels !== 3) throw new UsageError(`--channels must be 3 (RGB) or 1 (grey), got ${channels}`);
   const fps = flags.fps === undefined ? null : Number(flags.fps);
   if (fps !== null && !(fps > 0)) throw new UsageError(`--fps must be a positive number of frames per second, got '${flags.fps}'`);
   let namesText: string;
   try {
-    namesText = await readFile(flags.classNames, 'utf8');
+    namesText = await readFile(flags.class_names, 'utf8');
   } catch (e) {
-    throw new UsageError(`--class_names ${flags.classNames}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
+    throw new UsageError(`--class_names ${flags.class_names}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
   }
-  const classNames = parseClassNames(namesText, flags.classNames);
+  const classNames = parseClassNames(namesText, flags.class_names);
   let labelsIsDir: boolean;
   try {
     labelsIsDir = statSync(flags.labels).isDirectory();
@@ -85,18 +85,18 @@ export async function datasetOptions(flags: DatasetFlags): Promise<DatasetBuildO
     labels,
     clip: {
       clipLength,
-      frameHeight: positiveInt(flags.frameHeight, '--frame_height'),
-      frameWidth: positiveInt(flags.frameWidth, '--frame_width'),
+      frameHeight: positiveInt(flags.frame_height, '--frame_height'),
+      frameWidth: positiveInt(flags.frame_width, '--frame_width'),
       channels,
       stride: flags.stride === undefined ? clipLength : positiveInt(flags.stride, '--stride'),
       fps,
       crop: flags.crop === undefined ? null : parseCrop(flags.crop),
-      minLabelFraction: fraction(flags.minLabelFraction, '--min_label_fraction', false),
+      minLabelFraction: fraction(flags.min_label_fraction, '--min_label_fraction', false),
     },
-    evalFraction: fraction(flags.evalFraction, '--eval_fraction', true),
-    evalVideos: flags.evalVideos?.split(',').map((s) => s.trim()).filter((s) => s.length > 0),
+    evalFraction: fraction(flags.eval_fraction, '--eval_fraction', true),
+    evalVideos: flags.eval_videos?.split(',').map((s) => s.trim()).filter((s) => s.length > 0),
     seed: Number.isInteger(Number(flags.seed)) ? Number(flags.seed) : 0,
-    clipsPerShard: positiveInt(flags.clipsPerShard, '--clips_per_shard'),
+    clipsPerShard: positiveInt(flags.clips_per_shard, '--clips_per_shard'),
     jobs: positiveInt(flags.jobs, '--jobs'),
   };
 }

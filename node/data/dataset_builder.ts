@@ -195,6 +195,7 @@ export async function buildDataset(options: DatasetBuildOptions): Promise<BuildR
   const done: Record<string, VideoEntry> = {};
   for (const [name, entry] of Object.entries(old?.videos ?? {})) if (videos.includes(name)) done[name] = entry;
   const pending = videos.filter((v) => !(v in done));
+  const alreadyDone = Object.keys(done);
   for (const split of ['train', 'eval'] as const) {
     const dir = join(options.outDir, split);
     await mkdir(dir, { recursive: true });
@@ -256,5 +257,5 @@ export async function buildDataset(options: DatasetBuildOptions): Promise<BuildR
     }
     await save();
   }
-  return { manifest, built, skipped: manifest.skipped, alreadyDone: Object.keys(done) };
+  return { manifest, built, skipped: manifest.skipped, alreadyDone };
 }

@@ -1,0 +1,181 @@
+/**
+ * The clip data path end to end: videos made by ffmpeg (and by the synthetic generator) →
+ * `s3dg dataset` → TFRecord shards → the input pipeline.
+ */
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { execFileSync, spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, readdirSync, writeFileSync, existsSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { buildDataset } from '../../node/data/dataset_builder.ts';
+import type { DatasetBuildOptions } from '../../node/data/dataset_builder.ts';
+import { labelTableSource } from '../../node/data/video_labels_source.ts';
+import { subsetSources, listTfrecordFiles } from '../../node/data/tfrecord_files.ts';
+import { PreprocessPool } from '../../node/data/preprocess_pool.ts';
+import { writeCrossingScenes } from '../../node/demo/scenes.ts';
+import { readClipRecords, RecordShapeError } from '../../core/data/clip_records.ts';
+import type { ClipRecord } from '../../core/data/clip_records.ts';
+import { inputPipeline } from '../../core/data/input_pipeline.ts';
+import { clipLabel, frameTimes } from '../../core/data/clip_labels.ts';
+import { parseLabelTable } from '../../core/data/label_files.ts';
+
+const root = mkdtempSync(join(tmpdir(), 's3dg-dataset-'));
+
+async function records(file: string, spec: Parameters<typeof readClipRecords>[1]): Promise<ClipRecord[]> {
+  const { fileRecordSource } = await import('../../node/data/tfrecord_files.ts');
+  const out: ClipRecord[] = [];
+  for await (const r of readClipRecords(fileRecordSource(file), spec)) out.push({ ...r, clip: r.clip.slice(), label: r.label.slice() });
+  return out;
+}
+
+test('H.264 160×120 and VP9 161×121 videos at 7 fps: clips decode to the source frames (crop + resize) and carry their time-range labels', async () => {
+  const dir = join(root, 'testsrc');
+  const videos = join(dir, 'videos');
+  execFileSync('mkdir', ['-p', videos]);
+  const make = (size: string, args: string[], file: string) =>
+    execFileSync('ffmpeg', ['-v', 'error', '-y', '-f', 'lavfi', '-i', `testsrc=size=${size}:rate=7`, '-t', '2', ...args, file]);
+  make('160x120', ['-c:v', 'libx264', '-crf', '8', '-pix_fmt', 'yuv420p'], join(videos, 'a.mp4'));
+  make('161x121', ['-c:v', 'libvpx-vp9', '-crf', '8', '-b:v', '0', '-pix_fmt', 'yuv420p'], join(videos, 'b.webm'));
+  writeFileSync(join(dir, 'names.txt'), 'first\nsecond\n');
+  // a.mp4: 'first' for 0.5–1.5 s; b.webm: 'second' for the whole video.
+  writeFileSync(join(dir, 'labels.json'), JSON.stringify({ 'a.mp4': [{ start: 0.5, end: 1.5, class: 'first' }], 'b.webm': [{ start: 0, end: 2, class: 1 }] }));
+  const crop = { x: 8, y: 4, width: 96, height: 80 };
+  const options: DatasetBuildOptions = {
+    videosDir: videos,
+    outDir: join(dir, 'out'),
+    classNames: ['first', 'second'],
+    labels: await labelTableSource(join(dir, 'labels.json'), ['first', 'second']),
+    clip: { clipLength: 4, frameHeight: 40, frameWidth: 48, channels: 3, stride: 2, fps: null, crop, minLabelFraction: 0.5 },
+    evalFraction: 0,
+    seed: 0,
+    clipsPerShard: 3,
+    jobs: 2,
+  };
+  const result = await buildDataset(options);
+  assert.deepEqual(result.built.sort(), ['a.mp4', 'b.webm']);
+  assert.deepEqual(result.skipped, []);
+  const spec = { clipLength: 4, frameHeight: 40, frameWidth: 48, channels: 3, numClasses: 2 };
+  for (const [video, size] of [['a.mp4', '160x120'], ['b.webm', '161x121']]) {
+    const entry = result.manifest.videos[video];
+    // 14 frames, clips of 4 every 2 frames: starts 0,2,…,10 → 6 clips in shards of ≤ 3.
+    assert.equal(entry.clips, 6);
+    assert.equal(entry.shards.length, 2);
+    // Reference: the same frames straight from the generator through the same crop/scale, no codec.
+    const raw = execFileSync('ffmpeg', ['-v', 'error', '-f', 'lavfi', '-i', `testsrc=size=${size}:rate=7`, '-t', '2', '-vf', `format=yuv420p,crop=96:80:8:4,scale=48:40:flags=bilinear`, '-f', 'rawvideo', '-pix_fmt', 'rgb24', 'pipe:1'], { maxBuffer: 1 << 26 });
+    const frameBytes = 40 * 48 * 3;
+    const clips = (await Promise.all(entry.shards.map((s) => records(join(options.outDir, s), spec)))).flat();
+    assert.equal(clips.length, 6);
+    clips.forEach((r, i) => {
+      const want = raw.subarray(2 * i * frameBytes, (2 * i + 4) * frameBytes);
+      let sum = 0;
+      for (let j = 0; j < want.length; j++) sum += Math.abs(r.clip[j] - want[j]);
+      assert.ok(sum / want.length < 4, `${video} clip ${i}: mean abs error ${sum / want.length}`);
+      // Frame centres of clip i: (2i + 0.5 … 2i + 3.5) / 7 s.
+      const times = [0, 1, 2, 3].map((f) => (2 * i + f + 0.5) / 7);
+      const firstOn = times.filter((t) => t >= 0.5 && t < 1.5).length >= 2;
+      assert.deepEqual(Array.from(r.label), video === 'a.mp4' ? [firstOn ? 1 : 0, 0] : [0, 1], `${video} clip ${i}`);
+    });
+  }
+});
+
+test('synthetic crossing videos → dataset: split by video, manifest, resumable, corrupt video skipped, records load through the pipeline', async () => {
+  const dir = join(root, 'crossing');
+  const scenes = await writeCrossingScenes({ outDir: dir, videos: 5, seed: 3, width: 32, height: 32, fps: 8, durationSeconds: 4 });
+  writeFileSync(join(scenes.videosDir, 'broken.mp4'), 'not a video'.repeat(100));
+  const classNames = scenes.classNames;
+  const out = join(dir, 'dataset');
+  const options: DatasetBuildOptions = {
+    videosDir: scenes.videosDir,
+    outDir: out,
+    classNames,
+    labels: await labelTableSource(scenes.labelsFile, classNames),
+    clip: { clipLength: 8, frameHeight: 32, frameWidth: 32, channels: 3, stride: 4, fps: null, crop: null, minLabelFraction: 0.5 },
+    evalFraction: 0.4,
+    seed: 1,
+    clipsPerShard: 4,
+    jobs: 2,
+  };
+  const first = await buildDataset(options);
+  assert.equal(first.built.length, 5);
+  assert.deepEqual(first.skipped.map((s) => s.video), ['broken.mp4']);
+  assert.match(first.skipped[0].reason, /ffprobe exited with code 1|no video stream/);
+  const m = JSON.parse(readFileSync(join(out, 'manifest.json'), 'utf8'));
+  assert.deepEqual(m.classNames, classNames);
+  assert.equal(m.splits.eval.videos, 2);
+  assert.equal(m.splits.train.videos, 3);
+  // 32 frames, clips of 8 every 4 → 7 clips per video.
+  assert.equal(m.splits.train.clips + m.splits.eval.clips, 35);
+  // No video has shards in both splits; shard names say which video they hold.
+  for (const [video, entry] of Object.entries(m.videos) as Array<[string, { split: string; shards: string[] }]>) {
+    assert.ok(entry.shards.every((s) => s.startsWith(`${entry.split}/${video.replace('.', '_')}-`)), video);
+  }
+  // Labels in the records equal the labels computed from the CSV ranges.
+  const table = parseLabelTable(readFileSync(scenes.labelsFile, 'utf8'), scenes.labelsFile, classNames);
+  const spec = { clipLength: 8, frameHeight: 32, frameWidth: 32, channels: 3, numClasses: classNames.length };
+  const counts = new Array(classNames.length).fill(0);
+  for (const split of ['train', 'eval']) {
+    for (const file of await listTfrecordFiles(join(out, split))) {
+      const video = file.split('/').pop()!.replace(/-\d{5}\.tfrecord$/, '').replace('_mp4', '.mp4');
+      const shardIndex = Number(/-(\d{5})\.tfrecord$/.exec(file)![1]);
+      (await records(file, spec)).forEach((r, i) => {
+        const clip = shardIndex * 4 + i;
+        const want = clipLabel(table.get(video)!, frameTimes(clip * 4, 8, 8), classNames.length, 0.5);
+        assert.deepEqual(Array.from(r.label), Array.from(want), `${video} clip ${clip}`);
+        want.forEach((v, k) => (counts[k] += v));
+      });
+    }
+  }
+  assert.deepEqual(counts, classNames.map((_, k) => m.splits.train.classCounts[k] + m.splits.eval.classCounts[k]));
+
+  // The shards feed the input pipeline, with preprocessing in worker threads.
+  const pool = new PreprocessPool(2, { height: 32, width: 32, channels: 3 });
+  try {
+    let seen = 0;
+    for await (const batch of inputPipeline({ sources: await subsetSources(join(out, 'train')), spec, batchSize: 4, mode: 'train', epochs: 1, preprocess: pool.preprocess, parallelism: 2 })) {
+      assert.equal(batch.clips.length, 4 * 8 * 32 * 32 * 3);
+      assert.ok(batch.clips.every((v) => v >= -1 && v <= 1));
+      seen += batch.size;
+    }
+    assert.equal(seen, Math.floor(m.splits.train.clips / 4) * 4);
+  } finally {
+    await pool.close();
+  }
+
+  // A record of the wrong size for the flags fails naming the shard, the record and the flags.
+  const wrong = { ...spec, frameHeight: 64 };
+  await assert.rejects(
+    (async () => {
+      for await (const _ of inputPipeline({ sources: await subsetSources(join(out, 'eval')), spec: wrong, batchSize: 1, mode: 'eval' })) void _;
+    })(),
+    (e: Error) => e instanceof RecordShapeError && /eval\/crossing-\d{3}_mp4-00000\.tfrecord record 0: 'feature' holds 24576 bytes, but --clip_length 8 --frame_height 64/.test(e.message),
+  );
+
+  // Re-running skips what is done and removes leftovers of an interrupted run.
+  writeFileSync(join(out, 'train', 'crossing-000_mp4-00000.tfrecord.partial'), 'half');
+  const second = await buildDataset(options);
+  assert.deepEqual(second.built, []);
+  assert.equal(second.alreadyDone.length, 5);
+  assert.ok(!readdirSync(join(out, 'train')).some((n) => n.endsWith('.partial')));
+  // Other settings are refused rather than mixed into the same data set.
+  await assert.rejects(buildDataset({ ...options, clip: { ...options.clip, clipLength: 4 } }), /built with other settings \(--clip_length 8 → 4\)/);
+});
+
+test('s3dg dataset on the command line: bad flags exit 2 with the flag named; a run prints the summary', () => {
+  const cli = join(import.meta.dirname, '../../node/cli.ts');
+  const run = (args: string[]) => spawnSync(process.execPath, ['--import', 'tsx', cli, 'dataset', ...args], { encoding: 'utf8', cwd: join(import.meta.dirname, '../..') });
+  const dir = join(root, 'crossing');
+  const base = ['--videos', join(dir, 'videos'), '--labels', join(dir, 'labels.csv'), '--class_names', join(dir, 'class_names.txt')];
+  const bad = run([...base, '--out', join(root, 'cli'), '--frame_height', '0']);
+  assert.equal(bad.status, 2, bad.stderr);
+  assert.match(bad.stderr, /--frame_height must be a positive integer, got '0'/);
+  const badCrop = run([...base, '--out', join(root, 'cli'), '--crop', '1,2,3']);
+  assert.equal(badCrop.status, 2);
+  assert.match(badCrop.stderr, /--crop must be x,y,width,height/);
+  const ok = run([...base, '--out', join(root, 'cli'), '--clip_length', '8', '--frame_height', '32', '--frame_width', '32', '--stride', '8', '--eval_videos', 'crossing-001.mp4', '--no-progress']);
+  assert.equal(ok.status, 0, ok.stderr);
+  assert.match(ok.stdout, /eval: 1 videos, 4 clips/);
+  assert.match(ok.stdout, /skipped broken\.mp4/);
+  assert.match(ok.stderr, /dataset: 6 videos, 0 already done, 6 to build/);
+  assert.ok(existsSync(join(root, 'cli', 'manifest.json')));
+});
