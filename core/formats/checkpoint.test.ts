@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFile } from 'node:fs/promises';
-import { CheckpointReader } from './checkpoint_reader.ts';
+import { CheckpointReader, readCheckpoint } from './checkpoint_reader.ts';
 import type { CheckpointTensor, ReadFile } from './checkpoint_reader.ts';
 import { writeCheckpoint } from './checkpoint_writer.ts';
 import type { NamedTensor } from './checkpoint_writer.ts';
@@ -39,6 +39,9 @@ test('TFX Estimator checkpoint: 60 tensors with the README shapes and values', a
   assert.deepEqual(reader.entry('dnn/hiddenlayer_0/kernel').shape, [3, 100]);
   assert.deepEqual(reader.entry('dnn/hiddenlayer_0/bias').shape, [100]);
   assert.deepEqual(reader.entry('dnn/logits/kernel').shape, [34, 1]);
+  const all = await readCheckpoint(TFX_PREFIX, readDisk);
+  assert.equal(all.size, 60);
+  assert.deepEqual(all.get('dnn/logits/kernel')?.shape, [34, 1]);
   const step = await reader.read('global_step');
   assert.equal(step.dtype, 'int64');
   assert.deepEqual(step.shape, []);

@@ -157,3 +157,9 @@ export class CheckpointReader {
     return out;
   }
 }
+
+/** Reads a whole checkpoint at once: tensor name → tensor (for lazy access use CheckpointReader). */
+export async function readCheckpoint(prefix: string, readFile: ReadFile): Promise<Map<string, CheckpointTensor>> {
+  const reader = await CheckpointReader.open(prefix, readFile);
+  return new Map((await reader.readAll()).map((t) => [t.name, t]));
+}

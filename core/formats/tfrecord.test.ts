@@ -63,6 +63,13 @@ test('round trip: empty, small and 1 MB records, plain and GZIP, whole and strea
   assert.equal(file.byteLength, records.reduce((n, r) => n + r.byteLength + 16, 0));
   assert.deepEqual([...parseTFRecords(file)], records);
   assert.deepEqual(await collect(readTFRecords(inPieces(file, 4096))), records);
+  async function* slowly(): AsyncGenerator<Uint8Array> {
+    for (const piece of inPieces(file, 100_003)) {
+      await new Promise((r) => setTimeout(r, 0));
+      yield piece;
+    }
+  }
+  assert.deepEqual(await collect(readTFRecords(slowly())), records);
   const gz = await concatChunks(writeTFRecords(records, { compression: 'GZIP' }));
   assert.deepEqual([gz[0], gz[1]], [0x1f, 0x8b]);
   assert.deepEqual(await collect(readTFRecords(gz, { compression: 'GZIP' })), records);
