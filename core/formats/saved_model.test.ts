@@ -4,7 +4,7 @@ import { readFile, stat } from 'node:fs/promises';
 import * as path from 'node:path';
 import { describeMetaGraph, metaGraphByTags, parseSavedModel, readSavedModelDir } from './saved_model_reader.ts';
 import type { MetaGraph, SavedModelDir } from './saved_model_reader.ts';
-import { MetaGraphDefCodec } from './proto/saved_model.ts';
+import { MetaGraphDefCodec, SavedModelCodec } from './proto/saved_model.ts';
 import { TensorProtoCodec } from './proto/tensor.ts';
 import { FormatError } from './errors.ts';
 import { fixture, SERVING_DIR, TFJS_DIR, TFX_DIR } from '../../test/shared_fixtures.ts';
@@ -171,4 +171,30 @@ test('bad SavedModel input gives clear errors', async () => {
   // A TensorProto round trips through the schema (the graph writer will rely on this).
   const t = { dtype: 1, tensorShape: { dim: [{ size: 3 }] }, floatVal: [0.5, 2, -1] };
   assert.deepEqual(TensorProtoCodec.decode(TensorProtoCodec.encode(t)).floatVal, [0.5, 2, -1]);
+});
+
+test('the schemas encode too: every fixture SavedModel survives decode → encode → decode', async () => {
+  const dirs = [
+    'tf-serving-testdata/tensorflow_serving/batching/testdata/matrix_half_plus_two/1',
+    `${SERVING_DIR}saved_model_half_plus_two_cpu/00000123`,
+    `${SERVING_DIR}saved_model_half_plus_two_tf2_cpu/00000123`,
+    `${TFJS_DIR}module_with_multiple_signatures`,
+    `${TFX_DIR}export/chicago-taxi/1646034756`,
+  ];
+  for (const dir of dirs) {
+    const file = fixture(`${dir}/saved_model.pb`);
+    const original = parseSavedModel(await platform.readFile(file), file);
+    const again = parseSavedModel(SavedModelCodec.encode(SavedModelCodec.decode(await platform.readFile(file))), 're-encoded');
+    assert.equal(again.metaGraphs.length, original.metaGraphs.length);
+    for (let i = 0; i < original.metaGraphs.length; i++) {
+      const [a, b] = [original.metaGraphs[i], again.metaGraphs[i]];
+      assert.deepEqual(b.signatures, a.signatures, dir);
+      assert.deepEqual(b.functions, a.functions, dir);
+      assert.deepEqual(b.collections, a.collections, dir);
+      assert.deepEqual(b.saver, a.saver, dir);
+      assert.deepEqual([b.tags, b.producer, b.hasObjectGraph], [a.tags, a.producer, a.hasObjectGraph], dir);
+      assert.equal(b.nodes.length, a.nodes.length);
+      b.nodes.forEach((n, k) => assert.deepEqual(JSON.parse(JSON.stringify(n)), JSON.parse(JSON.stringify(a.nodes[k])), `${dir} node ${n.name}`));
+    }
+  }
 });
