@@ -32,15 +32,27 @@ export interface MetaGraphSummary {
   functions: number; objectGraph: boolean; saver: boolean; collections: string[]; signatures: Record<string, Signature>;
 }
 
+/** One tag of an event file: value kind (plus plugin), how often and when it was written. */
+export interface EventTagSummary {
+  tag: string; kind: string; count: number; firstStep: number; lastStep: number;
+  /** Last scalar value. */
+  last?: number;
+  /** Every (step, value) of a scalar tag, with `values: true`. */
+  series?: Array<[number, number]>;
+}
+
+/** One tf.Example feature: its kind, list length and leading (or all) values. */
+export interface FeatureSummary { key: string; kind: string; length: number; values: JsonValue[] }
+
 /** What `inspectPath` found. */
 export type Inspection =
   | { kind: 'checkpoint'; prefix: string; shards: number; parameters: number; tensors: TensorSummary[] }
   | { kind: 'saved_model'; dir: string; schemaVersion: number; metaGraphs: MetaGraphSummary[]; variables: TensorSummary[] | null }
   | { kind: 'meta_graph'; file: string; metaGraph: MetaGraphSummary }
   | { kind: 'events'; file: string; events: number; fileVersion: string; steps: [number, number] | null; graphs: number;
-      sessionLogs: Record<string, number>; tags: Array<{ tag: string; kind: string; count: number; firstStep: number; lastStep: number; last?: number; series?: Array<[number, number]> }> }
+      sessionLogs: Record<string, number>; tags: EventTagSummary[] }
   | { kind: 'tfrecord'; file: string; compression: 'NONE' | 'GZIP'; records: number;
-      examples: Array<{ record: number; features: Array<{ key: string; kind: string; length: number; values: JsonValue[] }> }> };
+      examples: Array<{ record: number; features: FeatureSummary[] }> };
 
 const LEADING = 4;
 
@@ -92,7 +104,7 @@ async function savedModelInspection(dir: string, platform: Platform, options: In
 }
 
 async function eventsInspection(file: string, bytes: Uint8Array, options: InspectOptions): Promise<Inspection> {
-  const tags = new Map<string, { tag: string; kind: string; count: number; firstStep: number; lastStep: number; last?: number; series?: Array<[number, number]> }>();
+  const tags = new Map<string, EventTagSummary>();
   const sessionLogs: Record<string, number> = {};
   let events = 0;
   let graphs = 0;
@@ -127,7 +139,7 @@ function tfrecordInspection(file: string, bytes: Uint8Array, compression: 'NONE'
   let record = 0;
   for (const r of parseTFRecords(bytes, { source: file })) {
     const ex = decodeExample(r, `${file} record ${record}`);
-    const features = Object.keys(ex).sort().map((key) => {
+    const features = Object.keys(ex).sort().map((key): FeatureSummary => {
       const f = ex[key];
       const limit = options.values ? Infinity : LEADING;
       const values = f.kind === 'bytes' ? f.value.slice(0, limit).map((v) => jsonValues([v], 1)[0]) : jsonValues(f.value, limit);
