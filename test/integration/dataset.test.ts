@@ -179,3 +179,47 @@ test('s3dg dataset on the command line: bad flags exit 2 with the flag named; a 
   assert.match(ok.stderr, /dataset: 6 videos, 0 already done, 6 to build/);
   assert.ok(existsSync(join(root, 'cli', 'manifest.json')));
 });
+
+/** A minimal .npy v1 file of uint8 values (what np.save writes for dtype uint8). */
+function npyBytes(shape: number[], values: number[]): Buffer {
+  let header = `{'descr': '|u1', 'fortran_order': False, 'shape': (${shape.join(', ')}${shape.length === 1 ? ',' : ''}), }`;
+  header += ' '.repeat(63 - ((10 + header.length) % 64)) + '\n';
+  const head = Buffer.alloc(10);
+  Buffer.from([0x93, 0x4e, 0x55, 0x4d, 0x50, 0x59, 1, 0]).copy(head);
+  head.writeUInt16LE(header.length, 8);
+  return Buffer.concat([head, Buffer.from(header, 'latin1'), Buffer.from(values)]);
+}
+
+test('labels from a folder of .npy files: [K] for the whole video, [frames, K] per source frame', async () => {
+  const dir = join(root, 'npy');
+  const videos = join(dir, 'videos');
+  const labels = join(dir, 'labels');
+  execFileSync('mkdir', ['-p', videos, labels]);
+  const make = (file: string) => execFileSync('ffmpeg', ['-v', 'error', '-y', '-f', 'lavfi', '-i', 'testsrc=size=64x48:rate=4', '-t', '4', '-c:v', 'libx264', '-pix_fmt', 'yuv420p', join(videos, file)]);
+  make('whole.mp4');
+  make('frames.mp4');
+  make('unlabelled.mp4');
+  writeFileSync(join(labels, 'whole.npy'), npyBytes([3], [0, 1, 1]));
+  // 16 source frames at 4 fps: class 0 on for frames 0–7, class 2 on for frames 8–15.
+  writeFileSync(join(labels, 'frames.npy'), npyBytes([16, 3], Array.from({ length: 16 }, (_, f) => (f < 8 ? [1, 0, 0] : [0, 0, 1])).flat()));
+  const { npyLabelSource } = await import('../../node/data/video_labels_source.ts');
+  const result = await buildDataset({
+    videosDir: videos,
+    outDir: join(dir, 'out'),
+    classNames: ['a', 'b', 'c'],
+    labels: npyLabelSource(labels, 3),
+    // Decoded at 2 fps: 8 frames, clips of 4 → 2 clips per video, each 2 s long.
+    clip: { clipLength: 4, frameHeight: 24, frameWidth: 32, channels: 3, stride: 4, fps: 2, crop: null, minLabelFraction: 0.5 },
+    evalFraction: 0,
+    seed: 0,
+    clipsPerShard: 8,
+    jobs: 2,
+  });
+  assert.deepEqual(result.skipped, [{ video: 'unlabelled.mp4', reason: `no labels for this video in ${labels}` }]);
+  const spec = { clipLength: 4, frameHeight: 24, frameWidth: 32, channels: 3, numClasses: 3 };
+  const whole = await records(join(dir, 'out', result.manifest.videos['whole.mp4'].shards[0]), spec);
+  assert.deepEqual(whole.map((r) => Array.from(r.label)), [[0, 1, 1], [0, 1, 1]]);
+  const frames = await records(join(dir, 'out', result.manifest.videos['frames.mp4'].shards[0]), spec);
+  assert.deepEqual(frames.map((r) => Array.from(r.label)), [[1, 0, 0], [0, 0, 1]]);
+  assert.equal(frames[0].clip.length, 4 * 24 * 32 * 3);
+});
