@@ -29,12 +29,12 @@ export function formulationFor(backend: string): Formulation {
  * Known defects of tfjs 4.22 kernels that the ops route around whatever the formulation.
  * wasm: maxPool3d with [1,3,3]/[1,2,2] SAME is wrong; conv3d gradients are wrong (the facts sheet
  * says for strides ≠ 1; our parity tests find the input gradient wrong at stride 1 too);
- * Conv2DBackpropFilter is missing; MaxPoolGrad is wrong for some shapes (e.g. 2×2 stride 2 on one channel). cpu: Conv2DBackpropFilter is ~100× slower than a matmul.
+ * Conv2DBackpropFilter is missing; MaxPoolGrad is wrong wherever a window holds only negative values. cpu: Conv2DBackpropFilter is ~100× slower than a matmul.
  */
 export interface BackendDefects {
   /** maxPool3d must go through 2-D pools. */
   maxPool3d: boolean;
-  /** 2-D max pool's gradient must be computed by our own taps (wasm's MaxPoolGrad is wrong for some shapes). */
+  /** 2-D max pool's gradient needs positive inputs (wasm's MaxPoolGrad starts its search from 0). */
   maxPoolGrad: boolean;
   /** conv3d must go through 2-D kernels: its input gradient is wrong (wasm, every stride). */
   conv3dGradient: boolean;

@@ -1,7 +1,7 @@
 import { describe, it } from 'node:test';
 import * as tf from '@tensorflow/tfjs';
 import { NODE_TEST_BACKENDS, expectClose, randomTensor, useBackend } from '../../test/harness.ts';
-import { maxPool2dWithTapGrad } from './max_pool_grad.ts';
+import { maxPool2dShiftedGrad } from './max_pool_grad.ts';
 import type { Padding } from './ops.ts';
 
 const CASES: [number[], number, number, Padding][] = [
@@ -12,7 +12,7 @@ const CASES: [number[], number, number, Padding][] = [
   [[1, 8, 9, 2], 3, 2, 'VALID'],
 ];
 
-describe('maxPool2dWithTapGrad', () => {
+describe('maxPool2dShiftedGrad', () => {
   for (const backend of NODE_TEST_BACKENDS) {
     for (const [shape, k, s, p] of CASES) {
       it(`${backend}: x [${shape}] ksize ${k} stride ${s} ${p} — gradient equals cpu MaxPoolGrad`, async () => {
@@ -27,7 +27,7 @@ describe('maxPool2dWithTapGrad', () => {
         tf.tidy(() => {
           const xb = tf.tensor(values.x, shape) as tf.Tensor4D;
           const gb = tf.tensor(values.g, g.shape);
-          const dx = tf.grad((a: tf.Tensor) => tf.mul(maxPool2dWithTapGrad(a as tf.Tensor4D, [k, k], [s, s], p), gb).sum())(xb);
+          const dx = tf.grad((a: tf.Tensor) => tf.mul(maxPool2dShiftedGrad(a as tf.Tensor4D, [k, k], [s, s], p), gb).sum())(xb);
           expectClose(dx, tf.tensor(values.e, shape), 1e-6, 'dx');
         });
       });
