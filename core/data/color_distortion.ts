@@ -74,17 +74,33 @@ export function adjustBrightness(x: Float32Array, delta: number): void {
 export function adjustContrast(x: Float32Array, pixelsPerFrame: number, channels: number, factor: number): void {
   const frameSize = pixelsPerFrame * channels;
   const frames = x.length / frameSize;
-  const sums = new Float64Array(channels);
   for (let f = 0; f < frames; f++) {
     const start = f * frameSize;
     const end = start + frameSize;
-    sums.fill(0);
-    for (let i = start; i < end; i += channels) {
-      for (let c = 0; c < channels; c++) sums[c] += x[i + c];
+    if (channels === 3) {
+      // The common RGB case in one read pass and one write pass.
+      let s0 = 0;
+      let s1 = 0;
+      let s2 = 0;
+      for (let i = start; i < end; i += 3) {
+        s0 += x[i];
+        s1 += x[i + 1];
+        s2 += x[i + 2];
+      }
+      const o0 = (s0 / pixelsPerFrame) * (1 - factor);
+      const o1 = (s1 / pixelsPerFrame) * (1 - factor);
+      const o2 = (s2 / pixelsPerFrame) * (1 - factor);
+      for (let i = start; i < end; i += 3) {
+        x[i] = x[i] * factor + o0;
+        x[i + 1] = x[i + 1] * factor + o1;
+        x[i + 2] = x[i + 2] * factor + o2;
+      }
+      continue;
     }
     for (let c = 0; c < channels; c++) {
-      const mean = sums[c] / pixelsPerFrame;
-      const offset = mean * (1 - factor);
+      let sum = 0;
+      for (let i = start + c; i < end; i += channels) sum += x[i];
+      const offset = (sum / pixelsPerFrame) * (1 - factor);
       for (let i = start + c; i < end; i += channels) x[i] = x[i] * factor + offset;
     }
   }
@@ -93,13 +109,14 @@ export function adjustContrast(x: Float32Array, pixelsPerFrame: number, channels
 /**
  * tf.image.adjust_saturation on RGB triples: S' = clip(S·factor, 0, 1) with H and V kept.
  * Solving HSV→RGB for the new S gives rgb' = V − (S'/S)(V − rgb). As in TF, a pixel whose
- * V ≤ 0 has S = 0 and comes back grey at V.
+ * V ≤ 0 has S = 0 and comes back grey at V. `addFirst` is added to every value before (a
+ * brightness change folded into this pass).
  */
-export function adjustSaturation(x: Float32Array, factor: number): void {
+export function adjustSaturation(x: Float32Array, factor: number, addFirst = 0): void {
   for (let i = 0; i < x.length; i += 3) {
-    const r = x[i];
-    const g = x[i + 1];
-    const b = x[i + 2];
+    const r = x[i] + addFirst;
+    const g = x[i + 1] + addFirst;
+    const b = x[i + 2] + addFirst;
     const v = r > g ? (r > b ? r : b) : g > b ? g : b;
     const min = r < g ? (r < b ? r : b) : g < b ? g : b;
     const chroma = v - min;
@@ -109,7 +126,12 @@ export function adjustSaturation(x: Float32Array, factor: number): void {
       x[i + 2] = v;
       continue;
     }
-    if (chroma <= 0) continue;
+    if (chroma <= 0) {
+      x[i] = r;
+      x[i + 1] = g;
+      x[i + 2] = b;
+      continue;
+    }
     const s = chroma / v;
     let sNew = s * factor;
     if (sNew > 1) sNew = 1;
@@ -124,17 +146,23 @@ export function adjustSaturation(x: Float32Array, factor: number): void {
 /**
  * tf.image.adjust_hue on RGB triples: hue (in turns) += delta, wrapped to [0, 1), with the
  * pixel's max and min kept. Works on the hue sextant h ∈ [0, 6) as TF's kernel does.
+ * `addFirst` is added to every value before (a brightness change folded into this pass).
  */
-export function adjustHue(x: Float32Array, delta: number): void {
+export function adjustHue(x: Float32Array, delta: number, addFirst = 0): void {
   const shift = delta * 6;
   for (let i = 0; i < x.length; i += 3) {
-    const r = x[i];
-    const g = x[i + 1];
-    const b = x[i + 2];
+    const r = x[i] + addFirst;
+    const g = x[i + 1] + addFirst;
+    const b = x[i + 2] + addFirst;
     const max = r > g ? (r > b ? r : b) : g > b ? g : b;
     const min = r < g ? (r < b ? r : b) : g < b ? g : b;
     const chroma = max - min;
-    if (chroma <= 0) continue;
+    if (chroma <= 0) {
+      x[i] = r;
+      x[i + 1] = g;
+      x[i + 2] = b;
+      continue;
+    }
     let h: number;
     if (r === max) h = (g - b) / chroma;
     else if (g === max) h = 2 + (b - r) / chroma;
@@ -166,19 +194,43 @@ export function clipValues(x: Float32Array, low: number, high: number): void {
 }
 
 /**
- * Applies `d` to a clip in place: the four operations in the order `COLOR_ORDERINGS[d.ordering]`,
- * then a clip to [0, 1]. Hue and saturation need RGB; with `channels` ≠ 3 only brightness and
- * contrast are applied. `pixelsPerFrame` = H·W.
+ * Clamps to [0, 1] after adding `addFirst`, then maps to the requested output range:
+ * 'unit' keeps [0, 1], 'symmetric' gives x·2 − 1 in [-1, 1]. One pass.
  */
-export function distortColor(x: Float32Array, pixelsPerFrame: number, channels: number, d: ColorDistortion): void {
+function clipAndScale(x: Float32Array, addFirst: number, range: 'unit' | 'symmetric'): void {
+  const scale = range === 'unit' ? 1 : 2;
+  const shift = range === 'unit' ? 0 : -1;
+  for (let i = 0; i < x.length; i++) {
+    let v = x[i] + addFirst;
+    if (v < 0) v = 0;
+    else if (v > 1) v = 1;
+    x[i] = v * scale + shift;
+  }
+}
+
+/**
+ * Applies `d` to a clip in place: the four operations in the order `COLOR_ORDERINGS[d.ordering]`,
+ * then a clip to [0, 1], and with `range` 'symmetric' the scaling to [-1, 1] in the same pass.
+ * Brightness costs no pass of its own: it commutes with contrast ((x+δ−(m+δ))f+m+δ), so it
+ * is carried to the next hue/saturation pass or the final clip and added there.
+ * Hue and saturation need RGB; with `channels` ≠ 3 only brightness and contrast are applied.
+ * `pixelsPerFrame` = H·W.
+ */
+export function distortColor(x: Float32Array, pixelsPerFrame: number, channels: number, d: ColorDistortion, range: 'unit' | 'symmetric' = 'unit'): void {
   const ops = COLOR_ORDERINGS[d.ordering];
   if (!ops) throw new RangeError(`color ordering must be 0–3, got ${d.ordering}`);
+  let pendingBrightness = 0;
   for (const op of ops) {
-    if (op === 'brightness') adjustBrightness(x, d.brightnessDelta);
+    if (op === 'brightness') pendingBrightness += d.brightnessDelta;
     else if (op === 'contrast') adjustContrast(x, pixelsPerFrame, channels, d.contrastFactor);
     else if (channels !== 3) continue;
-    else if (op === 'saturation') adjustSaturation(x, d.saturationFactor);
-    else adjustHue(x, d.hueDelta);
+    else if (op === 'saturation') {
+      adjustSaturation(x, d.saturationFactor, pendingBrightness);
+      pendingBrightness = 0;
+    } else {
+      adjustHue(x, d.hueDelta, pendingBrightness);
+      pendingBrightness = 0;
+    }
   }
-  clipValues(x, 0, 1);
+  clipAndScale(x, pendingBrightness, range);
 }

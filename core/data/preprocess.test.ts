@@ -29,7 +29,7 @@ test('training preprocessing = distort in [0,1], clip, then scale; writes into t
   const out = new Float32Array(clip.length);
   const got = preprocessClip(clip, { height: 3, width: 4, channels: 3 }, d, out);
   assert.equal(got, out);
-  close(got, want, 0);
+  close(got, want, 1e-6);
   assert.ok(got.every((v) => v >= -1 && v <= 1));
 });
 

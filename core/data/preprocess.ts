@@ -10,12 +10,19 @@ import type { ColorDistortion } from './color_distortion.ts';
 import { resizeBilinear } from './resize_bilinear.ts';
 import type { CropBox, FrameShape } from './resize_bilinear.ts';
 
+// Byte → float tables: a lookup is cheaper than a multiply per value and gives TF's exact x/255.
+const UNIT = Float32Array.from({ length: 256 }, (_, b) => b / 255);
+const SYMMETRIC = Float32Array.from({ length: 256 }, (_, b) => (b / 255) * 2 - 1);
+
+function mapBytes(bytes: Uint8Array, table: Float32Array, out: Float32Array): Float32Array {
+  if (out.length !== bytes.length) throw new RangeError(`preprocess: output holds ${out.length} values, input ${bytes.length}`);
+  for (let i = 0; i < bytes.length; i++) out[i] = table[bytes[i]];
+  return out;
+}
+
 /** Bytes 0–255 → floats in [0, 1] (tf.image.convert_image_dtype). Writes into `out` when given. */
 export function bytesToUnit(bytes: Uint8Array, out: Float32Array = new Float32Array(bytes.length)): Float32Array {
-  if (out.length !== bytes.length) throw new RangeError(`bytesToUnit: output holds ${out.length} values, input ${bytes.length}`);
-  const inv = 1 / 255;
-  for (let i = 0; i < bytes.length; i++) out[i] = bytes[i] * inv;
-  return out;
+  return mapBytes(bytes, UNIT, out);
 }
 
 /** [0, 1] → [-1, 1] in place, as x·2 − 1 (the network's input range). */
@@ -35,9 +42,11 @@ export function preprocessClip(
   distortion: ColorDistortion | null,
   out?: Float32Array,
 ): Float32Array {
-  const x = bytesToUnit(clip, out);
-  if (distortion) distortColor(x, shape.height * shape.width, shape.channels, distortion);
-  return unitToSymmetric(x);
+  const x = out ?? new Float32Array(clip.length);
+  if (!distortion) return mapBytes(clip, SYMMETRIC, x); // eval: one pass
+  bytesToUnit(clip, x);
+  distortColor(x, shape.height * shape.width, shape.channels, distortion, 'symmetric');
+  return x;
 }
 
 /** Options for preparing arbitrary frames for prediction. */
