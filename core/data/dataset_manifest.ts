@@ -95,7 +95,7 @@ export function parseManifest(text: string, source: string): DatasetManifest {
  * Differences between two clip settings / class lists, as flag=old→new strings; empty when a
  * re-run may add to the existing data set.
  */
-export function settingsDifferences(old: DatasetManifest, clip: ClipSettings, classNames: readonly string[]): string[] {
+export function settingsDifferences(old: DatasetManifest, clip: ClipSettings, classNames: readonly string[], labels: string): string[] {
   const diffs: string[] = [];
   const flags: Record<keyof ClipSettings, string> = {
     clipLength: '--clip_length',
@@ -113,5 +113,6 @@ export function settingsDifferences(old: DatasetManifest, clip: ClipSettings, cl
     if (a !== b) diffs.push(`${flags[key]} ${a} → ${b}`);
   }
   if (JSON.stringify(old.classNames) !== JSON.stringify(classNames)) diffs.push('class names differ');
+  if (old.labels !== labels) diffs.push(`--labels ${old.labels} → ${labels}`);
   return diffs;
 }

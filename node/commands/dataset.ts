@@ -13,11 +13,11 @@ import { UsageError } from '../errors.ts';
 import { buildDataset } from '../data/dataset_builder.ts';
 import type { BuildEvent, BuildResult, DatasetBuildOptions } from '../data/dataset_builder.ts';
 import { openPartials } from '../data/shard_writer.ts';
-import { labelTableSource, npyLabelSource } from '../data/video_labels_source.ts';
+import { labelTableSource, npyLabelSource, unlabelledSource } from '../data/video_labels_source.ts';
 
 interface DatasetFlags {
   videos: string;
-  labels: string;
+  labels?: string;
   class_names: string;
   out: string;
   clip_length: string;
@@ -71,13 +71,16 @@ export async function datasetOptions(flags: DatasetFlags): Promise<DatasetBuildO
     throw new UsageError(`--class_names ${flags.class_names}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
   }
   const classNames = parseClassNames(namesText, flags.class_names);
-  let labelsIsDir: boolean;
-  try {
-    labelsIsDir = statSync(flags.labels).isDirectory();
-  } catch (e) {
-    throw new UsageError(`--labels ${flags.labels}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
+  let labels = unlabelledSource(classNames.length);
+  if (flags.labels !== undefined) {
+    let labelsIsDir: boolean;
+    try {
+      labelsIsDir = statSync(flags.labels).isDirectory();
+    } catch (e) {
+      throw new UsageError(`--labels ${flags.labels}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
+    }
+    labels = labelsIsDir ? npyLabelSource(flags.labels, classNames.length) : await labelTableSource(flags.labels, classNames);
   }
-  const labels = labelsIsDir ? npyLabelSource(flags.labels, classNames.length) : await labelTableSource(flags.labels, classNames);
   return {
     videosDir: flags.videos,
     outDir: flags.out,
@@ -159,7 +162,7 @@ export function defineDataset(program: Command): void {
     .command('dataset')
     .description('build train/eval TFRecord shards of {feature, label} clips from a folder of videos and labels')
     .requiredOption('--videos <dir>', 'folder of video files (mp4, webm, avi, mkv, mov, …)')
-    .requiredOption('--labels <file|dir>', 'labels: a CSV/JSON table (video,start,end,class or video,classes) or a folder of <video>.npy')
+    .option('--labels <file|dir>', 'labels: a CSV/JSON table (video,start,end,class or video,classes) or a folder of <video>.npy; omit for unlabelled clips to predict on')
     .requiredOption('--class_names <file>', 'class names, one per line; line k = label byte k')
     .requiredOption('--out <dir>', 'data set folder: train/, eval/ and manifest.json go here')
     .option('--clip_length <frames>', 'frames per clip', '64')

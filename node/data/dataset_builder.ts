@@ -186,7 +186,7 @@ export async function buildDataset(options: DatasetBuildOptions): Promise<BuildR
   const manifestPath = join(options.outDir, 'manifest.json');
   const old = await readManifest(manifestPath);
   if (old) {
-    const diffs = settingsDifferences(old, options.clip, options.classNames);
+    const diffs = settingsDifferences(old, options.clip, options.classNames, options.labels.path);
     if (diffs.length > 0) {
       throw new Error(`${manifestPath}: this data set was built with other settings (${diffs.join('; ')}); use the same flags to add videos, or a new --out`);
     }

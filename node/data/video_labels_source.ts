@@ -47,3 +47,9 @@ export function npyLabelSource(dir: string, numClasses: number): VideoLabelSourc
     },
   };
 }
+
+/** No labels: every clip gets an all-zero label (a data set to predict on, not to train). */
+export function unlabelledSource(numClasses: number): VideoLabelSource {
+  const label = new Uint8Array(numClasses);
+  return { path: '(none: unlabelled, for prediction)', listed: null, get: async () => ({ kind: 'clip', label }) };
+}
