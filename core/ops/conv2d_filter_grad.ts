@@ -1,12 +1,27 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type { Padding } from './ops.ts';
 import { axisPadding } from './shape.ts';
+import { conv2dInputGrad } from './conv2d_input_grad.ts';
+
+/**
+ * [m, rows, cols] window of t [m, R, C] starting at (top, left). A 2-D slice when whole rows are
+ * taken: wasm copies slices run by run, so the longer the contiguous runs, the faster.
+ */
+function window(t: tf.Tensor3D, top: number, left: number, rows: number, cols: number): tf.Tensor3D {
+  const [m, r, c] = t.shape;
+  if (left === 0 && cols === c) return tf.reshape(tf.slice(tf.reshape(t, [m, r * c]), [0, top * c], [m, rows * c]), [m, rows, cols]);
+  return tf.slice(t, [0, top, left], [m, rows, cols]);
+}
 
 /**
  * Gradient of conv2d with respect to its filter, as one matmul per kernel tap:
  * dW[i,j] = Σ_{n,y,x} xpad[n, y·sh+i, x·sw+j, :]ᵀ · dy[n, y, x, :].
- * Used where the backend's Conv2DBackpropFilter is missing (wasm) or very slow (cpu); matmul is
- * the best-optimised kernel everywhere. x: [N,H,W,Ci]; dy: [N,Ho,Wo,Co]; returns [kh,kw,Ci,Co].
+ * Used where the backend's Conv2DBackpropFilter is missing (wasm) or very slow (cpu).
+ * Laid out for wasm's fast path, which XNNPACK only takes for matmuls without transposes: x is
+ * transposed once to channels-first ([Ci, N·H·W], each tap a window of it) and dy [N·Ho·Wo, Co]
+ * is the same right operand for every tap. A strided conv first splits x into its sh×sw
+ * phases (a reshape and a transpose), so every tap is a plain window of one phase.
+ * x: [N,H,W,Ci]; dy: [N,Ho,Wo,Co]; returns [kh,kw,Ci,Co].
  */
 export function conv2dFilterGrad(
   x: tf.Tensor4D,
@@ -22,27 +37,39 @@ export function conv2dFilterGrad(
     const [sh, sw] = strides;
     const dyFlat = tf.reshape(dy, [n * ho * wo, co]);
     if (kh === 1 && kw === 1 && sh === 1 && sw === 1 && ho === h && wo === w) {
-      return tf.reshape(tf.matMul(tf.reshape(x, [n * h * w, ci]), dyFlat, true, false), filterShape);
+      const xT = tf.transpose(tf.reshape(x, [n * h * w, ci]));
+      return tf.reshape(tf.matMul(xT, dyFlat), filterShape);
     }
+    // Rows/columns of padded x, per phase: tap i reads phase i mod sh, rows ⌊i/sh⌋ … ⌊i/sh⌋+ho-1.
+    const hs = Math.floor((kh - 1) / sh) + ho;
+    const ws = Math.floor((kw - 1) / sw) + wo;
     const [top] = axisPadding(h, kh, sh, padding);
     const [left] = axisPadding(w, kw, sw, padding);
-    // Rows/columns the taps read: (out-1)·stride + kernel, starting `top`/`left` cells before x.
-    const needH = (ho - 1) * sh + kh;
-    const needW = (wo - 1) * sw + kw;
-    const xp = tf.pad(x, [
-      [0, 0],
-      [top, Math.max(needH - h - top, 0)],
-      [left, Math.max(needW - w - left, 0)],
-      [0, 0],
-    ]);
+    const rows = hs * sh;
+    const cols = ws * sw;
+    // Pad (or crop: VALID and uneven strides leave cells no tap reads) x to [n, rows, cols, ci].
+    const padded = tf.pad(x, [[0, 0], [top, Math.max(rows - top - h, 0)], [left, Math.max(cols - left - w, 0)], [0, 0]]);
+    const xp = padded.shape[1] === rows && padded.shape[2] === cols ? padded : tf.slice(padded, [0, 0, 0, 0], [n, rows, cols, ci]);
+    const xT = tf.transpose(xp, [3, 0, 1, 2]); // [ci, n, rows, cols]
+    const phases: tf.Tensor3D[] = [];
+    if (sh === 1 && sw === 1) {
+      phases.push(tf.reshape(xT, [ci * n, rows, cols]));
+    } else {
+      // [ci·n·hs, sh, ws, sw] → [sh, sw, ci·n·hs, ws]: phase (p, q) is one contiguous block.
+      const split = tf.transpose(tf.reshape(xT, [ci * n * hs, sh, ws, sw]), [1, 3, 0, 2]);
+      for (let p = 0; p < sh; p++) {
+        for (let q = 0; q < sw; q++) {
+          const block = tf.slice(split, [p, q, 0, 0], [1, 1, ci * n * hs, ws]);
+          phases.push(tf.reshape(block, [ci * n, hs, ws]));
+        }
+      }
+    }
     const taps: tf.Tensor2D[] = [];
     for (let i = 0; i < kh; i++) {
       for (let j = 0; j < kw; j++) {
-        const patch =
-          sh === 1 && sw === 1
-            ? tf.slice(xp, [0, i, j, 0], [n, ho, wo, ci])
-            : tf.stridedSlice(xp, [0, i, j, 0], [n, i + (ho - 1) * sh + 1, j + (wo - 1) * sw + 1, ci], [1, sh, sw, 1]);
-        taps.push(tf.matMul(tf.reshape(patch, [n * ho * wo, ci]), dyFlat, true, false));
+        const phase = phases[(i % sh) * sw + (j % sw)];
+        const patch = window(phase, Math.floor(i / sh), Math.floor(j / sw), ho, wo);
+        taps.push(tf.matMul(tf.reshape(patch, [ci, n * ho * wo]), dyFlat));
       }
     }
     return tf.reshape(tf.stack(taps), filterShape);
@@ -51,7 +78,7 @@ export function conv2dFilterGrad(
 
 /**
  * conv2d (TF padding, no dilation) whose filter gradient comes from `conv2dFilterGrad` and
- * whose input gradient is tf's transposed convolution.
+ * whose input gradient from `conv2dInputGrad`.
  */
 export function conv2dWithTapGrad(
   x: tf.Tensor4D,
@@ -69,7 +96,7 @@ export function conv2dWithTapGrad(
       gradFunc: (dy: tf.Tensor4D, saved: tf.Tensor[]) => {
         const [xSaved, wSaved] = saved as [tf.Tensor4D, tf.Tensor4D];
         return [
-          tf.conv2dTranspose(dy, wSaved, xSaved.shape, strides, pad),
+          conv2dInputGrad(dy, wSaved, xSaved.shape, strides, padding),
           conv2dFilterGrad(xSaved, dy, wSaved.shape, strides, padding),
         ];
       },
