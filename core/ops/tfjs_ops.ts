@@ -4,6 +4,7 @@ import { defectsOf, formulationFor, type Formulation } from './formulation.ts';
 import { conv3d } from './conv3d.ts';
 import { pool3d } from './pool3d.ts';
 import { batchNorm, moments } from './batch_norm.ts';
+import { concat } from './concat.ts';
 
 export interface TfjsOpsOptions {
   /** Force a formulation; by default the fastest correct one for the active backend. */
@@ -45,7 +46,7 @@ export function tfjsOps(options: TfjsOpsOptions = {}): Ops<tf.Tensor> {
     mul: (a, b) => tf.mul(a, b),
     add: (a, b) => tf.add(a, b),
     mean: (x, axes, keepDims) => tf.mean(x, axes, keepDims),
-    concat: (xs, axis) => tf.concat(xs, axis),
+    concat: (xs, axis) => t(() => concat(xs, axis)),
     squeeze: (x, axes) => tf.squeeze(x, axes),
     dropout: (x, rate) => tf.dropout(x, rate),
   };
