@@ -2,6 +2,8 @@ import * as tf from '@tensorflow/tfjs-core';
 import type { Padding, Triple } from './ops.ts';
 import type { BackendDefects, Formulation } from './formulation.ts';
 import { conv2dWithTapGrad } from './conv2d_filter_grad.ts';
+import { conv2dWithSeparateGrads } from './conv2d_separate_grads.ts';
+import { concat } from './concat.ts';
 import { axisPadding, outputSize } from './shape.ts';
 
 /** How conv3d runs: the formulation, and the backend defects to route around. */
@@ -25,8 +27,12 @@ export function conv3d(x: tf.Tensor5D, filter: tf.Tensor5D, strides: Triple, pad
   return conv3dAs2d(x, filter, strides, padding, routing.defects.conv2dFilterGrad);
 }
 
-function conv2d(x: tf.Tensor4D, w: tf.Tensor4D, strides: [number, number], padding: Padding, tapGrad: boolean): tf.Tensor4D {
-  if (tapGrad) return conv2dWithTapGrad(x, w, strides, padding);
+/** Which conv2d: tf's own, or ours with per-tap filter gradients (joint or separate gradients). */
+type Conv2dKind = 'tf' | 'tapGrad' | 'separateGrads';
+
+function conv2d(x: tf.Tensor4D, w: tf.Tensor4D, strides: [number, number], padding: Padding, kind: Conv2dKind): tf.Tensor4D {
+  if (kind === 'tapGrad') return conv2dWithTapGrad(x, w, strides, padding);
+  if (kind === 'separateGrads') return conv2dWithSeparateGrads(x, w, strides, padding);
   return tf.conv2d(x, w, strides, padding === 'SAME' ? 'same' : 'valid');
 }
 
@@ -54,7 +60,8 @@ function conv3dAs2d(x: tf.Tensor5D, filter: tf.Tensor5D, strides: Triple, paddin
 
   if (kh === 1 && kw === 1 && sh === 1 && sw === 1 && kt > 1) {
     // Temporal k×1×1: every pixel is a column of length T; conv2d with a [k,1] kernel.
-    const y = conv2d(tf.reshape(x, [b, t, h * w, c]), tf.reshape(filter, [kt, 1, ci, co]), [st, 1], padding, tapGrad);
+    const kind = tapGrad ? 'tapGrad' : 'tf';
+    const y = conv2d(tf.reshape(x, [b, t, h * w, c]), tf.reshape(filter, [kt, 1, ci, co]), [st, 1], padding, kind);
     return tf.reshape(y, [b, to, h, w, co]);
   }
 
@@ -70,10 +77,13 @@ function conv3dAs2d(x: tf.Tensor5D, filter: tf.Tensor5D, strides: Triple, paddin
   } else {
     const taps: tf.Tensor5D[] = [];
     for (let i = 0; i < kt; i++) taps.push(framesEvery(xp, i, st, to));
-    folded = tf.concat(taps, 4);
+    folded = concat(taps, 4) as tf.Tensor5D;
     // [kt,kh,kw,ci,co] → [kh,kw,kt·ci,co], channel index i·ci + c as in the concat above.
     w4 = tf.reshape(tf.transpose(filter, [1, 2, 0, 3, 4]), [kh, kw, kt * ci, co]);
   }
-  const y = conv2d(tf.reshape(folded, [b * to, h, w, kt * c]), w4, [sh, sw], padding, tapGrad);
+  // A full kt×kh×kw conv is the stem, which reads the clip: keep its input gradient separate so
+  // it is skipped when the clip needs none.
+  const kind: Conv2dKind = !tapGrad ? 'tf' : kt > 1 ? 'separateGrads' : 'tapGrad';
+  const y = conv2d(tf.reshape(folded, [b * to, h, w, kt * c]), w4, [sh, sw], padding, kind);
   return tf.reshape(y, [b, to, y.shape[1], y.shape[2], co]);
 }
