@@ -10,6 +10,7 @@ import { defineVariables } from './commands/variables.ts';
 import { defineDataset } from './commands/dataset.ts';
 import { defineInspect } from './commands/inspect.ts';
 import { defineEstimator } from './commands/estimator.ts';
+import { defineDemo } from './commands/demo.ts';
 import { expandShortAliases } from './commands/estimator_flags.ts';
 
 const program = new Command('s3dg')
@@ -21,6 +22,7 @@ defineEstimator(program);
 defineVariables(program);
 defineDataset(program);
 defineInspect(program);
+defineDemo(program);
 
 function fail(message: string, code: number): never {
   process.stderr.write(`s3dg: ${message}\n`);
