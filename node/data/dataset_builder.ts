@@ -67,7 +67,8 @@ export async function listVideos(dir: string): Promise<string[]> {
   try {
     names = await readdir(dir);
   } catch (e) {
-    throw new Error(`${dir}: cannot list videos: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
+    const code = (e as NodeJS.ErrnoException).code;
+    throw new Error(`${dir}: ${code === 'ENOENT' ? 'no such directory' : code === 'ENOTDIR' ? 'not a directory' : `cannot list videos: ${code ?? (e as Error).message}`}`);
   }
   const videos = names.filter((n) => VIDEO_EXTENSIONS.some((ext) => n.toLowerCase().endsWith(ext))).sort();
   if (videos.length === 0) throw new Error(`${dir}: no video files (${VIDEO_EXTENSIONS.join(' ')})`);
