@@ -114,3 +114,17 @@ test('a missing ffmpeg gives the install hint', async () => {
     process.env.PATH = saved;
   }
 });
+
+test('videoClips cuts a video into network-ready clips with their times', async () => {
+  const { videoClips } = await import('./video_clips.ts');
+  const file = join(dir, 'round.webm'); // 10 frames 64×48 at 5 fps (VP9 round-trip test)
+  const clips = [];
+  for await (const c of videoClips(file, { clipLength: 4, stride: 3, height: 24, width: 32 })) clips.push(c);
+  // starts 0, 3, 6 (frames 6–9); 9 would need frames up to 12.
+  assert.deepEqual(clips.map((c) => [c.start, c.startSeconds, c.endSeconds]), [[0, 0, 0.8], [3, 0.6, 1.4], [6, 1.2, 2]]);
+  assert.equal(clips[0].clip.length, 4 * 24 * 32 * 3);
+  assert.ok(clips.every((c) => c.clip.every((v) => v >= -1 && v <= 1)));
+  // Blue grows by 20 per frame: frame 6 of the source ≈ 120 → (120/255)·2 − 1 ≈ −0.06.
+  const blue = clips[2].clip[(12 * 32 + 16) * 3 + 2];
+  assert.ok(Math.abs(blue - ((120 / 255) * 2 - 1)) < 0.06, `blue ${blue}`);
+});
