@@ -6,6 +6,7 @@ import {
   adjustContrast,
   adjustHue,
   adjustSaturation,
+  adjustSaturationAndHue,
   clipValues,
   distortColor,
   sampleColorDistortion,
@@ -97,6 +98,23 @@ test('adjustHue and adjustSaturation agree with a textbook HSV round trip on 500
     }
     close(hue, hueRef, 1e-5);
     close(sat, satRef, 1e-5);
+  }
+});
+
+test('adjustSaturationAndHue equals saturation then hue and hue then saturation (300 pixels, some out of [0,1])', () => {
+  const rng = new Rng(21);
+  const px = Float32Array.from({ length: 900 }, () => rng.uniform(-0.1, 1.1));
+  for (const [factor, delta, add] of [[1.08, 0.04, 0], [0.91, -0.05, 0.02], [1.1, 0.3, -0.03]]) {
+    const fused = px.slice();
+    adjustSaturationAndHue(fused, factor, delta, add);
+    const sh = px.slice();
+    adjustSaturation(sh, factor, add);
+    adjustHue(sh, delta);
+    const hs = px.slice();
+    adjustHue(hs, delta, add);
+    adjustSaturation(hs, factor);
+    close(fused, sh, 2e-6);
+    close(fused, hs, 2e-6);
   }
 });
 

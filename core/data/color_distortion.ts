@@ -184,6 +184,58 @@ export function adjustHue(x: Float32Array, delta: number, addFirst = 0): void {
   }
 }
 
+/**
+ * Saturation and hue in one pass. The two commute (hue rotation keeps max and min, so V and S;
+ * saturation keeps the hue), so this equals adjustSaturation then adjustHue in either order,
+ * as orderings 0 and 3 have them, at the cost of one pass.
+ */
+export function adjustSaturationAndHue(x: Float32Array, factor: number, delta: number, addFirst = 0): void {
+  const shift = delta * 6;
+  for (let i = 0; i < x.length; i += 3) {
+    const r = x[i] + addFirst;
+    const g = x[i + 1] + addFirst;
+    const b = x[i + 2] + addFirst;
+    const v = r > g ? (r > b ? r : b) : g > b ? g : b;
+    const min = r < g ? (r < b ? r : b) : g < b ? g : b;
+    const chroma = v - min;
+    if (v <= 0) {
+      x[i] = v;
+      x[i + 1] = v;
+      x[i + 2] = v;
+      continue;
+    }
+    if (chroma <= 0) {
+      x[i] = r;
+      x[i + 1] = g;
+      x[i + 2] = b;
+      continue;
+    }
+    let sNew = (chroma / v) * factor;
+    if (sNew > 1) sNew = 1;
+    else if (sNew < 0) sNew = 0;
+    const c2 = sNew * v;
+    const m2 = v - c2;
+    let h: number;
+    if (r === v) h = (g - b) / chroma;
+    else if (g === v) h = 2 + (b - r) / chroma;
+    else h = 4 + (r - g) / chroma;
+    h = (h + shift) % 6;
+    if (h < 0) h += 6;
+    let sextant = Math.floor(h);
+    if (sextant > 5) sextant = 5;
+    const frac = h - sextant;
+    const mid = m2 + c2 * ((sextant & 1) === 0 ? frac : 1 - frac);
+    switch (sextant) {
+      case 0: x[i] = v; x[i + 1] = mid; x[i + 2] = m2; break;
+      case 1: x[i] = mid; x[i + 1] = v; x[i + 2] = m2; break;
+      case 2: x[i] = m2; x[i + 1] = v; x[i + 2] = mid; break;
+      case 3: x[i] = m2; x[i + 1] = mid; x[i + 2] = v; break;
+      case 4: x[i] = mid; x[i + 1] = m2; x[i + 2] = v; break;
+      default: x[i] = v; x[i + 1] = m2; x[i + 2] = mid; break;
+    }
+  }
+}
+
 /** Clamps every value to [low, high] (tf.clip_by_value). */
 export function clipValues(x: Float32Array, low: number, high: number): void {
   for (let i = 0; i < x.length; i++) {
@@ -212,7 +264,8 @@ function clipAndScale(x: Float32Array, addFirst: number, range: 'unit' | 'symmet
  * Applies `d` to a clip in place: the four operations in the order `COLOR_ORDERINGS[d.ordering]`,
  * then a clip to [0, 1], and with `range` 'symmetric' the scaling to [-1, 1] in the same pass.
  * Brightness costs no pass of its own: it commutes with contrast ((x+δ−(m+δ))f+m+δ), so it
- * is carried to the next hue/saturation pass or the final clip and added there.
+ * is carried to the next hue/saturation pass or the final clip and added there; adjacent
+ * saturation and hue share one pass (see adjustSaturationAndHue).
  * Hue and saturation need RGB; with `channels` ≠ 3 only brightness and contrast are applied.
  * `pixelsPerFrame` = H·W.
  */
@@ -220,8 +273,14 @@ export function distortColor(x: Float32Array, pixelsPerFrame: number, channels: 
   const ops = COLOR_ORDERINGS[d.ordering];
   if (!ops) throw new RangeError(`color ordering must be 0–3, got ${d.ordering}`);
   let pendingBrightness = 0;
-  for (const op of ops) {
-    if (op === 'brightness') pendingBrightness += d.brightnessDelta;
+  for (let k = 0; k < ops.length; k++) {
+    const op = ops[k];
+    const next = ops[k + 1];
+    if (channels === 3 && ((op === 'saturation' && next === 'hue') || (op === 'hue' && next === 'saturation'))) {
+      adjustSaturationAndHue(x, d.saturationFactor, d.hueDelta, pendingBrightness);
+      pendingBrightness = 0;
+      k++;
+    } else if (op === 'brightness') pendingBrightness += d.brightnessDelta;
     else if (op === 'contrast') adjustContrast(x, pixelsPerFrame, channels, d.contrastFactor);
     else if (channels !== 3) continue;
     else if (op === 'saturation') {
