@@ -42,6 +42,12 @@ function positiveInt(value: string, flag: string): number {
   return n;
 }
 
+function integer(value: string, flag: string): number {
+  const n = Number(value);
+  if (!Number.isInteger(n)) throw new UsageError(`${flag} must be an integer, got '${value}'`);
+  return n;
+}
+
 function fraction(value: string, flag: string, allowZero: boolean): number {
   const n = Number(value);
   if (!Number.isFinite(n) || n > 1 || n < 0 || (!allowZero && n === 0)) throw new UsageError(`${flag} must be a number in ${allowZero ? '[0, 1]' : '(0, 1]'}, got '${value}'`);
@@ -98,7 +104,7 @@ export async function datasetOptions(flags: DatasetFlags): Promise<DatasetBuildO
     },
     evalFraction: fraction(flags.eval_fraction, '--eval_fraction', true),
     evalVideos: flags.eval_videos?.split(',').map((s) => s.trim()).filter((s) => s.length > 0),
-    seed: Number.isInteger(Number(flags.seed)) ? Number(flags.seed) : 0,
+    seed: integer(flags.seed, '--seed'),
     clipsPerShard: positiveInt(flags.clips_per_shard, '--clips_per_shard'),
     jobs: positiveInt(flags.jobs, '--jobs'),
   };
