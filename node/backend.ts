@@ -43,6 +43,8 @@ async function tryWasm(): Promise<boolean> {
  * A forced backend that cannot start is an error, never a silent fallback.
  */
 export async function setupBackend(requested?: string, log: (m: string) => void = () => {}): Promise<BackendChoice> {
+  // Production mode: no debug checks, and no banner about tfjs-node on stderr (we log our own choice).
+  tf.enableProdMode();
   const forced = requested || process.env.S3DG_BACKEND || undefined;
   const source = requested ? '--backend' : 'S3DG_BACKEND';
   if (forced !== undefined && !(NODE_BACKENDS as readonly string[]).includes(forced)) {

@@ -1,0 +1,87 @@
+/**
+ * The `s3dg` CLI as users run it (a child process): flag and data errors before any work,
+ * Ctrl-C writes a checkpoint and a rerun resumes there, predict writes CSV and JSON.
+ */
+import { describe, it, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawn, spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { writeSyntheticSubset } from './synthetic_records.ts';
+
+const CLI = new URL('../../node/bin/s3dg.js', import.meta.url).pathname;
+const root = mkdtempSync(join(tmpdir(), 's3dg-cli-'));
+const SPEC = { clipLength: 8, frameHeight: 32, frameWidth: 32, channels: 3, numClasses: 3 };
+const COMMON = ['--num_classes', '3', '--clip_length', '8', '--frame_height', '32', '--frame_width', '32', '--depth_multiplier', '0.125', '--min_depth', '4'];
+const data = (s: string) => join(root, 'data', s);
+
+function s3dg(args: string[]) {
+  return spawnSync(process.execPath, [CLI, ...args], { encoding: 'utf8', env: { ...process.env, S3DG_BACKEND: 'cpu' } });
+}
+
+describe('s3dg CLI (estimator modes)', () => {
+  before(() => {
+    writeSyntheticSubset(data('train'), SPEC, 8, 3);
+    writeSyntheticSubset(data('eval'), SPEC, 4, 4);
+  });
+  after(() => rmSync(root, { recursive: true, force: true }));
+
+  it('rejects bad flags and mismatched records by name before any work', () => {
+    let r = s3dg(['--mode', 'train', '--train_subset_dir_path', data('train')]);
+    assert.equal(r.status, 2);
+    assert.match(r.stderr, /--model_dir is required/);
+    r = s3dg(['--mode', 'train_and_eval', '--model_dir', join(root, 'm0'), '--train_subset_dir_path', data('train'), ...COMMON]);
+    assert.equal(r.status, 2);
+    assert.match(r.stderr, /--mode train_and_eval needs --eval_subset_dir_path/);
+    r = s3dg(['--mode', 'train', '--model_dir', join(root, 'm0'), '--train_subset_dir_path', data('train'), ...COMMON, '--learning_rate', 'fast']);
+    assert.match(r.stderr, /--learning_rate fast: expected a number/);
+    r = s3dg(['--mode', 'train', '--model_dir', join(root, 'm0'), '--train_subset_dir_path', data('nowhere'), ...COMMON]);
+    assert.equal(r.status, 1);
+    assert.match(r.stderr, /nowhere: no such directory/);
+    const wrong = COMMON.map((a) => (a === '8' ? '16' : a));
+    r = s3dg(['--mode', 'train', '--model_dir', join(root, 'm0'), '--train_subset_dir_path', data('train'), ...wrong]);
+    assert.equal(r.status, 1);
+    assert.match(r.stderr, /part-0\.tfrecord.*record 0.*--clip_length 16/s);
+    assert.ok(!existsSync(join(root, 'm0')), 'nothing written before the data check');
+  });
+
+  it('Ctrl-C writes a checkpoint; the same command resumes at that global step', async () => {
+    const modelDir = join(root, 'interrupted');
+    const args = ['--mode', 'train', '--model_dir', modelDir, '--train_subset_dir_path', data('train'), ...COMMON, '--batch_size', '2', '--monitor_steps', '1'];
+    const child = spawn(process.execPath, [CLI, ...args, '--train_steps', '1000'], { env: { ...process.env, S3DG_BACKEND: 'cpu' } });
+    let stderr = '';
+    const exited = new Promise<number | null>((resolve) => child.on('close', resolve));
+    await new Promise<void>((resolve) => {
+      child.stderr.on('data', (d: Buffer) => {
+        stderr += d.toString();
+        if (/saved checkpoint .*model\.ckpt-2\b/.test(stderr)) resolve();
+      });
+    });
+    child.kill('SIGINT');
+    assert.equal(await exited, 0, stderr);
+    const saved = [...stderr.matchAll(/saved checkpoint .*model\.ckpt-(\d+)/g)].map((m) => Number(m[1]));
+    const stopped = saved[saved.length - 1];
+    assert.ok(stopped >= 2, stderr);
+    assert.match(stderr, /interrupted: finishing this step and writing a checkpoint/);
+    const r = s3dg([...args, '--train_steps', String(stopped + 2)]);
+    assert.equal(r.status, 0, r.stderr);
+    assert.match(r.stderr, new RegExp(`resuming from .*model\\.ckpt-${stopped} at global step ${stopped}`));
+    assert.match(r.stderr, new RegExp(`saved checkpoint .*model\\.ckpt-${stopped + 2}`));
+  });
+
+  it('train_and_eval prints eval metrics; predict writes per-clip CSV and JSON', () => {
+    const modelDir = join(root, 'predict');
+    let r = s3dg(['--mode', 'train_and_eval', '--model_dir', modelDir, '--train_subset_dir_path', data('train'), '--eval_subset_dir_path', data('eval'), ...COMMON, '--batch_size', '2', '--monitor_steps', '2', '--train_steps', '2']);
+    assert.equal(r.status, 0, r.stderr);
+    assert.match(r.stdout, /^eval f1: [0-9.]+$/m);
+    r = s3dg(['--mode', 'predict', '--model_dir', modelDir, '--predict_subset_dir_path', data('eval'), ...COMMON, '--batch_size', '3']);
+    assert.equal(r.status, 0, r.stderr);
+    const csv = readFileSync(join(modelDir, 'predictions-2.csv'), 'utf8').trim().split('\n');
+    assert.equal(csv.length, 1 + 4);
+    assert.equal(csv[0], 'file,index,class_ids,class_0_probability,class_1_probability,class_2_probability,class_0_abs_error,class_1_abs_error,class_2_abs_error');
+    const json = JSON.parse(readFileSync(join(modelDir, 'predictions-2.json'), 'utf8')) as { predictions: Array<{ file: string; index: number; absolute_errors: Record<string, number> }> };
+    assert.deepEqual(json.predictions.map((p) => p.index), [0, 1, 2, 3]);
+    assert.ok(json.predictions.every((p) => p.file.endsWith('part-0.tfrecord') && Object.keys(p.absolute_errors).length === 3));
+  });
+});
