@@ -45,6 +45,22 @@ export function encodeClipExample(clip: Uint8Array, label: Uint8Array): Uint8Arr
   return encodeExample({ feature: clip, label });
 }
 
+/** Which single flag change would make `bytes` fit (several may; the user knows which is right). */
+function shapeHint(bytes: number, spec: ClipSpec): string {
+  const { clipLength: t, frameHeight: h, frameWidth: w, channels: c } = spec;
+  const fits: string[] = [];
+  const tryFlag = (flag: string, rest: number) => {
+    if (bytes % rest === 0) fits.push(`${flag} ${bytes / rest}`);
+  };
+  tryFlag('--clip_length', h * w * c);
+  tryFlag('--frame_height', t * w * c);
+  tryFlag('--frame_width', t * h * c);
+  tryFlag('--channels', t * h * w);
+  const side = Math.sqrt(bytes / (t * c));
+  if (Number.isInteger(side) && side !== h && side !== w) fits.push(`--frame_height ${side} --frame_width ${side}`);
+  return fits.length > 0 ? ` (it would fit ${fits.join(', or ')})` : '';
+}
+
 /** Decodes and checks one record; throws RecordShapeError when a size disagrees with `spec`. */
 export function decodeClipExample(bytes: Uint8Array, spec: ClipSpec, ref: RecordRef): ClipRecord {
   const where = `${ref.file} record ${ref.index}`;
@@ -56,7 +72,7 @@ export function decodeClipExample(bytes: Uint8Array, spec: ClipSpec, ref: Record
     const { clipLength: t, frameHeight: h, frameWidth: w, channels: c } = spec;
     throw new RecordShapeError(
       ref,
-      `'feature' holds ${clip.length} bytes, but ${describeSpec(spec)} expect ${t}×${h}×${w}×${c} = ${expected}; ` +
+      `'feature' holds ${clip.length} bytes, but ${describeSpec(spec)} expect ${t}×${h}×${w}×${c} = ${expected}${shapeHint(clip.length, spec)}; ` +
         `build the data set with these settings or pass the flags it was built with (see its manifest.json)`,
     );
   }

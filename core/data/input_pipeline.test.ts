@@ -85,7 +85,7 @@ test('a record with the wrong clip size fails naming file, record and flags', as
   const bad = memorySource('bad.tfrecord', [encodeClipExample(clipOf(0), labelOf(0)), encodeClipExample(clipOf(1).subarray(0, size - 12), labelOf(1))]);
   await assert.rejects(collect(inputPipeline({ sources: [bad], spec, batchSize: 1, mode: 'eval' })), (e: Error) => {
     assert.ok(e instanceof RecordShapeError);
-    assert.match(e.message, /^bad\.tfrecord record 1: 'feature' holds 60 bytes, but --clip_length 2 --frame_height 3 --frame_width 4 --channels 3 --num_classes 5 expect 2×3×4×3 = 72/);
+    assert.match(e.message, /^bad\.tfrecord record 1: 'feature' holds 60 bytes, but --clip_length 2 --frame_height 3 --frame_width 4 --channels 3 --num_classes 5 expect 2×3×4×3 = 72; build the data set with these settings/);
     return true;
   });
 });
