@@ -128,3 +128,15 @@ test('videoClips cuts a video into network-ready clips with their times', async 
   const blue = clips[2].clip[(12 * 32 + 16) * 3 + 2];
   assert.ok(Math.abs(blue - ((120 / 255) * 2 - 1)) < 0.06, `blue ${blue}`);
 });
+
+test('stopping a decode early ends ffmpeg at once', async () => {
+  const file = join(dir, 'long.mp4');
+  execFileSync('ffmpeg', ['-v', 'error', '-y', '-f', 'lavfi', '-i', 'testsrc=size=320x240:rate=25', '-t', '60', '-c:v', 'libx264', '-preset', 'ultrafast', '-pix_fmt', 'yuv420p', file]);
+  const t0 = performance.now();
+  let frames = 0;
+  for await (const _ of decodeFrames(file)) if (++frames === 3) break;
+  assert.equal(frames, 3);
+  assert.ok(performance.now() - t0 < 3000, 'took longer than decoding a few frames should');
+  const left = execFileSync('ps', ['-eo', 'args']).toString().split('\n').filter((l) => l.startsWith('ffmpeg') && l.includes(file));
+  assert.deepEqual(left, []);
+});
