@@ -54,4 +54,25 @@ for (const workers of [0, 1, 2]) {
   });
   await pool?.close();
 }
+// A consumer that blocks the main thread for 600 ms per batch, as a synchronous training step
+// does: how long does it then wait for each next batch (the time data was not ready)?
+{
+  const pool = new PreprocessPool(1, { height: 224, width: 224, channels: 3 });
+  const input = inputPipeline({
+    sources: files.map(fileRecordSource), spec, batchSize: 2, mode: 'train', epochs: 3, shuffleBuffer: 4,
+    preprocess: pool.preprocess, parallelism: 2,
+  });
+  const waits: number[] = [];
+  let t = performance.now();
+  for await (const _ of input) {
+    waits.push(performance.now() - t);
+    const busyUntil = performance.now() + 600;
+    while (performance.now() < busyUntil); // the "training step"
+    await new Promise((r) => setTimeout(r, 0)); // the step's one await (reading the loss)
+    t = performance.now();
+  }
+  await pool.close();
+  const steady = waits.slice(2);
+  console.log(`busy consumer (600 ms/batch of 2): first batch after ${waits[0].toFixed(0)} ms, then mean wait ${(steady.reduce((a, b) => a + b, 0) / steady.length).toFixed(0)} ms per batch (max ${Math.max(...steady).toFixed(0)})`);
+}
 rmSync(dir, { recursive: true, force: true });
