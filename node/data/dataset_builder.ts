@@ -193,8 +193,8 @@ export async function buildDataset(options: DatasetBuildOptions): Promise<BuildR
     }
   }
   const videos = await listVideos(options.videosDir);
-  const done: Record<string, VideoEntry> = {};
-  for (const [name, entry] of Object.entries(old?.videos ?? {})) if (videos.includes(name)) done[name] = entry;
+  // Videos built before stay in the data set (their shards are there) even if moved away since.
+  const done: Record<string, VideoEntry> = { ...(old?.videos ?? {}) };
   const pending = videos.filter((v) => !(v in done));
   const alreadyDone = Object.keys(done);
   for (const split of ['train', 'eval'] as const) {
@@ -239,8 +239,10 @@ export async function buildDataset(options: DatasetBuildOptions): Promise<BuildR
         await save();
         options.onEvent?.({ type: 'video-done', video, entry, seconds: (Date.now() - started) / 1000 });
       } catch (e) {
-        if (e instanceof FfmpegNotFoundError) {
-          fatal = e;
+        // A missing ffmpeg or a system error (disk full, no permission) stops the run; anything
+        // about this one video (unreadable, no labels, bad label file) skips it.
+        if (e instanceof FfmpegNotFoundError || (e as NodeJS.ErrnoException).code !== undefined) {
+          fatal = e as Error;
           return;
         }
         const reason = (e as Error).message.replace(`${join(options.videosDir, video)}: `, '');
