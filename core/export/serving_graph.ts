@@ -1,0 +1,188 @@
+/**
+ * S3D-G's serving graph, traced from the model's own `apply` with {@link GraphOps}: an input
+ * front end, the network in inference mode with every variable a Const under its TF name, and
+ * the Estimator-style outputs `class_ids`, `probabilities` and `logits` as named Identity nodes.
+ *
+ * Front ends (the original script's two export modes):
+ *  - `tensor` (export_for_production): Placeholder `feature` float32 [-1, T, H, W, C], values
+ *    already in [-1, 1];
+ *  - `example` (export): Placeholder `input_example_tensor` string [-1] of serialized tf.Examples
+ *    (as the Estimator's parsing receiver) → ParseExample (dense key `feature`, bytes, required)
+ *    → DecodeRaw uint8 → Reshape [-1, T, H, W, C] → Cast float → x/255·2 − 1 (eval preprocessing).
+ *    The Cast node is named `Cast`: below it the graph is pure arithmetic (see {@link CAST_NODE}).
+ */
+import type { S3DG } from '../model/s3dg.ts';
+import type { ApplyContext } from '../model/context.ts';
+import type { GraphDefProto } from '../formats/proto/graph.ts';
+import { attr, GraphBuilder, type SymbolicTensor } from './graph_builder.ts';
+import { GraphOps } from './graph_ops.ts';
+
+/** A float32 weight by TF variable name. */
+export interface NamedWeight {
+  shape: number[];
+  values: Float32Array;
+}
+
+/** Which input the serving graph takes. */
+export type ServingInput = 'tensor' | 'example';
+
+/** Clip geometry the serving graph is built for. */
+export interface ClipGeometry {
+  clipLength: number;
+  frameHeight: number;
+  frameWidth: number;
+}
+
+/** A traced serving graph and its signature tensors. */
+export interface ServingGraph {
+  graphDef: GraphDefProto;
+  /** Signature inputs by key (`feature` or `examples`). */
+  inputs: Record<string, SymbolicTensor>;
+  /** Signature outputs by key: class_ids, probabilities, logits. */
+  outputs: Record<string, SymbolicTensor>;
+  /** The float clip in [-1, 1] the network reads (the preprocessed input in `example` mode). */
+  modelInput: SymbolicTensor;
+  /** Names of the Const nodes holding model variables, in creation order. */
+  variableNodes: string[];
+}
+
+/** Name of the Cast to float in the `example` graph: feed it 0–255 floats to skip parsing. */
+export const CAST_NODE = 'Cast';
+/** Input placeholder of the `tensor` graph. */
+export const TENSOR_INPUT = 'feature';
+/** Input placeholder of the `example` graph (the Estimator's name). */
+export const EXAMPLE_INPUT = 'input_example_tensor';
+/** GraphDef producer version claimed (TF 1.15's TF_GRAPH_DEF_VERSION; every op used exists there). */
+export const GRAPH_PRODUCER = 134;
+
+/** The tracer's ApplyContext: inference, variables as Consts named by TF name, each made once. */
+function traceContext(graph: GraphBuilder, weights: Map<string, NamedWeight>, made: string[]): ApplyContext<SymbolicTensor> {
+  const consts = new Map<string, SymbolicTensor>();
+  return {
+    ops: new GraphOps(graph),
+    training: false,
+    trains: () => false,
+    variable(name) {
+      let t = consts.get(name);
+      if (!t) {
+        const w = weights.get(name);
+        if (!w) throw new Error(`graph export: no value for model variable ${name}`);
+        t = graph.constant(name, 'float32', w.shape, w.values, true);
+        consts.set(name, t);
+        made.push(name);
+      }
+      // Ops that follow are named under the variable's scope (…/Conv2d_0a_1x1/Conv3D).
+      graph.setScope(name.slice(0, name.lastIndexOf('/')));
+      return t;
+    },
+    updateMovingAverage() {
+      throw new Error('graph export traces inference only: moving averages are not updated');
+    },
+  };
+}
+
+/** The tf.Example front end: serialized examples → clip floats in [-1, 1]. */
+function exampleFrontEnd(g: GraphBuilder, clip: ClipGeometry, channels: number): { input: SymbolicTensor; clip: SymbolicTensor } {
+  const { clipLength: t, frameHeight: h, frameWidth: w } = clip;
+  const input = g.add1(EXAMPLE_INPUT, {
+    op: 'Placeholder',
+    inputs: [],
+    attrs: { dtype: attr.type('string'), shape: attr.shape([-1]) },
+    outputs: [{ dtype: 'string', shape: [-1] }],
+  }, true);
+  const parsed = g.withScope('ParseExample', () => {
+    const required = g.constant('Const', 'string', [0], []);
+    return g.withScope('ParseExample', () => {
+      const names = g.constant('names', 'string', [0], []);
+      const key = g.constant('dense_keys_0', 'string', [], [new TextEncoder().encode('feature')]);
+      return g.add1('ParseExample', {
+        op: 'ParseExample',
+        inputs: [input, names, key, required],
+        attrs: {
+          Nsparse: attr.int(0),
+          Ndense: attr.int(1),
+          sparse_types: attr.types([]),
+          Tdense: attr.types(['string']),
+          dense_shapes: attr.shapes([[]]),
+        },
+        outputs: [{ dtype: 'string', shape: [-1] }],
+      }, true);
+    });
+  });
+  const bytes = g.add1('DecodeRaw', {
+    op: 'DecodeRaw',
+    inputs: [parsed],
+    attrs: { out_type: attr.type('uint8'), little_endian: attr.bool(true) },
+    outputs: [{ dtype: 'uint8', shape: [-1, -1] }],
+  });
+  const shape = [-1, t, h, w, channels];
+  const reshapeTo = g.withScope('Reshape', () => g.int32s('shape', shape));
+  const reshaped = g.add1('Reshape', {
+    op: 'Reshape',
+    inputs: [bytes, reshapeTo],
+    attrs: { T: attr.type('uint8'), Tshape: attr.type('int32') },
+    outputs: [{ dtype: 'uint8', shape }],
+  });
+  const floats = g.add1(CAST_NODE, {
+    op: 'Cast',
+    inputs: [reshaped],
+    attrs: { SrcT: attr.type('uint8'), DstT: attr.type('float32'), Truncate: attr.bool(false) },
+    outputs: [{ dtype: 'float32', shape }],
+  }, true);
+  // The trainer's eval preprocessing: x/255 (convert_image_dtype), then ·2 − 1.
+  const float = (name: string, op: string, x: SymbolicTensor, c: number) =>
+    g.add1(name, { op, inputs: [x, g.scalar(`${name}/y`, c)], attrs: { T: attr.type('float32') }, outputs: [{ dtype: 'float32', shape }] });
+  const unit = float('truediv', 'RealDiv', floats, 255);
+  return { input, clip: float('sub', 'Sub', float('mul', 'Mul', unit, 2), 1) };
+}
+
+/**
+ * Traces `model` with `weights` (every model variable, by TF name) into a serving graph taking
+ * `input`. Throws when a variable is missing or the model has no logits.
+ */
+export function buildServingGraph(model: S3DG, weights: Map<string, NamedWeight>, input: ServingInput, clip: ClipGeometry): ServingGraph {
+  if (model.config.numClasses < 1) throw new Error('graph export needs a model with logits (num_classes ≥ 1)');
+  const g = new GraphBuilder();
+  const channels = model.config.inputChannels;
+  let inputs: Record<string, SymbolicTensor>;
+  let modelInput: SymbolicTensor;
+  if (input === 'tensor') {
+    const shape = [-1, clip.clipLength, clip.frameHeight, clip.frameWidth, channels];
+    modelInput = g.add1(TENSOR_INPUT, {
+      op: 'Placeholder',
+      inputs: [],
+      attrs: { dtype: attr.type('float32'), shape: attr.shape(shape) },
+      outputs: [{ dtype: 'float32', shape }],
+    }, true);
+    inputs = { feature: modelInput };
+  } else {
+    const front = exampleFrontEnd(g, clip, channels);
+    modelInput = front.clip;
+    inputs = { examples: front.input };
+  }
+
+  const variableNodes: string[] = [];
+  const out = model.apply(traceContext(g, weights, variableNodes), modelInput);
+  g.setScope('');
+  if (!out.logits || !out.predictions) throw new Error('graph export: the model produced no logits');
+  let logits = out.logits;
+  let probabilities = out.predictions;
+  if (logits.shape.length !== 2) throw new Error(`graph export needs [batch, classes] logits (spatial_squeeze), got [${logits.shape}]`);
+  logits = g.identity('logits', logits);
+  probabilities = g.identity('probabilities', probabilities);
+  // The Estimator head's class_ids: the top class, int64 [batch, 1].
+  const top = g.add1('ArgMax', {
+    op: 'ArgMax',
+    inputs: [logits, g.withScope('ArgMax', () => g.constant('dimension', 'int32', [], Int32Array.of(-1)))],
+    attrs: { T: attr.type('float32'), Tidx: attr.type('int32'), output_type: attr.type('int64') },
+    outputs: [{ dtype: 'int64', shape: [-1] }],
+  });
+  const expanded = g.add1('ExpandDims', {
+    op: 'ExpandDims',
+    inputs: [top, g.withScope('ExpandDims', () => g.constant('dim', 'int32', [], Int32Array.of(-1)))],
+    attrs: { T: attr.type('int64'), Tdim: attr.type('int32') },
+    outputs: [{ dtype: 'int64', shape: [-1, 1] }],
+  });
+  const classIds = g.identity('class_ids', expanded);
+  return { graphDef: g.graphDef(GRAPH_PRODUCER), inputs, outputs: { class_ids: classIds, probabilities, logits }, modelInput, variableNodes };
+}
