@@ -1,5 +1,5 @@
 /**
- * `npm run bench [-- --json] [--backend wasm] [--quick] [--no-stream]`: full S3D-G (depth
+ * `npm run bench [-- --json] [--backend wasm] [--quick] [--no-stream | --stream-only]`: full S3D-G (depth
  * multiplier 1, 400 classes) at batch 1, forward and training step, per available Node backend
  * and clip size, then stream throughput of 64×224² clips through an inference pool of 1 and 2
  * wasm worker threads. Prints a table (progress on stderr), or one JSON object per row.
@@ -27,6 +27,7 @@ const { values: flags } = parseArgs({
     backend: { type: 'string' },
     quick: { type: 'boolean', default: false },
     'no-stream': { type: 'boolean', default: false },
+    'stream-only': { type: 'boolean', default: false },
   },
 });
 const quick = flags.quick ?? false;
@@ -58,7 +59,7 @@ async function benchBackend(backend: string): Promise<void> {
   const store = new VariableStore(model.variables(), 0);
   const ops = tfjsOps();
   const forwardMs = new Map<string, number>();
-  for (const { frames, size } of CLIP_SIZES) {
+  for (const { frames, size } of flags['stream-only'] ? [] : CLIP_SIZES) {
     for (const pass of ['forward', 'train'] as Pass[]) {
       const c: BenchCase = { frames, size, pass };
       const why = skipReason(backend, c, quick);
@@ -75,6 +76,7 @@ async function benchBackend(backend: string): Promise<void> {
       emit({
         backend, frames, size, pass, mode: 'single', threads: 1, batch: 1,
         ms: t.ms,
+        cpu_ms: t.cpuMs,
         clips_per_s: 1000 / t.ms,
         gflops_per_clip: gflops,
         gflops_per_s: gflops / (t.ms / 1000),
@@ -102,6 +104,7 @@ async function benchStream(weights: Record<string, Float32Array>): Promise<void>
     emit({
       backend: 'wasm', frames, size, pass: 'forward', mode: 'stream', threads, batch: 1,
       ms: s.msPerClip,
+      cpu_ms: s.cpuMsPerClip,
       clips_per_s: 1000 / s.msPerClip,
       gflops_per_clip: gflops,
       gflops_per_s: gflops / (s.msPerClip / 1000),

@@ -14,6 +14,11 @@ export interface Timing {
   ms: number;
   /** Every timed pass, milliseconds. */
   runs: number[];
+  /**
+   * Median process CPU time (user + system, all threads) per timed pass, milliseconds. Near
+   * `ms` for one busy thread; well below it when other processes compete for the cores.
+   */
+  cpuMs: number;
   warmupMs: number;
   /** tfjs tensor bytes high-water during the warm-up pass (weights included). */
   peakTensorBytes: number;
@@ -56,16 +61,21 @@ export async function time(run: () => void, runs: number): Promise<Timing> {
   const warmupMs = performance.now() - t0;
   const afterWarmup = tf.memory().numTensors;
   const times: number[] = [];
+  const cpu: number[] = [];
   for (let i = 0; i < runs; i++) {
+    const cpuStart = process.cpuUsage();
     const start = performance.now();
     run();
     times.push(performance.now() - start);
+    const used = process.cpuUsage(cpuStart);
+    cpu.push((used.user + used.system) / 1000);
   }
   const leaked = tf.memory().numTensors - afterWarmup;
   if (leaked !== 0) throw new Error(`bench pass leaks ${leaked} tensors per ${runs} runs (warm-up made ${afterWarmup - before})`);
   return {
     ms: median(times),
     runs: times,
+    cpuMs: median(cpu),
     warmupMs,
     peakTensorBytes: profile.peakBytes,
     maxRssBytes: process.resourceUsage().maxRSS * 1024,

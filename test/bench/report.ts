@@ -16,6 +16,8 @@ export interface Row {
   /** Median ms per clip (stream: wall time per clip with all threads busy). */
   ms: number;
   clips_per_s: number;
+  /** Process CPU ms per clip (median for single; all threads for stream): tells contention from slowness. */
+  cpu_ms?: number;
   /** Counted forward FLOPs; train = 3 × forward (see flops.ts). */
   gflops_per_clip: number;
   gflops_per_s: number;
@@ -38,6 +40,7 @@ const COLUMNS: Array<[string, (r: Row) => string]> = [
   ['mode', (r) => (r.mode === 'stream' ? `stream×${r.threads}` : 'single')],
   ['GFLOP/clip', (r) => r.gflops_per_clip.toFixed(1)],
   ['ms', (r) => r.ms.toFixed(0)],
+  ['cpu ms', (r) => (r.cpu_ms === undefined ? '' : r.cpu_ms.toFixed(0))],
   ['clips/s', (r) => r.clips_per_s.toFixed(3)],
   ['GFLOP/s', (r) => r.gflops_per_s.toFixed(1)],
   ['train/fwd', (r) => (r.train_over_forward === undefined ? '' : r.train_over_forward.toFixed(2))],

@@ -15,6 +15,8 @@ export interface StreamResult {
   totalMs: number;
   /** Wall time per clip (totalMs / clips), milliseconds. */
   msPerClip: number;
+  /** Process CPU time (every thread, workers included) per clip: ≈ threads × msPerClip when each worker has a core. */
+  cpuMsPerClip: number;
   warmupMs: number;
 }
 
@@ -34,10 +36,13 @@ export async function streamThroughput(
     // One clip per worker at once: each idle worker takes one.
     await Promise.all(Array.from({ length: threads }, () => pool.predict(clip, clipShape)));
     const warmupMs = performance.now() - t0;
+    const cpuStart = process.cpuUsage();
     const t1 = performance.now();
     await Promise.all(Array.from({ length: clips }, () => pool.predict(clip, clipShape)));
     const totalMs = performance.now() - t1;
-    return { threads, clips, totalMs, msPerClip: totalMs / clips, warmupMs };
+    const cpu = process.cpuUsage(cpuStart);
+    const cpuMsPerClip = (cpu.user + cpu.system) / 1000 / clips;
+    return { threads, clips, totalMs, msPerClip: totalMs / clips, cpuMsPerClip, warmupMs };
   } finally {
     await pool.close();
   }
