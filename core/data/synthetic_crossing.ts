@@ -5,8 +5,8 @@
  *
  * Scene (top view): a railway runs left–right across the middle, a road top–bottom through
  * the centre, one barrier on each side of the track. Per video a seeded script picks what
- * happens: gates lower, a train passes (either way) while they are down, gates rise; or only
- * part of that; pedestrians walk along the road, sometimes while the gates are down.
+ * happens: cycles of gates lowering, a train passing (either way) while they are down, gates
+ * rising; pedestrians walk along the road, sometimes while the gates are down.
  * Labels are per frame and returned as time ranges, the form `s3dg dataset` reads.
  */
 import type { LabelRange } from './clip_labels.ts';
@@ -41,63 +41,62 @@ export interface SyntheticVideo {
 
 /** What happens when, in seconds. */
 interface CrossingScript {
-  /** Barrier position over time: 0 = up, 1 = down. */
-  lowerStart: number;
-  lowerEnd: number;
-  raiseStart: number;
-  raiseEnd: number;
   startsDown: boolean;
-  train: { start: number; end: number; leftToRight: boolean } | null;
+  /** Barrier movements, in time order: position `from` → `to` (0 = up, 1 = down) over [start, end). */
+  moves: Array<{ start: number; end: number; from: number; to: number }>;
+  trains: Array<{ start: number; end: number; leftToRight: boolean }>;
   walkers: Array<{ start: number; end: number; downward: boolean; x: number }>;
   background: Rgb;
 }
 
+/**
+ * A seeded script: 15% of videos stay quiet (gates up, people walking); the rest cycle —
+ * idle, gates lower, a train passes (usually) while they are down, gates rise — until the
+ * video ends, possibly starting with the gates already down.
+ */
 function scriptFor(rng: Rng, d: number): CrossingScript {
-  const kind = rng.next(); // full cycle, lowering only, raising only, or quiet
-  const move = () => rng.uniform(0.8, 1.4);
-  let lowerStart = Infinity;
-  let lowerEnd = Infinity;
-  let raiseStart = Infinity;
-  let raiseEnd = Infinity;
-  let startsDown = false;
-  let train: CrossingScript['train'] = null;
-  const leftToRight = rng.next() < 0.5;
-  if (kind < 0.55) {
-    lowerStart = rng.uniform(0.2, 0.25 * d);
-    lowerEnd = lowerStart + move();
-    raiseStart = lowerEnd + rng.uniform(0.45, 0.6) * (d - lowerEnd - 1.4);
-    raiseEnd = raiseStart + move();
-    train = { start: lowerEnd + 0.1, end: raiseStart - 0.1, leftToRight };
-  } else if (kind < 0.7) {
-    lowerStart = rng.uniform(0.3 * d, 0.6 * d);
-    lowerEnd = lowerStart + move();
-  } else if (kind < 0.85) {
-    startsDown = true;
-    raiseStart = rng.uniform(0.35 * d, 0.6 * d);
-    raiseEnd = raiseStart + move();
-    train = { start: 0, end: raiseStart - 0.1, leftToRight };
-  }
-  const walkers: CrossingScript['walkers'] = [];
+  const script: CrossingScript = { startsDown: false, moves: [], trains: [], walkers: [], background: [0, 0, 0] };
   const walker = (start: number) => {
-    const duration = rng.uniform(2.5, 4);
-    walkers.push({ start, end: start + duration, downward: rng.next() < 0.5, x: rng.uniform(0.44, 0.56) });
+    script.walkers.push({ start, end: start + rng.uniform(2.5, 4), downward: rng.next() < 0.5, x: rng.uniform(0.44, 0.56) });
   };
+  if (rng.next() >= 0.15) {
+    let down = rng.next() < 0.25;
+    script.startsDown = down;
+    let t = down ? -rng.uniform(0, 2) : rng.uniform(0, 1.5);
+    while (t < d) {
+      if (!down) {
+        t += rng.uniform(0.5, 2.5); // idle
+        const end = t + rng.uniform(1.5, 2.5);
+        script.moves.push({ start: t, end, from: 0, to: 1 });
+        t = end;
+      } else {
+        const hold = rng.uniform(2.5, 4);
+        if (rng.next() < 0.85) script.trains.push({ start: t + 0.2, end: t + hold - 0.2, leftToRight: rng.next() < 0.5 });
+        // Half the time someone walks onto the crossing while the gates are down (mid-walk = on the track).
+        if (rng.next() < 0.5) walker(rng.uniform(t, t + hold - 0.5) - 1.5);
+        t += hold;
+        const end = t + rng.uniform(1.5, 2.5);
+        script.moves.push({ start: t, end, from: 1, to: 0 });
+        t = end;
+      }
+      down = !down;
+    }
+  }
   const count = rng.int(3);
-  for (let i = 0; i < count; i++) walker(rng.uniform(0, d - 1));
-  // Half the time someone walks onto the crossing while the gates are down (mid-walk = on the track).
-  const downFrom = startsDown ? 0 : lowerEnd;
-  const downTo = Math.min(raiseStart, d);
-  if (downTo - downFrom > 1 && rng.next() < 0.5) walker(rng.uniform(downFrom, downTo - 0.5) - 1.5);
+  for (let i = 0; i < count; i++) walker(rng.uniform(-1, d - 1));
   const shade = rng.int(30);
-  return { lowerStart, lowerEnd, raiseStart, raiseEnd, startsDown, train, walkers, background: [60 + shade, 120 + shade, 50 + shade] };
+  script.background = [60 + shade, 120 + shade, 50 + shade];
+  return script;
 }
 
-/** Barrier position at time t: 0 = up, 1 = down. */
-function gatePosition(s: CrossingScript, t: number): number {
-  let a = s.startsDown ? 1 : 0;
-  if (t >= s.lowerStart) a = Math.min(1, (t - s.lowerStart) / (s.lowerEnd - s.lowerStart));
-  if (t >= s.raiseStart) a = Math.max(0, 1 - (t - s.raiseStart) / (s.raiseEnd - s.raiseStart));
-  return a;
+/** Barrier position at time t (0 = up, 1 = down), and the move under way, if any. */
+function gateAt(s: CrossingScript, t: number): { position: number; moving: -1 | 0 | 1 } {
+  let position = s.startsDown ? 1 : 0;
+  for (const m of s.moves) {
+    if (t >= m.end) position = m.to;
+    else if (t >= m.start) return { position: m.from + ((m.to - m.from) * (t - m.start)) / (m.end - m.start), moving: m.to > m.from ? 1 : -1 };
+  }
+  return { position, moving: 0 };
 }
 
 const RAIL: Rgb = [70, 60, 55];
@@ -119,17 +118,19 @@ function drawFrame(c: Canvas, s: CrossingScript, t: number): Uint8Array {
   fillRect(c, 0, trackTop, w, trackBottom, [150, 130, 110]);
   fillRect(c, 0, trackTop + 0.2 * (trackBottom - trackTop), w, trackTop + 0.3 * (trackBottom - trackTop), RAIL);
   fillRect(c, 0, trackBottom - 0.3 * (trackBottom - trackTop), w, trackBottom - 0.2 * (trackBottom - trackTop), RAIL);
-  const a = gatePosition(s, t);
-  const gatesDown = a >= 1 && t < s.raiseStart;
+  const gate = gateAt(s, t);
+  const a = gate.position;
+  const gatesDown = a >= 1 && gate.moving === 0;
   // The train covers the track while it passes.
-  if (s.train && t >= s.train.start && t < s.train.end) {
+  for (const train of s.trains) {
+    if (t < train.start || t >= train.end) continue;
     const length = 0.8 * w;
-    const f = (t - s.train.start) / (s.train.end - s.train.start);
+    const f = (t - train.start) / (train.end - train.start);
     const travel = w + length;
-    const x = s.train.leftToRight ? -length + f * travel : w - f * travel;
+    const x = train.leftToRight ? -length + f * travel : w - f * travel;
     fillRect(c, x, trackTop - 0.02 * h, x + length, trackBottom + 0.02 * h, TRAIN);
     for (let wx = x + 0.06 * w; wx < x + length - 0.08 * w; wx += 0.14 * w) fillRect(c, wx, trackTop + 0.03 * h, wx + 0.07 * w, trackBottom - 0.03 * h, WINDOW);
-    if (x + length > 0 && x < w) label[s.train.leftToRight ? 2 : 3] = 1;
+    if (x + length > 0 && x < w) label[train.leftToRight ? 2 : 3] = 1;
   }
   // Pedestrians walk along the road's edge, top to bottom or back.
   for (const walker of s.walkers) {
@@ -150,8 +151,8 @@ function drawFrame(c: Canvas, s: CrossingScript, t: number): Uint8Array {
   drawSegment(c, roadLeft - thick, py1, roadLeft - thick + arm * Math.sin(angle), py1 + arm * Math.cos(angle), thick, stripes);
   const py2 = trackTop - 0.08 * h;
   drawSegment(c, roadRight + thick, py2, roadRight + thick - arm * Math.sin(angle), py2 - arm * Math.cos(angle), thick, stripes);
-  if (t >= s.lowerStart && t < s.lowerEnd) label[0] = 1;
-  if (t >= s.raiseStart && t < s.raiseEnd) label[1] = 1;
+  if (gate.moving === 1) label[0] = 1;
+  if (gate.moving === -1) label[1] = 1;
   return label;
 }
 
