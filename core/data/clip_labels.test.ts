@@ -43,3 +43,19 @@ test('label-file mistakes name the file, line and value', () => {
   assert.throws(() => parseClassNames('a\nb\na\n', 'names.txt'), /names\.txt: class 'a' is listed twice/);
   assert.deepEqual(parseClassNames('# comment\na\n\nb\n', 'n.txt'), ['a', 'b']);
 });
+
+test("the original project's class lists (57, 96, 204 names) parse with label byte k = line k", async () => {
+  const { readFileSync } = await import('node:fs');
+  const { join } = await import('node:path');
+  const dir = join(import.meta.dirname, '../../../shared/fixtures/fra-class-names');
+  for (const n of [57, 96, 204]) {
+    const names = parseClassNames(readFileSync(join(dir, `class_names_${n}.txt`), 'utf8'), `class_names_${n}.txt`);
+    assert.equal(names.length, n);
+  }
+  const names96 = parseClassNames(readFileSync(join(dir, 'class_names_96.txt'), 'utf8'), 'class_names_96.txt');
+  assert.deepEqual(names96.slice(0, 5), ['anomaly', 'gates_up', 'gates_down', 'gates_ascending', 'gates_descending']);
+  // A time-range table in those names: gates_descending (class 4) for the first second.
+  const table = parseLabelTable('video,start,end,class\ncam1.avi,0,1,gates_descending\n', 'l.csv', names96);
+  const label = clipLabel(table.get('cam1.avi')!, frameTimes(0, 8, 8), 96);
+  assert.deepEqual([...label.keys()].filter((k) => label[k] === 1), [4]);
+});
