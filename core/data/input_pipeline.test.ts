@@ -115,3 +115,25 @@ test('the pipeline runs preprocessing ahead of a consumer that is busy', async (
   assert.ok(calls >= 3, `only ${calls} clips prepared while the consumer was busy`);
   await it.return(undefined);
 });
+
+test('an endless train pipeline stops cleanly when the consumer breaks', async () => {
+  let opened = 0;
+  let closed = 0;
+  const counted = sources.map((s) => ({
+    name: s.name,
+    async *open() {
+      opened++;
+      try {
+        yield* s.open();
+      } finally {
+        closed++;
+      }
+    },
+  }));
+  let batches = 0;
+  for await (const _ of inputPipeline({ sources: counted, spec, batchSize: 2, mode: 'train' })) {
+    if (++batches === 7) break; // epochs default to Infinity in train mode
+  }
+  assert.equal(batches, 7);
+  assert.equal(closed, opened, 'every opened file was closed');
+});
