@@ -7,7 +7,8 @@
  *                           a video that has no positive range
  *   video,classes           whole-video labels, classes separated by ';' (may be empty)
  * JSON: { "<video>": ["class", …] | [{ "start": s, "end": e, "class": c }, …], … }
- * A class is written by name or by 0-based index. Errors name the file, the line and the value.
+ * A class is written by name or by 0-based index. CSV fields are plain (no quoting), so names
+ * containing commas need the JSON form. Errors name the file, the line and the value.
  */
 import type { LabelRange, VideoLabels } from './clip_labels.ts';
 
@@ -66,7 +67,7 @@ function parseCsv(text: string, source: string, classNames: readonly string[]): 
     if (line.trim() === '' || line.trim().startsWith('#')) return;
     const where = `${source}: line ${i + 2}`;
     const cells = line.split(',').map((c) => c.trim());
-    if (cells.length !== header.length) throw new Error(`${where}: expected ${header.length} comma-separated values, got ${cells.length}`);
+    if (cells.length !== header.length) throw new Error(`${where}: expected ${header.length} comma-separated values, got ${cells.length} (CSV fields are not quoted here: use the JSON form for names with commas)`);
     const video = cells[0];
     if (!video) throw new Error(`${where}: empty video name`);
     if (ranges) {
