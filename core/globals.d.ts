@@ -14,3 +14,7 @@ declare const console: {
 };
 declare function setTimeout(cb: () => void, ms?: number): unknown;
 declare const performance: { now(): number };
+/** WebCrypto (Node 20+ global, browsers, workers): only the digest the exports use. */
+declare const crypto: {
+  subtle: { digest(algorithm: 'SHA-256', data: Uint8Array): Promise<ArrayBuffer> };
+};

@@ -9,6 +9,7 @@
 import type { AttrListProto, AttrValueProto, GraphDefProto, NodeDefProto } from '../formats/proto/graph.ts';
 import { DataType, type TensorProto, type TensorShapeProto } from '../formats/proto/tensor.ts';
 import { int64ToNumber, type Int64Wire } from '../formats/proto/int64.ts';
+import type { SignatureDefProto, TensorInfoProto } from '../formats/proto/saved_model.ts';
 
 /** One weight as tfjs's weights manifest lists it. */
 export interface TfjsWeightEntry {
@@ -120,4 +121,11 @@ export function graphDefToTfjs(graph: GraphDefProto): TfjsGraphArtifacts {
     offset += c.length;
   }
   return { modelTopology: { node, library: {}, versions: { producer: graph.versions?.producer ?? 0 } }, weightSpecs, weightData };
+}
+
+/** A SignatureDef as protobuf JSON (model.json's `signature`, read by tfjs's GraphModel). */
+export function signatureJson(sig: SignatureDefProto): JsonValue {
+  const map = (m: Record<string, TensorInfoProto> | undefined) =>
+    Object.fromEntries(Object.entries(m ?? {}).map(([k, t]) => [k, { name: t.name ?? '', dtype: typeName(t.dtype), tensorShape: shapeJson(t.tensorShape) }]));
+  return { inputs: map(sig.inputs), outputs: map(sig.outputs), methodName: sig.methodName ?? '' };
 }

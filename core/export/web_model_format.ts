@@ -63,7 +63,8 @@ export interface S3DGWebMetadata {
 export interface WeightSpecEntry {
   name: string;
   shape: number[];
-  dtype: 'float32';
+  /** Model variables are float32; the graph's small int32 Consts (axes, shapes) are listed too. */
+  dtype: 'float32' | 'int32';
 }
 
 /** model.json as we write it (the subset of tfjs's ModelJSON we use). */
@@ -72,6 +73,8 @@ export interface WebModelJson {
   generatedBy: string;
   convertedBy: string;
   modelTopology: unknown;
+  /** The serving SignatureDef as protobuf JSON (tfjs maps `execute` inputs/outputs by its keys). */
+  signature?: unknown;
   weightsManifest: Array<{ paths: string[]; weights: WeightSpecEntry[] }>;
   userDefinedMetadata: { s3dg: S3DGWebMetadata };
 }
