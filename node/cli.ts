@@ -11,6 +11,7 @@ import { defineDataset } from './commands/dataset.ts';
 import { defineInspect } from './commands/inspect.ts';
 import { defineEstimator } from './commands/estimator.ts';
 import { defineDemo } from './commands/demo.ts';
+import { defineExportWeb } from './commands/export.ts';
 import { expandShortAliases } from './commands/estimator_flags.ts';
 
 const program = new Command('s3dg')
@@ -23,6 +24,7 @@ defineVariables(program);
 defineDataset(program);
 defineInspect(program);
 defineDemo(program);
+defineExportWeb(program);
 
 function fail(message: string, code: number): never {
   process.stderr.write(`s3dg: ${message}\n`);

@@ -38,7 +38,8 @@ async function classNames(dir: string | undefined, count: number): Promise<strin
 export async function runEstimator(s: EstimatorSettings, backend?: string): Promise<void> {
   const log = (m: string) => process.stderr.write(m + '\n');
   if (s.mode === 'export' || s.mode === 'export_for_production') {
-    throw new UsageError(`--mode ${s.mode}: SavedModel export is not available in this version yet; train, eval and predict are`);
+    await (await import('./export.ts')).runSavedModelExport(s);
+    return;
   }
   // The CUDA devices must be chosen before TensorFlow loads.
   const devices = Array.from({ length: s.gpus.count }, (_, i) => s.gpus.first + i).join(',');

@@ -1,0 +1,121 @@
+/**
+ * Exports from the command line:
+ *  - `s3dg --mode export` / `--mode export_for_production` (the original's two modes, reached
+ *    through `runEstimator`): a SavedModel version directory under --export_path;
+ *  - `s3dg export-web --model_dir … --out <dir>`: the static-hostable web model folder.
+ * The work is core's (core/export/); this file maps flags and prints where things went.
+ */
+import type { Command } from 'commander';
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { addModelFlags, modelConfigFromFlags, type ModelFlags } from '../model_flags.ts';
+import { UsageError } from '../errors.ts';
+import type { EstimatorSettings } from './estimator_flags.ts';
+
+/** "s3dg <version>" from package.json, recorded in what we export. */
+async function exporterName(): Promise<string> {
+  try {
+    const pkg = JSON.parse(await readFile(new URL('../../package.json', import.meta.url), 'utf8')) as { version?: string };
+    return `s3dg ${pkg.version ?? 'unknown'}`;
+  } catch {
+    return 's3dg';
+  }
+}
+
+/** `--mode export` (tf.Example input) and `--mode export_for_production` (float clip input). */
+export async function runSavedModelExport(s: EstimatorSettings): Promise<void> {
+  if (!s.exportPath) throw new UsageError(`--mode ${s.mode} needs --export_path`);
+  const [{ nodePlatform }, { exportSavedModel }] = await Promise.all([import('../platform.ts'), import('../../core/export/saved_model_export.ts')]);
+  const r = await exportSavedModel(nodePlatform, {
+    exportPath: s.exportPath,
+    checkpoint: s.checkpointPath ?? s.modelDir,
+    config: s.model,
+    clip: { clipLength: s.spec.clipLength, frameHeight: s.spec.frameHeight, frameWidth: s.spec.frameWidth },
+    input: s.mode === 'export' ? 'example' : 'tensor',
+    exporter: await exporterName(),
+  });
+  const input =
+    s.mode === 'export'
+      ? 'input: serialized tf.Example strings (key "examples", feature "feature" = raw uint8 clip)'
+      : `input: float32 [batch, ${s.spec.clipLength}, ${s.spec.frameHeight}, ${s.spec.frameWidth}, ${s.spec.channels}] in [-1, 1] (key "feature")`;
+  process.stderr.write(`SavedModel from ${r.checkpoint} (global step ${r.globalStep}); ${input}; outputs class_ids, probabilities, logits\n`);
+  process.stdout.write(`${r.dir}\n`);
+}
+
+interface ExportWebFlags extends ModelFlags {
+  model_dir?: string;
+  checkpoint_path?: string;
+  out?: string;
+  class_names?: string;
+  dataset?: string;
+  clip_length: string;
+  frame_height: string;
+  frame_width: string;
+  fps?: string;
+}
+
+function positiveInt(flag: string, v: string): number {
+  const n = Number(v);
+  if (!Number.isInteger(n) || n < 1) throw new UsageError(`--${flag} ${v}: expected a positive integer`);
+  return n;
+}
+
+/** Class names: a text file (one per line) or a data set's manifest.json (written by `s3dg dataset`). */
+async function readClassNames(f: ExportWebFlags): Promise<string[] | undefined> {
+  if (f.class_names) {
+    const text = await readFile(f.class_names, 'utf8').catch((e: Error) => {
+      throw new UsageError(`--class_names ${f.class_names}: ${e.message}`);
+    });
+    return text.split(/\r?\n/).map((l) => l.trim()).filter((l) => l !== '');
+  }
+  if (f.dataset) {
+    for (const candidate of [join(f.dataset, 'manifest.json'), join(f.dataset, '..', 'manifest.json')]) {
+      const text = await readFile(candidate, 'utf8').catch(() => null);
+      if (text === null) continue;
+      const names = (JSON.parse(text) as { classNames?: unknown }).classNames;
+      if (Array.isArray(names)) return names.map(String);
+    }
+    throw new UsageError(`--dataset ${f.dataset}: no manifest.json with classNames there (written by s3dg dataset)`);
+  }
+  return undefined;
+}
+
+/** Registers `s3dg export-web`. */
+export function defineExportWeb(program: Command): void {
+  addModelFlags(
+    program
+      .command('export-web')
+      .description('write a web model folder (TensorFlow.js graph model + s3dg metadata) for any static host')
+      .option('--model_dir <dir>', 'model directory (its latest checkpoint; its eval/ metrics go into the metadata)')
+      .option('--checkpoint_path <path>', 'checkpoint to export (default: the latest in --model_dir)')
+      .option('--out <dir>', 'folder to write (replaced when it already holds a web model)')
+      .option('--class_names <file>', 'class names, one per line, in label order')
+      .option('--dataset <dir>', 'take the class names from this data set\'s manifest.json')
+      .option('--clip_length <n>', 'frames per clip', '64')
+      .option('--frame_height <n>', 'model frame height', '224')
+      .option('--frame_width <n>', 'model frame width', '224')
+      .option('--fps <x>', 'frames per second the training clips were sampled at (metadata)'),
+  ).action(async (f: ExportWebFlags) => {
+    if (!f.out) throw new UsageError('export-web needs --out <dir>');
+    const from = f.checkpoint_path ?? f.model_dir;
+    if (!from) throw new UsageError('export-web needs --model_dir or --checkpoint_path');
+    const config = modelConfigFromFlags(f);
+    if ((config.numClasses ?? 0) < 1) throw new UsageError('--num_classes must be at least 1 to export a classifier');
+    const fps = f.fps === undefined ? null : Number(f.fps);
+    if (fps !== null && !(fps > 0)) throw new UsageError(`--fps ${f.fps}: expected a positive number`);
+    const classNames = await readClassNames(f);
+    const [{ nodePlatform }, { exportWebModel }] = await Promise.all([import('../platform.ts'), import('../../core/export/web_export.ts')]);
+    const r = await exportWebModel(nodePlatform, {
+      out: f.out,
+      checkpoint: from,
+      modelDir: f.model_dir,
+      config,
+      clip: { clipLength: positiveInt('clip_length', f.clip_length), frameHeight: positiveInt('frame_height', f.frame_height), frameWidth: positiveInt('frame_width', f.frame_width) },
+      classNames,
+      fps,
+      exporter: await exporterName(),
+    });
+    process.stderr.write(`web model from ${r.checkpoint} (global step ${r.globalStep}): ${r.files.length} files, ${(r.bytes / 1e6).toFixed(1)} MB\n`);
+    process.stdout.write(`${r.dir}\n`);
+  });
+}
