@@ -185,6 +185,24 @@ export function defineDataset(program: Command): void {
     .option('--jobs <n>', 'videos decoded in parallel (one ffmpeg each)', '2')
     .option('--min_label_fraction <f>', "a class is on for a clip when it covers at least this share of the clip's frames", '0.5')
     .option('--no-progress', 'plain progress lines even on a terminal')
+    .addHelpText(
+      'after',
+      `
+Labels (--labels), keyed by video file name; a class by name or 0-based index:
+  CSV time ranges    video,start,end,class          cam1.mp4,12.5,20.0,gates_descending
+                     (an empty class lists a video with no events: cam2.mp4,,,)
+  CSV whole video    video,classes                  clip7.avi,gates_down;train_present
+  JSON               {"cam1.mp4": [{"start": 12.5, "end": 20, "class": "gates_descending"}],
+                      "clip7.avi": ["gates_down", "train_present"]}
+  .npy folder        <video name without extension>.npy, uint8/float [num_classes] for the
+                     whole video or [frames, num_classes] per source frame (> 0.5 = on)
+A clip has a class when it covers at least --min_label_fraction of the clip's frames.
+
+Output: <out>/train/ and <out>/eval/ hold <video>-NNNNN.tfrecord shards of tf.Example
+{feature: uint8 [clip_length, frame_height, frame_width, channels], label: uint8 [num_classes]};
+<out>/manifest.json records settings, splits, per-class counts and the videos done, so running
+the same command again adds new videos only.`,
+    )
     .action(async (flags: DatasetFlags) => {
       const options = await datasetOptions(flags);
       const reporter = await progressReporter(flags.progress !== false && process.stderr.isTTY === true);
