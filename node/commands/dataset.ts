@@ -191,9 +191,9 @@ export function defineDataset(program: Command): void {
 Labels (--labels), keyed by video file name; a class by name or 0-based index:
   CSV time ranges    video,start,end,class          cam1.mp4,12.5,20.0,gates_descending
                      (an empty class lists a video with no events: cam2.mp4,,,)
-  CSV whole video    video,classes                  clip7.avi,gates_down;train_present
+  CSV whole video    video,classes                  clip7.avi,gates_down;gate_lights_flshng
   JSON               {"cam1.mp4": [{"start": 12.5, "end": 20, "class": "gates_descending"}],
-                      "clip7.avi": ["gates_down", "train_present"]}
+                      "clip7.avi": ["gates_down", "gate_lights_flshng"]}
   .npy folder        <video name without extension>.npy, uint8/float [num_classes] for the
                      whole video or [frames, num_classes] per source frame (> 0.5 = on)
 A clip has a class when it covers at least --min_label_fraction of the clip's frames.
