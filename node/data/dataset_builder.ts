@@ -138,7 +138,7 @@ async function removeStaleShards(dir: string, pending: readonly string[]): Promi
 /** Decodes, cuts, labels and writes one video; throws on any failure (after removing its shards). */
 async function buildVideo(video: string, split: SplitName, options: DatasetBuildOptions): Promise<VideoEntry> {
   const file = join(options.videosDir, video);
-  const info = await probeVideo(file);
+  const info = await probeVideo(file, { countFrames: false }); // the duration is enough for progress
   const labels = await options.labels.get(video, info.fps);
   if (!labels) throw new Error(`no labels for this video in ${options.labels.path}`);
   const { clip } = options;

@@ -39,9 +39,14 @@ function parseRate(rate: string | undefined): number {
   return den ? num / den : num;
 }
 
-/** Probes `file` with ffprobe; throws a VideoToolError naming the file when it has no readable video stream. */
-export async function probeVideo(file: string): Promise<VideoInfo> {
-  const args = ['-v', 'error', '-select_streams', 'v:0', '-count_packets', '-show_streams', '-show_format', '-of', 'json', file];
+/**
+ * Probes `file` with ffprobe; throws a VideoToolError naming the file when it has no readable
+ * video stream. Containers without a frame count (webm, mkv) are counted packet by packet,
+ * which reads the whole file; with `countFrames: false` the count is estimated from the
+ * duration instead.
+ */
+export async function probeVideo(file: string, options: { countFrames?: boolean } = {}): Promise<VideoInfo> {
+  const args = ['-v', 'error', '-select_streams', 'v:0', ...(options.countFrames === false ? [] : ['-count_packets']), '-show_streams', '-show_format', '-of', 'json', file];
   const text = await runToolText('ffprobe', args, file);
   let parsed: ProbeOutput;
   try {
