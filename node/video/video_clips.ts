@@ -40,7 +40,7 @@ export interface VideoClip {
 
 /** Yields the clips of `file` in order. Throws VideoToolError naming the file when it cannot be read. */
 export async function* videoClips(file: string, options: VideoClipOptions): AsyncGenerator<VideoClip> {
-  const fps = options.fps ?? (await probeVideo(file)).fps;
+  const fps = options.fps ?? (await probeVideo(file, { countFrames: false })).fps;
   const channels = options.channels ?? 3;
   const frames = decodeFrames(file, { fps: options.fps, crop: options.crop, width: options.width, height: options.height, channels });
   const shape = { height: options.height, width: options.width, channels };
