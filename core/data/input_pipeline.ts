@@ -131,10 +131,12 @@ export function inputPipeline(options: InputPipelineOptions): AsyncGenerator<Cli
   const preprocess: ClipPreprocessor = options.preprocess ?? ((clip, d) => preprocessClip(clip, shape, d));
   const ranges = options.distortionRanges ?? DEFAULT_DISTORTION_RANGES;
   const train = options.mode === 'train';
-  // Distortions are drawn here, in stream order, so results do not depend on which worker runs them.
+  // Distortions are drawn here, in stream order, so results do not depend on which worker runs
+  // them; from their own generator, so the record order does not depend on them.
+  const distortionRng = new Rng(rng.seed());
   const withDistortion = async function* () {
     for await (const { record, epoch } of repeatedRecords(options, rng)) {
-      yield { record, epoch, distortion: train ? sampleColorDistortion(rng, ranges) : null };
+      yield { record, epoch, distortion: train ? sampleColorDistortion(distortionRng, ranges) : null };
     }
   };
   const prepared = mapOrdered(
