@@ -161,6 +161,25 @@ export class GraphBuilder {
     return this.add1(name, { op: 'Identity', inputs: [x], attrs: { T: attr.type(x.dtype) }, outputs: [{ dtype: x.dtype, shape: x.shape }] }, true);
   }
 
+  /** Node names in creation order. */
+  nodeNames(): string[] {
+    return this.nodes.map((n) => n.name ?? '');
+  }
+
+  /** Renames nodes (old → new, new names already reserved with uniqueName) and every input naming them. */
+  rename(renames: Map<string, string>): void {
+    const map = (input: string) => {
+      const m = /^(\^?)(.*?)(:\d+)?$/.exec(input) as RegExpExecArray;
+      const to = renames.get(m[2]);
+      return to === undefined ? input : `${m[1]}${to}${m[3] ?? ''}`;
+    };
+    for (const n of this.nodes) {
+      const to = renames.get(n.name ?? '');
+      if (to !== undefined) n.name = to;
+      n.input = (n.input ?? []).map(map);
+    }
+  }
+
   /** The GraphDef so far. `producer` is the GraphDef version (TF_GRAPH_DEF_VERSION) it claims. */
   graphDef(producer: number): GraphDefProto {
     return { node: [...this.nodes], versions: { producer } };

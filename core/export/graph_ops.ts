@@ -87,7 +87,7 @@ export class GraphOps implements Ops<SymbolicTensor> {
 
   batchNorm(x: SymbolicTensor, mean: SymbolicTensor, variance: SymbolicTensor, offset: SymbolicTensor, epsilon: number): SymbolicTensor {
     const g = this.graph;
-    return g.withScope('batchnorm', () => {
+    return g.withScope('BatchNorm/batchnorm', () => {
       const eps = g.scalar('y', epsilon);
       const sum = this.node('AddV2', [variance, eps], {}, variance.shape);
       const scale = this.node('Rsqrt', [sum], {}, variance.shape);

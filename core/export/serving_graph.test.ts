@@ -45,6 +45,7 @@ describe('serving graph traced from the model code', () => {
     const names = nodes.map((n) => n.name);
     assert.equal(new Set(names).size, names.length, 'node names are unique');
     assert.ok(names.includes('InceptionV1/Mixed_4b/Branch_1/Conv2d_0b_3x3/BatchNorm/batchnorm/Rsqrt'));
+    assert.ok(names.includes('InceptionV1/MaxPool_4a_3x3/MaxPool3D') && names.includes('InceptionV1/Logits/AvgPool3D'));
     const conv = nodes.find((n) => n.op === 'Conv3D');
     assert.deepEqual(Object.keys(conv?.attr ?? {}).sort(), ['T', 'data_format', 'dilations', 'padding', 'strides']);
     store.dispose();

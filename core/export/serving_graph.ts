@@ -16,6 +16,7 @@ import type { ApplyContext } from '../model/context.ts';
 import type { GraphDefProto } from '../formats/proto/graph.ts';
 import { attr, GraphBuilder, type SymbolicTensor } from './graph_builder.ts';
 import { GraphOps } from './graph_ops.ts';
+import { scopeByEndpoint } from './endpoint_scopes.ts';
 
 /** A float32 weight by TF variable name. */
 export interface NamedWeight {
@@ -71,8 +72,9 @@ function traceContext(graph: GraphBuilder, weights: Map<string, NamedWeight>, ma
         consts.set(name, t);
         made.push(name);
       }
-      // Ops that follow are named under the variable's scope (…/Conv2d_0a_1x1/Conv3D).
-      graph.setScope(name.slice(0, name.lastIndexOf('/')));
+      // Ops that follow are named under the variable's layer (…/Conv2d_0a_1x1/Conv3D,
+      // …/Conv2d_0a_1x1/BatchNorm/batchnorm/Rsqrt, …/self_gating/Sigmoid).
+      graph.setScope(name.slice(0, name.lastIndexOf('/')).replace(/\/(BatchNorm|transformer_W)$/, ''));
       return t;
     },
     updateMovingAverage() {
@@ -95,7 +97,7 @@ function exampleFrontEnd(g: GraphBuilder, clip: ClipGeometry, channels: number):
     return g.withScope('ParseExample', () => {
       const names = g.constant('names', 'string', [0], []);
       const key = g.constant('dense_keys_0', 'string', [], [new TextEncoder().encode('feature')]);
-      return g.add1('ParseExample', {
+      return g.add1('ParseExample/ParseExample', {
         op: 'ParseExample',
         inputs: [input, names, key, required],
         attrs: {
@@ -162,11 +164,14 @@ export function buildServingGraph(model: S3DG, weights: Map<string, NamedWeight>
   }
 
   const variableNodes: string[] = [];
+  const first = g.nodeNames().length;
   const out = model.apply(traceContext(g, weights, variableNodes), modelInput);
   g.setScope('');
   if (!out.logits || !out.predictions) throw new Error('graph export: the model produced no logits');
-  let logits = out.logits;
-  let probabilities = out.predictions;
+  const renames = scopeByEndpoint(g, first, out.endpoints, model.scope, new Set(variableNodes));
+  const renamed = (t: SymbolicTensor): SymbolicTensor => ({ ...t, node: renames.get(t.node) ?? t.node });
+  let logits = renamed(out.logits);
+  let probabilities = renamed(out.predictions);
   if (logits.shape.length !== 2) throw new Error(`graph export needs [batch, classes] logits (spatial_squeeze), got [${logits.shape}]`);
   logits = g.identity('logits', logits);
   probabilities = g.identity('probabilities', probabilities);
