@@ -143,6 +143,31 @@ export function adjustSaturation(x: Float32Array, factor: number, addFirst = 0):
   }
 }
 
+/** Hue in sextants (0–6 = one turn, may be slightly negative) of a pixel with chroma > 0. */
+function hueSextant(r: number, g: number, b: number, max: number, chroma: number): number {
+  if (r === max) return (g - b) / chroma;
+  if (g === max) return 2 + (b - r) / chroma;
+  return 4 + (r - g) / chroma;
+}
+
+/** Writes the pixel at i with hue h (sextants, any real) and the given max and min (HSV → RGB). */
+function writeHue(x: Float32Array, i: number, h: number, max: number, min: number): void {
+  h %= 6;
+  if (h < 0) h += 6;
+  let sextant = Math.floor(h);
+  if (sextant > 5) sextant = 5; // h rounded up to 6.0 in float
+  const frac = h - sextant;
+  const mid = min + (max - min) * ((sextant & 1) === 0 ? frac : 1 - frac);
+  switch (sextant) {
+    case 0: x[i] = max; x[i + 1] = mid; x[i + 2] = min; break;
+    case 1: x[i] = mid; x[i + 1] = max; x[i + 2] = min; break;
+    case 2: x[i] = min; x[i + 1] = max; x[i + 2] = mid; break;
+    case 3: x[i] = min; x[i + 1] = mid; x[i + 2] = max; break;
+    case 4: x[i] = mid; x[i + 1] = min; x[i + 2] = max; break;
+    default: x[i] = max; x[i + 1] = min; x[i + 2] = mid; break;
+  }
+}
+
 /**
  * tf.image.adjust_hue on RGB triples: hue (in turns) += delta, wrapped to [0, 1), with the
  * pixel's max and min kept. Works on the hue sextant h ∈ [0, 6) as TF's kernel does.
@@ -163,24 +188,7 @@ export function adjustHue(x: Float32Array, delta: number, addFirst = 0): void {
       x[i + 2] = b;
       continue;
     }
-    let h: number;
-    if (r === max) h = (g - b) / chroma;
-    else if (g === max) h = 2 + (b - r) / chroma;
-    else h = 4 + (r - g) / chroma;
-    h = (h + shift) % 6;
-    if (h < 0) h += 6;
-    let sextant = Math.floor(h);
-    if (sextant > 5) sextant = 5; // h rounded up to 6.0 in float
-    const frac = h - sextant;
-    const mid = min + chroma * ((sextant & 1) === 0 ? frac : 1 - frac);
-    switch (sextant) {
-      case 0: x[i] = max; x[i + 1] = mid; x[i + 2] = min; break;
-      case 1: x[i] = mid; x[i + 1] = max; x[i + 2] = min; break;
-      case 2: x[i] = min; x[i + 1] = max; x[i + 2] = mid; break;
-      case 3: x[i] = min; x[i + 1] = mid; x[i + 2] = max; break;
-      case 4: x[i] = mid; x[i + 1] = min; x[i + 2] = max; break;
-      default: x[i] = max; x[i + 1] = min; x[i + 2] = mid; break;
-    }
+    writeHue(x, i, hueSextant(r, g, b, max, chroma) + shift, max, min);
   }
 }
 
@@ -214,25 +222,7 @@ export function adjustSaturationAndHue(x: Float32Array, factor: number, delta: n
     if (sNew > 1) sNew = 1;
     else if (sNew < 0) sNew = 0;
     const c2 = sNew * v;
-    const m2 = v - c2;
-    let h: number;
-    if (r === v) h = (g - b) / chroma;
-    else if (g === v) h = 2 + (b - r) / chroma;
-    else h = 4 + (r - g) / chroma;
-    h = (h + shift) % 6;
-    if (h < 0) h += 6;
-    let sextant = Math.floor(h);
-    if (sextant > 5) sextant = 5;
-    const frac = h - sextant;
-    const mid = m2 + c2 * ((sextant & 1) === 0 ? frac : 1 - frac);
-    switch (sextant) {
-      case 0: x[i] = v; x[i + 1] = mid; x[i + 2] = m2; break;
-      case 1: x[i] = mid; x[i + 1] = v; x[i + 2] = m2; break;
-      case 2: x[i] = m2; x[i + 1] = v; x[i + 2] = mid; break;
-      case 3: x[i] = m2; x[i + 1] = mid; x[i + 2] = v; break;
-      case 4: x[i] = mid; x[i + 1] = m2; x[i + 2] = v; break;
-      default: x[i] = v; x[i + 1] = m2; x[i + 2] = mid; break;
-    }
+    writeHue(x, i, hueSextant(r, g, b, v, chroma) + shift, v, v - c2);
   }
 }
 
