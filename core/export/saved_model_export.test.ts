@@ -132,6 +132,8 @@ describe('SavedModel export (--mode export / export_for_production)', () => {
     assert.deepEqual(Object.keys(parse.attrs).sort(), Object.keys(ref.attrs).filter((k) => k !== '_output_shapes').sort());
     assert.deepEqual(parse.inputs, ['input_example_tensor', 'ParseExample/ParseExample/names', 'ParseExample/ParseExample/dense_keys_0', 'ParseExample/Const']);
     assert.deepEqual(parse.attrs.Tdense.list?.type, [7]); // DT_STRING
+    assert.equal(parse.attrs.sparse_types.value, 'list', 'an empty list is still a list (as TF writes `list {}`)');
+    assert.equal(parse.attrs.sparse_types.list?.type?.length ?? 0, 0);
     assert.equal(parse.attrs.dense_shapes.list?.shape?.length, 1);
     assert.equal(parse.attrs.dense_shapes.list?.shape?.[0].dim?.length ?? 0, 0, 'scalar feature');
     assert.equal(node(g, 'DecodeRaw').attrs.out_type.type, 4); // DT_UINT8
