@@ -1,0 +1,91 @@
+/**
+ * Browser test harness: builds the web app with Vite (skipped when dist/ is newer than every
+ * source), serves dist/ on 127.0.0.1 at a free port, and launches Debian's Chromium through
+ * playwright-core with the flags our docs give (WebGPU on SwiftShader, no network services,
+ * fresh profile). Collects console errors and uncaught page errors of the page and its workers.
+ */
+import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import { build } from 'vite';
+import { readdir, stat } from 'node:fs/promises';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { serveDir, type StaticServer } from './static_server.ts';
+
+export const ROOT = fileURLToPath(new URL('../../', import.meta.url));
+export const DIST = join(ROOT, 'dist');
+
+/** Chromium's flags for the tests (see DEVELOPERS.md / shared tfjs facts). */
+export const CHROMIUM_FLAGS = [
+  '--no-sandbox',
+  '--disable-quic',
+  '--no-first-run',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+  '--enable-unsafe-webgpu',
+];
+export const CHROMIUM_PATH = process.env.S3DG_CHROMIUM ?? '/usr/bin/chromium';
+
+async function newestMtime(dir: string): Promise<number> {
+  let newest = 0;
+  for (const entry of await readdir(dir, { withFileTypes: true, recursive: true })) {
+    if (!entry.isFile() || entry.name.endsWith('.test.ts')) continue;
+    newest = Math.max(newest, (await stat(join(entry.parentPath, entry.name))).mtimeMs);
+  }
+  return newest;
+}
+
+/** Builds dist/ unless it is already newer than web/, core/ and vite.config.ts. */
+export async function buildApp(): Promise<void> {
+  const built = await stat(join(DIST, 'index.html')).then((s) => s.mtimeMs, () => 0);
+  const sources = Math.max(await newestMtime(join(ROOT, 'web')), await newestMtime(join(ROOT, 'core')), (await stat(join(ROOT, 'vite.config.ts'))).mtimeMs);
+  if (built > sources) return;
+  await build({ configFile: join(ROOT, 'vite.config.ts'), root: join(ROOT, 'web'), logLevel: 'warn' });
+}
+
+/** A browser on the built app, with the errors it logged. */
+export interface BrowserSession {
+  browser: Browser;
+  context: BrowserContext;
+  page: Page;
+  /** The app's URL (dist/ served), ending in '/'. */
+  appUrl: string;
+  /** Console errors and uncaught exceptions seen so far (page and workers). */
+  errors: string[];
+  close(): Promise<void>;
+}
+
+/** Builds (if needed), serves dist/, launches Chromium and opens `path` (e.g. 'index.html?x=1'). */
+export async function openApp(path = 'index.html'): Promise<BrowserSession> {
+  await buildApp();
+  const server: StaticServer = await serveDir(DIST);
+  let browser: Browser | null = null;
+  try {
+    browser = await chromium.launch({ executablePath: CHROMIUM_PATH, args: CHROMIUM_FLAGS, headless: true });
+    const context = await browser.newContext({ acceptDownloads: true });
+    const page = await context.newPage();
+    const errors: string[] = [];
+    page.on('console', (m) => {
+      if (m.type() === 'error') errors.push(m.text());
+    });
+    page.on('pageerror', (e) => errors.push(`uncaught: ${e.message}`));
+    page.on('worker', (w) => w.on('console', (m) => m.type() === 'error' && errors.push(`worker: ${m.text()}`)));
+    await page.goto(server.url + path);
+    const b = browser;
+    return {
+      browser: b,
+      context,
+      page,
+      appUrl: server.url,
+      errors,
+      close: async () => {
+        await b.close();
+        await server.close();
+      },
+    };
+  } catch (e) {
+    await browser?.close();
+    await server.close();
+    throw e;
+  }
+}

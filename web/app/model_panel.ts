@@ -1,0 +1,89 @@
+/**
+ * The model panel: the demo model at start (or `?model=<url>`), another model by URL or from
+ * local files (picker or drop), models kept in this browser. Loading happens in the worker
+ * (fetch, shard hashes, config check); failures show a message naming the URL or file.
+ */
+import type { ModelSummary } from '../worker/model_session.ts';
+import { byId, el, errorText, onDrop, showMessage } from '../ui/dom.ts';
+import type { AppState } from './state.ts';
+
+/** Where the bundled demo model lives, relative to the page. */
+export const DEMO_MODEL_URL = './models/demo/model.json';
+
+function describe(m: ModelSummary): string {
+  const metrics = m.provenance.evalMetrics ? Object.entries(m.provenance.evalMetrics).map(([k, v]) => `${k} ${v.toFixed(3)}`).join(', ') : 'none';
+  return `${m.source} — ${m.classNames.length} classes (${m.classNames.join(', ')}); clip ${m.clipLength}×${m.frameHeight}×${m.frameWidth}` +
+    `${m.fps ? ` at ${m.fps} fps` : ''}; depth multiplier ${m.depthMultiplier}; ${m.parameters.toLocaleString('en')} parameters; step ${m.provenance.globalStep}; eval: ${metrics}`;
+}
+
+/** Makes `summary` the page's model and re-predicts the clip on show. */
+export async function modelLoaded(state: AppState, summary: ModelSummary, after: () => Promise<void>): Promise<void> {
+  state.model = summary;
+  state.modelPrepKey = summary.prepKey;
+  const info = byId('model-info');
+  info.textContent = describe(summary);
+  info.dataset.source = summary.source;
+  document.body.dataset.modelLoaded = String(Date.now());
+  await after();
+}
+
+async function load(state: AppState, what: string, f: () => Promise<ModelSummary>, after: () => Promise<void>): Promise<void> {
+  if (state.busy) {
+    showMessage(`wait until ${state.busy} has finished before opening another model`);
+    return;
+  }
+  showMessage(`opening ${what}…`, 'info');
+  state.busy = 'loading a model';
+  let summary: ModelSummary;
+  try {
+    summary = await f();
+  } catch (e) {
+    showMessage(`Could not open the model: ${errorText(e)}`);
+    document.body.dataset.modelError = String(Date.now());
+    return;
+  } finally {
+    state.busy = null;
+  }
+  showMessage(null);
+  await modelLoaded(state, summary, after);
+}
+
+/** Opens the model at `url` (model.json or its folder). */
+export function openModelUrl(state: AppState, url: string, after: () => Promise<void>): Promise<void> {
+  return load(state, url, () => state.api.loadModelFromUrl(url, location.href), after);
+}
+
+/** Refreshes the list of models kept in this browser. */
+export async function refreshSaved(state: AppState, after: () => Promise<void>): Promise<void> {
+  const box = byId('saved-models');
+  const saved = await state.api.listSavedModels();
+  box.replaceChildren(saved.length ? el('span', 'Saved in this browser: ') : '');
+  for (const m of saved) {
+    const open = el('button', `open ${m.name}`, { 'data-saved': m.name });
+    open.addEventListener('click', () => void load(state, m.name, () => state.api.openSavedModel(m.name), after));
+    const del = el('button', '×', { title: `delete ${m.name}` });
+    del.addEventListener('click', () => void state.api.deleteSavedModel(m.name).then(() => refreshSaved(state, after)));
+    box.append(open, del);
+  }
+}
+
+/** Wires the model inputs and opens the first model (query parameter or demo). */
+export async function setupModelPanel(state: AppState, after: () => Promise<void>): Promise<void> {
+  const form = byId<HTMLFormElement>('model-url-form');
+  const url = byId<HTMLInputElement>('model-url');
+  form.addEventListener('submit', (e) => {
+    e.preventDefault();
+    if (url.value.trim()) void openModelUrl(state, url.value.trim(), after);
+  });
+  const files = byId<HTMLInputElement>('model-files');
+  const fromFiles = (list: File[]) => void load(state, list.map((f) => f.name).join(', '), () => state.api.loadModelFromFiles(list), after);
+  files.addEventListener('change', () => {
+    if (files.files?.length) fromFiles([...files.files]);
+    files.value = '';
+  });
+  onDrop(byId('model-drop'), fromFiles);
+  const requested = new URLSearchParams(location.search).get('model');
+  url.value = requested ?? new URL(DEMO_MODEL_URL, location.href).href;
+  await openModelUrl(state, requested ?? DEMO_MODEL_URL, after);
+  await refreshSaved(state, after).catch((e) => showMessage(`IndexedDB: ${errorText(e)}`));
+}

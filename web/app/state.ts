@@ -1,0 +1,31 @@
+/** What the page's panels share: the worker, the loaded model, the uploaded clips. */
+import type { Remote } from 'comlink';
+import type { WorkerApi } from '../worker_client.ts';
+import type { ModelSummary, WindowResult } from '../worker/model_session.ts';
+import type { VideoInfo } from '../video/frames.ts';
+
+/** An uploaded clip and its frames in the worker. */
+export interface ClipEntry {
+  file: File;
+  /** The worker's video id, or null before decoding / after the model's frame size changed. */
+  videoId: number | null;
+  /** Preprocessing the worker's frames were made for (see worker/video_store.ts prepKey). */
+  prepKey: string;
+  info: VideoInfo | null;
+  frames: number;
+  /** Frames per second of the worker's frames. */
+  fps: number;
+  windows: WindowResult[];
+}
+
+export interface AppState {
+  api: Remote<WorkerApi>;
+  model: ModelSummary | null;
+  /** Key of the current model's preprocessing. */
+  modelPrepKey: string;
+  clips: ClipEntry[];
+  /** Index in `clips` of the clip on show. */
+  shown: number;
+  /** Set while decoding, predicting or training (one job at a time). */
+  busy: string | null;
+}

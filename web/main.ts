@@ -1,0 +1,26 @@
+/**
+ * The s3dg web app: the page keeps the UI; a module worker (worker/s3dg_worker.ts) owns tfjs.
+ * Opens the demo model (or `?model=`), then waits for clips.
+ */
+import { startWorker } from './worker_client.ts';
+import { setupBackendPanel } from './app/backend_panel.ts';
+import { setupModelPanel } from './app/model_panel.ts';
+import { predictShown, setupClipPanel } from './app/clip_panel.ts';
+import { setupTunePanel, refreshTuneClips } from './app/tune_panel.ts';
+import { errorText, showMessage } from './ui/dom.ts';
+import type { AppState } from './app/state.ts';
+
+async function main(): Promise<void> {
+  const state: AppState = { api: startWorker(), model: null, modelPrepKey: '', clips: [], shown: -1, busy: null };
+  const afterModel = async () => {
+    refreshTuneClips(state);
+    await predictShown(state);
+  };
+  await setupBackendPanel(state);
+  setupClipPanel(state, () => refreshTuneClips(state));
+  setupTunePanel(state, afterModel);
+  await setupModelPanel(state, afterModel);
+  document.body.dataset.ready = 'true';
+}
+
+main().catch((e) => showMessage(`The app could not start: ${errorText(e)}`));

@@ -1,0 +1,45 @@
+/**
+ * The parity page: runs worker/parity.ts on the page's own main thread and in the app's worker,
+ * for every usable backend. Tests call `window.s3dgParity`; people press Run.
+ */
+import { runParity, type ParityReport } from './worker/parity.ts';
+import { activateBackend, usableBackends, type BackendName } from './worker/backends.ts';
+import { startWorker } from './worker_client.ts';
+
+/** What the parity page offers to tests. */
+export interface ParityHooks {
+  /** Backends usable in the page and in the worker. */
+  backends(): Promise<{ page: BackendName[]; worker: BackendName[] }>;
+  page(backend: BackendName, which?: 'ops' | 'model' | 'all'): Promise<ParityReport>;
+  worker(backend: BackendName, which?: 'ops' | 'model' | 'all'): Promise<ParityReport>;
+}
+
+declare global {
+  interface Window {
+    s3dgParity: ParityHooks;
+  }
+}
+
+const worker = startWorker();
+
+window.s3dgParity = {
+  async backends() {
+    const page = await usableBackends(await activateBackend('webgpu'));
+    const w = await worker.init('webgpu');
+    return { page, worker: w.usable };
+  },
+  page: (backend, which = 'all') => runParity(backend, which),
+  worker: (backend, which = 'all') => worker.parity(backend, which),
+};
+
+document.getElementById('run')?.addEventListener('click', async () => {
+  const out = document.getElementById('out')!;
+  const { page, worker: inWorker } = await window.s3dgParity.backends();
+  for (const [where, list] of [['page', page], ['worker', inWorker]] as const) {
+    for (const b of list.filter((x) => x !== 'cpu')) {
+      const r = await window.s3dgParity[where](b);
+      for (const c of r.cases) out.textContent += `${where} ${b} ${c.ok ? 'ok  ' : 'FAIL'} ${c.maxAbsDiff.toExponential(2)} ${c.name}\n`;
+    }
+  }
+});
+document.body.dataset.ready = 'true';

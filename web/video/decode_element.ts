@@ -1,0 +1,62 @@
+/**
+ * Fallback decoder: a `<video>` element seeked frame by frame (every 1/fps seconds) and drawn to
+ * a canvas. Slower than WebCodecs but reads whatever the browser can play.
+ */
+import { grabFrame, VideoError, type RgbaFrame, type VideoInfo } from './frames.ts';
+
+function once(video: HTMLVideoElement, ok: string): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const done = () => {
+      video.removeEventListener(ok, done);
+      video.removeEventListener('error', fail);
+      resolve();
+    };
+    const fail = () => {
+      video.removeEventListener(ok, done);
+      video.removeEventListener('error', fail);
+      reject(new Error(video.error?.message || `media error ${video.error?.code ?? ''}`.trim()));
+    };
+    video.addEventListener(ok, done);
+    video.addEventListener('error', fail);
+  });
+}
+
+/** Yields frames of `file` sampled at `fps` (the element does not tell the stream's own rate). */
+export async function* decodeWithVideoElement(file: File, fps: number, onInfo: (info: VideoInfo) => void): AsyncGenerator<RgbaFrame> {
+  const url = URL.createObjectURL(file);
+  const video = document.createElement('video');
+  video.muted = true;
+  video.preload = 'auto';
+  try {
+    video.src = url;
+    try {
+      await once(video, 'loadeddata');
+    } catch (e) {
+      throw new VideoError(`${file.name}: not a video this browser can decode (${(e as Error).message || 'unsupported format'})`);
+    }
+    const width = video.videoWidth;
+    const height = video.videoHeight;
+    const duration = video.duration;
+    if (!(width > 0 && height > 0) || !Number.isFinite(duration)) throw new VideoError(`${file.name}: no video frames (size ${width}×${height}, duration ${duration})`);
+    onInfo({ decoder: 'video-element', width, height, duration, fps, codec: null });
+    const canvas = new OffscreenCanvas(width, height);
+    const ctx = canvas.getContext('2d', { willReadFrequently: true });
+    if (!ctx) throw new VideoError(`${file.name}: no 2-D canvas to read frames`);
+    const count = Math.max(1, Math.floor(duration * fps + 1e-6));
+    for (let k = 0; k < count; k++) {
+      // Aim at the middle of the frame's display interval so rounding never lands on the previous frame.
+      video.currentTime = Math.min((k + 0.5) / fps, Math.max(0, duration - 1e-3));
+      try {
+        await once(video, 'seeked');
+      } catch (e) {
+        throw new VideoError(`${file.name}: decoding failed at ${(k / fps).toFixed(2)} s — the file looks truncated or damaged (${(e as Error).message})`);
+      }
+      ctx.drawImage(video, 0, 0, width, height);
+      yield grabFrame(ctx, width, height, k / fps);
+    }
+  } finally {
+    video.removeAttribute('src');
+    video.load();
+    URL.revokeObjectURL(url);
+  }
+}

@@ -1,0 +1,69 @@
+/**
+ * Frames of a user's video file: WebCodecs (through the mediabunny demuxer) when it can take the
+ * file, else the `<video>` + canvas fallback. Optionally resampled to a fixed frame rate, as the
+ * CLI's ffmpeg `fps` filter does (each output instant takes the latest frame shown by then).
+ */
+import { decodeWithVideoElement } from './decode_element.ts';
+import { decodeWithWebCodecs, WebCodecsUnavailable } from './decode_webcodecs.ts';
+import { VideoError, type RgbaFrame, type VideoInfo } from './frames.ts';
+
+export interface DecodeOptions {
+  /** Output frame rate; null keeps every decoded frame (the stream's own rate). */
+  fps: number | null;
+  /** Frame rate for the <video> fallback when `fps` is null. */
+  fallbackFps?: number;
+  /** Skip WebCodecs (tests of the fallback). */
+  forceFallback?: boolean;
+  onInfo(info: VideoInfo): void;
+}
+
+/** Resamples a timestamped frame stream to `fps` (frames repeated or dropped). */
+async function* atRate(frames: AsyncIterable<RgbaFrame>, fps: number): AsyncGenerator<RgbaFrame> {
+  let k = 0;
+  let previous: RgbaFrame | null = null;
+  for await (const frame of frames) {
+    // Output instant k shows the last frame whose timestamp is at or before it (half-frame rounding).
+    while (previous && (k + 0.5) / fps <= frame.timestamp) {
+      yield { ...previous, rgba: previous.rgba.slice(), timestamp: k / fps };
+      k++;
+    }
+    previous = frame;
+  }
+  if (previous) yield { ...previous, timestamp: k / fps };
+}
+
+/** Yields the frames of `file`; throws {@link VideoError} naming the file when it cannot be read. */
+export async function* decodeVideo(file: File, options: DecodeOptions): AsyncGenerator<RgbaFrame> {
+  let frames: AsyncGenerator<RgbaFrame> | null = null;
+  let reason = 'forced';
+  if (!options.forceFallback) {
+    const webcodecs = decodeWithWebCodecs(file, options.onInfo);
+    try {
+      const first = await webcodecs.next();
+      frames = (async function* () {
+        if (!first.done) yield first.value;
+        yield* webcodecs;
+      })();
+    } catch (e) {
+      if (!(e instanceof WebCodecsUnavailable)) throw e;
+      reason = e.message;
+    }
+  }
+  if (!frames) {
+    try {
+      frames = decodeWithVideoElement(file, options.fps ?? options.fallbackFps ?? 25, options.onInfo);
+      const first = await frames.next();
+      const rest = frames;
+      frames = (async function* () {
+        if (!first.done) yield first.value;
+        yield* rest;
+      })();
+    } catch (e) {
+      if (e instanceof VideoError && reason !== 'forced') throw new VideoError(`${e.message}; WebCodecs: ${reason}`);
+      throw e;
+    }
+    yield* frames; // the element already samples at the requested rate
+    return;
+  }
+  yield* options.fps === null ? frames : atRate(frames, options.fps);
+}

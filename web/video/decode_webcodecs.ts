@@ -1,0 +1,56 @@
+/**
+ * WebCodecs decoding through mediabunny, which demuxes mp4 (H.264) and webm (VP8/VP9) and feeds
+ * the encoded packets to a `VideoDecoder`. Frames are drawn to an OffscreenCanvas and read back
+ * as RGBA, one at a time (no whole-video buffering).
+ */
+import { ALL_FORMATS, BlobSource, Input, VideoSampleSink } from 'mediabunny';
+import { grabFrame, VideoError, type RgbaFrame, type VideoInfo } from './frames.ts';
+
+/** Why WebCodecs could not take this file (so the caller may try the <video> fallback). */
+export class WebCodecsUnavailable extends Error {}
+
+/**
+ * Opens `file` and yields its frames. Throws {@link WebCodecsUnavailable} before the first frame
+ * when the container or codec is not supported here, {@link VideoError} when the file is damaged.
+ */
+export async function* decodeWithWebCodecs(file: File, onInfo: (info: VideoInfo) => void): AsyncGenerator<RgbaFrame> {
+  if (typeof VideoDecoder === 'undefined') throw new WebCodecsUnavailable('this browser has no WebCodecs VideoDecoder');
+  const input = new Input({ formats: ALL_FORMATS, source: new BlobSource(file) });
+  try {
+    let track;
+    try {
+      track = await input.getPrimaryVideoTrack();
+    } catch (e) {
+      throw new WebCodecsUnavailable(`container not recognised (${(e as Error).message})`);
+    }
+    if (!track) throw new WebCodecsUnavailable('no video track found');
+    if (!(await track.canDecode())) throw new WebCodecsUnavailable(`codec ${track.codec ?? 'unknown'} cannot be decoded with WebCodecs here`);
+    const stats = await track.computePacketStats(120);
+    const duration = await track.computeDuration();
+    const width = track.displayWidth;
+    const height = track.displayHeight;
+    onInfo({ decoder: 'webcodecs', width, height, duration, fps: stats.averagePacketRate, codec: await track.getCodecParameterString() });
+    const canvas = new OffscreenCanvas(width, height);
+    const ctx = canvas.getContext('2d', { willReadFrequently: true });
+    if (!ctx) throw new VideoError(`${file.name}: no 2-D canvas to read frames`);
+    const sink = new VideoSampleSink(track);
+    let count = 0;
+    try {
+      for await (const sample of sink.samples()) {
+        try {
+          sample.draw(ctx, 0, 0, width, height);
+          yield grabFrame(ctx, width, height, sample.timestamp);
+        } finally {
+          sample.close();
+        }
+        count++;
+      }
+    } catch (e) {
+      if (e instanceof WebCodecsUnavailable) throw e;
+      throw new VideoError(`${file.name}: decoding failed after ${count} frame(s) — the file looks truncated or damaged (${(e as Error).message})`);
+    }
+    if (count === 0) throw new VideoError(`${file.name}: the video track holds no decodable frame (truncated or damaged file?)`);
+  } finally {
+    input.dispose();
+  }
+}

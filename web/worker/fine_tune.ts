@@ -1,0 +1,147 @@
+/**
+ * Fine-tuning in the worker on labelled time ranges of uploaded clips: training clips are
+ * cut from the ranges (clip_length frames, half-clip stride), the logits (optionally Mixed_5c
+ * too) are trained with core's trainStep and momentum optimizer, and held-out ranges are
+ * evaluated with core's evalStep and the trainer's multi-label metrics.
+ */
+import * as tf from '@tensorflow/tfjs-core';
+import { clipWindows } from '../../core/data/clip_windows.ts';
+import { preprocessClip } from '../../core/data/preprocess.ts';
+import { evalStep, trainStep } from '../../core/estimator/train_step.ts';
+import { MultiLabelMetrics } from '../../core/estimator/metrics.ts';
+import { Optimizer } from '../../core/estimator/optimizer.ts';
+import type { ModelRuntime } from './model_runtime.ts';
+import { streamOf, type VideoStore } from './video_store.ts';
+
+/** A labelled time range of an uploaded clip. */
+export interface LabelledRange {
+  videoId: number;
+  /** Seconds. */
+  start: number;
+  end: number;
+  /** Class names present in the range (may be empty: none of the classes). */
+  labels: string[];
+  /** Held out for evaluation instead of training. */
+  heldOut: boolean;
+}
+
+export interface FineTuneOptions {
+  steps: number;
+  learningRate: number;
+  batchSize: number;
+  /** Also train the last Inception block (Mixed_5c), not just the logits. */
+  trainLastBlock: boolean;
+}
+
+/** One training clip with its multi-hot label. */
+interface Example {
+  clip: Float32Array;
+  label: Float32Array;
+}
+
+/** Progress of one step. */
+export interface StepReport {
+  step: number;
+  loss: number;
+}
+
+/** Held-out results: mean loss and the trainer's metrics (auc, precision, recall, f1). */
+export interface EvalReport {
+  clips: number;
+  loss: number;
+  metrics: Record<string, number>;
+}
+
+/** Clips [T,H,W,C] in [-1,1] with labels over `classNames`, cut from `ranges`. */
+export async function examplesOf(ranges: LabelledRange[], videos: VideoStore, runtime: ModelRuntime, classNames: string[]): Promise<Example[]> {
+  const p = runtime.meta.preprocessing;
+  const shape = { height: p.frameHeight, width: p.frameWidth, channels: p.channels };
+  const out: Example[] = [];
+  for (const r of ranges) {
+    const v = videos.get(r.videoId);
+    const first = Math.max(0, Math.floor(r.start * v.fps));
+    const last = Math.min(v.frames.length, Math.ceil(r.end * v.fps));
+    if (last <= first) throw new Error(`${v.name}: the labelled range ${r.start}–${r.end} s holds no frame`);
+    const label = new Float32Array(classNames.length);
+    for (const name of r.labels) {
+      const k = classNames.indexOf(name);
+      if (k < 0) throw new Error(`label "${name}" is not one of the classes (${classNames.join(', ')})`);
+      label[k] = 1;
+    }
+    const stride = Math.max(1, Math.floor(p.clipLength / 2));
+    for await (const w of clipWindows(streamOf(v.frames.slice(first, last)), p.clipLength, stride)) {
+      out.push({ clip: preprocessClip(w.frames, shape, null), label });
+    }
+  }
+  return out;
+}
+
+function batchOf(examples: Example[], indices: number[], runtime: ModelRuntime): { clips: tf.Tensor5D; labels: tf.Tensor2D } {
+  const p = runtime.meta.preprocessing;
+  const clipSize = p.clipLength * p.frameHeight * p.frameWidth * p.channels;
+  const k = examples[0].label.length;
+  const clips = new Float32Array(indices.length * clipSize);
+  const labels = new Float32Array(indices.length * k);
+  indices.forEach((e, i) => {
+    clips.set(examples[e].clip, i * clipSize);
+    labels.set(examples[e].label, i * k);
+  });
+  return {
+    clips: tf.tensor5d(clips, [indices.length, p.clipLength, p.frameHeight, p.frameWidth, p.channels]),
+    labels: tf.tensor2d(labels, [indices.length, k]),
+  };
+}
+
+/** Trains `runtime` in place for `options.steps` steps; calls `onStep` after each. */
+export async function train(
+  runtime: ModelRuntime,
+  examples: Example[],
+  options: FineTuneOptions,
+  onStep: (r: StepReport) => void,
+  shouldStop: () => boolean,
+): Promise<StepReport[]> {
+  if (examples.length === 0) throw new Error('no training clip: label at least one range (not held out) as long as a clip');
+  const trains = (n: string) => n.startsWith('InceptionV1/Logits/') || (options.trainLastBlock && n.startsWith('InceptionV1/Mixed_5c/'));
+  const optimizer = new Optimizer('momentum', options.learningRate, 0.9);
+  const reports: StepReport[] = [];
+  let order: number[] = [];
+  try {
+    for (let step = 1; step <= options.steps && !shouldStop(); step++) {
+      const indices: number[] = [];
+      while (indices.length < Math.min(options.batchSize, examples.length)) {
+        if (order.length === 0) order = examples.map((_, i) => i).sort(() => Math.random() - 0.5);
+        indices.push(order.pop()!);
+      }
+      const batch = batchOf(examples, indices, runtime);
+      try {
+        const r = trainStep(runtime.model, runtime.store, runtime.ops, optimizer, batch, { trains, weightDecay: 0 });
+        reports.push({ step, loss: r.loss });
+        onStep({ step, loss: r.loss });
+      } finally {
+        tf.dispose([batch.clips, batch.labels]);
+      }
+      await new Promise((resolve) => setTimeout(resolve, 0)); // let comlink messages (stop) through
+    }
+  } finally {
+    optimizer.dispose();
+  }
+  return reports;
+}
+
+/** Loss and metrics of `runtime` on held-out examples. */
+export function evaluate(runtime: ModelRuntime, examples: Example[]): EvalReport {
+  if (examples.length === 0) throw new Error('no held-out clip: mark at least one labelled range as held out');
+  const metrics = new MultiLabelMetrics(examples[0].label.length);
+  let loss = 0;
+  for (let i = 0; i < examples.length; i++) {
+    const batch = batchOf(examples, [i], runtime);
+    try {
+      const r = evalStep(runtime.model, runtime.store, runtime.ops, batch, 0);
+      metrics.update(r.probabilities, examples[i].label);
+      loss += r.crossEntropy;
+    } finally {
+      tf.dispose([batch.clips, batch.labels]);
+    }
+  }
+  return { clips: examples.length, loss: loss / examples.length, metrics: metrics.result() };
+}

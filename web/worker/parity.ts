@@ -1,0 +1,148 @@
+/**
+ * In-browser parity of the ops layer and of S3D-G on a tfjs backend against cpu: every case
+ * runs on cpu first (the reference, native 3-D kernels), then on the backend under test
+ * (its own formulation), from the same seeded inputs. Small tensors: webgpu/webgl may run on
+ * a software GPU. Used by the parity test in the page and in the worker.
+ */
+import * as tf from '@tensorflow/tfjs-core';
+import { S3DG } from '../../core/model/s3dg.ts';
+import { VariableStore } from '../../core/model/variable_store.ts';
+import { tfjsOps } from '../../core/ops/tfjs_ops.ts';
+import type { Ops } from '../../core/ops/ops.ts';
+import { trainingLoss } from '../../core/estimator/losses.ts';
+import { tryBackend, type BackendName } from './backends.ts';
+
+/** One compared computation. */
+export interface ParityCase {
+  name: string;
+  /** Largest |backend − cpu| over all outputs. */
+  maxAbsDiff: number;
+  /** Largest |cpu| value: the tolerance is relative to max(1, this). */
+  maxAbsValue: number;
+  tolerance: number;
+  ok: boolean;
+}
+
+export interface ParityReport {
+  backend: BackendName;
+  cases: ParityCase[];
+}
+
+/** Seeded uniform values in [-1, 1) (a small LCG: same numbers on every backend and run). */
+function seeded(n: number, seed: number): Float32Array {
+  const out = new Float32Array(n);
+  let s = seed >>> 0 || 1;
+  for (let i = 0; i < n; i++) {
+    s = (Math.imul(s, 1664525) + 1013904223) >>> 0;
+    out[i] = s / 2 ** 31 - 1;
+  }
+  return out;
+}
+
+function input(shape: number[], seed: number): tf.Tensor {
+  return tf.tensor(seeded(shape.reduce((a, b) => a * b, 1), seed), shape);
+}
+
+type CaseFn = (ops: Ops<tf.Tensor>) => tf.Tensor[];
+
+const OP_CASES: Array<[string, number, CaseFn]> = [
+  ['conv3d [1,4,9,9,3]×[3,3,3,3,5] stride 1 SAME', 1e-4, (o) => [o.conv3d(input([1, 4, 9, 9, 3], 1), input([3, 3, 3, 3, 5], 2), [1, 1, 1], 'SAME')]],
+  ['conv3d stem [1,6,13,13,3]×[3,7,7,3,4] stride 2 SAME', 1e-4, (o) => [o.conv3d(input([1, 6, 13, 13, 3], 3), input([3, 7, 7, 3, 4], 4), [2, 2, 2], 'SAME')]],
+  ['conv3d spatial [2,3,8,8,4]×[1,3,3,4,6] SAME', 1e-4, (o) => [o.conv3d(input([2, 3, 8, 8, 4], 5), input([1, 3, 3, 4, 6], 6), [1, 1, 1], 'SAME')]],
+  ['conv3d temporal [1,5,4,4,4]×[3,1,1,4,4] SAME', 1e-4, (o) => [o.conv3d(input([1, 5, 4, 4, 4], 7), input([3, 1, 1, 4, 4], 8), [1, 1, 1], 'SAME')]],
+  ['maxPool3d [1,4,9,9,3] [1,3,3]/[1,2,2] SAME', 1e-6, (o) => [o.maxPool3d(input([1, 4, 9, 9, 3], 9), [1, 3, 3], [1, 2, 2], 'SAME')]],
+  ['maxPool3d [1,5,7,7,2] [3,3,3]/[2,2,2] SAME', 1e-6, (o) => [o.maxPool3d(input([1, 5, 7, 7, 2], 10), [3, 3, 3], [2, 2, 2], 'SAME')]],
+  ['avgPool3d [1,4,7,7,3] [2,7,7]/[1,1,1] VALID', 1e-5, (o) => [o.avgPool3d(input([1, 4, 7, 7, 3], 11), [2, 7, 7], [1, 1, 1], 'VALID')]],
+  ['batchNorm + moments [2,3,5,5,4]', 1e-4, (o) => {
+    const x = input([2, 3, 5, 5, 4], 12);
+    const m = o.moments(x);
+    return [o.batchNorm(x, m.mean, m.variance, input([4], 13), 1e-3), m.mean, m.variance];
+  }],
+  ['concat axis 4 of [1,2,3,3,2]+[1,2,3,3,5]', 0, (o) => [o.concat([input([1, 2, 3, 3, 2], 14), input([1, 2, 3, 3, 5], 15)], 4)]],
+  ['conv3d gradients [1,4,8,8,3]×[3,3,3,3,4] stride 2', 1e-3, (o) => {
+    const x = input([1, 4, 8, 8, 3], 16);
+    const w = input([3, 3, 3, 3, 4], 17);
+    const g = tf.grads((a: tf.Tensor, b: tf.Tensor) => tf.sum(tf.square(o.conv3d(a, b, [2, 2, 2], 'SAME'))));
+    return g([x, w]);
+  }],
+  ['maxPool3d gradient [1,4,9,9,3] [1,3,3]/[1,2,2]', 1e-4, (o) => {
+    const g = tf.grad((a: tf.Tensor) => tf.sum(tf.mul(o.maxPool3d(a, [1, 3, 3], [1, 2, 2], 'SAME'), input([1, 4, 5, 5, 3], 19))));
+    return [g(input([1, 4, 9, 9, 3], 18))];
+  }],
+];
+
+/** A tiny S3D-G (all blocks, gating, 3 classes, no dropout so runs are comparable) on an [1,8,32,32,3] clip. */
+const MODEL_CONFIG = { numClasses: 3, depthMultiplier: 0.125, minDepth: 4, dropoutKeepProb: 1 } as const;
+
+function modelCases(weights: Map<string, Float32Array>): Array<[string, number, CaseFn]> {
+  const model = new S3DG(MODEL_CONFIG);
+  const withStore = (f: (store: VariableStore) => tf.Tensor[]): tf.Tensor[] => {
+    const store = new VariableStore(model.variables());
+    try {
+      for (const [name, v] of store.specs) store.assign(name, tf.tensor(weights.get(name)!, v.shape));
+      return f(store);
+    } finally {
+      store.dispose();
+    }
+  };
+  const clip = () => input([1, 8, 32, 32, 3], 21);
+  return [
+    ['S3D-G tiny forward (eval) probabilities', 1e-4, (o) => withStore((s) => [model.apply(s.context(o, false), clip()).predictions!])],
+    ['S3D-G tiny logits + Mixed_5c gradients (training mode)', 2e-3, (o) =>
+      withStore((s) => {
+        const trains = (n: string) => n.includes('Logits') || n.includes('Mixed_5c');
+        const vars = s.trainable(trains);
+        const { grads, value } = tf.variableGrads(() => {
+          const out = model.apply(s.context(o, true, trains), clip());
+          return trainingLoss(tf.tensor2d([[1, 0, 1]]), out.logits!, [], 0).total;
+        }, vars);
+        return [value, ...vars.map((v) => grads[v.name])];
+      })],
+  ];
+}
+
+/** Seeded model weights (moving variances positive), so both backends see the same network. */
+function modelWeights(): Map<string, Float32Array> {
+  const specs = new S3DG(MODEL_CONFIG).variables();
+  return new Map(specs.map((s, i) => {
+    const v = seeded(s.shape.reduce((a, b) => a * b, 1), 100 + i);
+    if (s.name.endsWith('moving_variance')) for (let j = 0; j < v.length; j++) v[j] = 0.5 + Math.abs(v[j]);
+    else for (let j = 0; j < v.length; j++) v[j] *= 0.3;
+    return [s.name, v];
+  }));
+}
+
+async function runOn(backend: BackendName, fn: CaseFn): Promise<Float32Array[]> {
+  if (!(await tryBackend(backend))) throw new Error(`backend ${backend} is not available here`);
+  const outs = tf.tidy(() => fn(tfjsOps()));
+  try {
+    return await Promise.all(outs.map(async (t) => (await t.data()) as Float32Array));
+  } finally {
+    tf.dispose(outs);
+  }
+}
+
+/** Runs every case on cpu and on `backend`; leaves `backend` active and no tensors behind. */
+export async function runParity(backend: BackendName, which: 'ops' | 'model' | 'all' = 'all'): Promise<ParityReport> {
+  const cases: Array<[string, number, CaseFn]> = [];
+  if (which !== 'model') cases.push(...OP_CASES);
+  if (which !== 'ops') cases.push(...modelCases(modelWeights()));
+  const results: ParityCase[] = [];
+  for (const [name, tolerance, fn] of cases) {
+    const want = await runOn('cpu', fn);
+    const got = await runOn(backend, fn);
+    let maxAbsDiff = 0;
+    let maxAbsValue = 0;
+    want.forEach((w, i) => {
+      if (got[i].length !== w.length) maxAbsDiff = Infinity;
+      for (let j = 0; j < w.length; j++) {
+        const d = Math.abs(w[j] - got[i][j]);
+        maxAbsDiff = Math.max(maxAbsDiff, Number.isNaN(d) ? Infinity : d);
+        maxAbsValue = Math.max(maxAbsValue, Math.abs(w[j]));
+      }
+    });
+    const ok = maxAbsDiff <= Math.max(tolerance, 1e-6) * Math.max(1, maxAbsValue);
+    results.push({ name, maxAbsDiff, maxAbsValue, tolerance, ok });
+  }
+  return { backend, cases: results };
+}

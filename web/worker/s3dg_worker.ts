@@ -1,0 +1,140 @@
+/**
+ * The module worker that owns tfjs: backends, the loaded model, uploaded videos (as model-size
+ * frames), sliding-window prediction and fine-tuning. The page drives it through comlink
+ * (web/worker_client.ts); frame buffers arrive transferred, not copied.
+ */
+import * as Comlink from 'comlink';
+import * as tf from '@tensorflow/tfjs-core';
+import { activateBackend, isBackendName, tryBackend, usableBackends, type BackendName } from './backends.ts';
+import { runParity, type ParityReport } from './parity.ts';
+import { zipFolder } from './export_zip.ts';
+import { VideoStore } from './video_store.ts';
+import { ModelSession, type ModelSummary, type WindowResult } from './model_session.ts';
+import type { EvalReport, FineTuneOptions, LabelledRange, StepReport } from './fine_tune.ts';
+import { modelBytesFromFiles, modelBytesFromUrl } from '../model/model_bytes.ts';
+import { deleteModel, listModels, loadModel as loadSavedModel, saveModel, type SavedModelInfo } from '../storage/model_db.ts';
+import type { S3DGWebMetadata } from '../../core/export/web_model_format.ts';
+
+/** Which backend runs, and which ones this browser offers. */
+export interface BackendStatus {
+  active: BackendName;
+  usable: BackendName[];
+}
+
+const videos = new VideoStore();
+const session = new ModelSession(videos);
+
+const api = {
+  /** Activates the first usable backend from `preferred` on; lists the usable ones. */
+  async init(preferred: string = 'webgpu'): Promise<BackendStatus> {
+    const active = await activateBackend(isBackendName(preferred) ? preferred : 'webgpu');
+    return { active, usable: await usableBackends(active) };
+  },
+
+  /** Switches backend (tensors move with it); falls back down the list when `name` is unusable. */
+  async setBackend(name: string): Promise<BackendStatus> {
+    if (!isBackendName(name)) throw new Error(`unknown backend ${name}`);
+    const active = (await tryBackend(name)) ? name : await activateBackend(name);
+    return { active, usable: await usableBackends(active) };
+  },
+
+  /** Ops and model parity of `backend` against cpu, in this worker. */
+  async parity(backend: string, which: 'ops' | 'model' | 'all' = 'all'): Promise<ParityReport> {
+    if (!isBackendName(backend)) throw new Error(`unknown backend ${backend}`);
+    const previous = tf.getBackend();
+    try {
+      return await runParity(backend, which);
+    } finally {
+      if (isBackendName(previous)) await tryBackend(previous);
+    }
+  },
+
+  /** Live tensor count and bytes (tests check nothing grows across windows and steps). */
+  memory(): { numTensors: number; numBytes: number } {
+    const m = tf.memory();
+    return { numTensors: m.numTensors, numBytes: m.numBytes };
+  },
+
+  /** Fetches and loads the model at `url` (model.json or its folder), relative to `base`. */
+  async loadModelFromUrl(url: string, base: string): Promise<ModelSummary> {
+    return session.load(await modelBytesFromUrl(url, base));
+  },
+
+  /** Loads a model from local files: model.json and its shards. */
+  async loadModelFromFiles(files: File[]): Promise<ModelSummary> {
+    return session.load(await modelBytesFromFiles(files));
+  },
+
+  /** Keeps the current model in IndexedDB under `name`. */
+  async saveModel(name: string): Promise<void> {
+    const rt = session.runtime();
+    await saveModel({ name, savedAt: new Date().toISOString(), meta: rt.meta, weights: await rt.weights() });
+  },
+
+  /** Models kept in IndexedDB. */
+  listSavedModels(): Promise<SavedModelInfo[]> {
+    return listModels();
+  },
+
+  /** Makes a model kept in IndexedDB the current one. */
+  async openSavedModel(name: string): Promise<ModelSummary> {
+    const m = await loadSavedModel(name);
+    return session.use(m.meta, m.weights, `saved in this browser: ${name}`);
+  },
+
+  deleteSavedModel(name: string): Promise<void> {
+    return deleteModel(name);
+  },
+
+  /** Starts receiving a video's frames for the current model; returns its id. */
+  beginVideo(name: string, fps: number): number {
+    return videos.begin(name, fps, session.runtime().meta.preprocessing);
+  },
+
+  /** One decoded RGBA frame (transferred). Returns the video's frame count. */
+  addFrame(id: number, rgba: ArrayBuffer, width: number, height: number): number {
+    return videos.add(id, rgba, width, height);
+  },
+
+  removeVideo(id: number): void {
+    videos.remove(id);
+  },
+
+  /** Slides clip_length windows `stride` frames apart over video `id`; reports each window. */
+  async predictVideo(id: number, stride: number, onWindow: (w: WindowResult, total: number) => void): Promise<WindowResult[]> {
+    return session.predictVideo(id, stride, onWindow);
+  },
+
+  /** Fine-tunes a copy of the model on labelled ranges; the result becomes the current model. */
+  async fineTune(
+    ranges: LabelledRange[],
+    classNames: string[],
+    options: FineTuneOptions,
+    onStep: (r: StepReport) => void,
+  ): Promise<{ steps: StepReport[]; eval: EvalReport | null; model: ModelSummary }> {
+    return session.fineTune(ranges, classNames, options, onStep);
+  },
+
+  /** Asks a running fine-tune to stop after its current step. */
+  stopFineTune(): void {
+    session.stop();
+  },
+
+  /** The current model as a web-model folder (the CLI's export format), zipped; transferred. */
+  async exportZip(folder: string): Promise<Uint8Array> {
+    const files = await session.exportFiles();
+    const zip = zipFolder(folder, files);
+    return Comlink.transfer(zip, [zip.buffer]);
+  },
+
+  /** The current model's metadata and weights (for IndexedDB and download). */
+  async currentWeights(): Promise<{ meta: S3DGWebMetadata; weights: Map<string, Float32Array> }> {
+    const rt = session.runtime();
+    return { meta: rt.meta, weights: await rt.weights() };
+  },
+};
+
+/** The worker's API as the page sees it (through comlink). */
+export type WorkerApi = typeof api;
+
+Comlink.expose(api);

@@ -1,0 +1,55 @@
+/**
+ * Videos held by the worker as model-size frames (bytes [H, W, C] each), with their frame rate:
+ * enough to slide prediction windows over them and to cut labelled training clips, without
+ * keeping source-resolution frames anywhere.
+ */
+import type { WebPreprocessing } from '../../core/export/web_model_format.ts';
+import { prepareFrame } from './frame_prep.ts';
+
+export interface StoredVideo {
+  name: string;
+  /** Frames per second of `frames`. */
+  fps: number;
+  /** The preprocessing the frames were prepared with (frame size, crop). */
+  prep: WebPreprocessing;
+  frames: Uint8Array[];
+}
+
+/** Key that says whether frames prepared for one model fit another. */
+export function prepKey(p: WebPreprocessing): string {
+  return JSON.stringify([p.frameHeight, p.frameWidth, p.channels, p.crop, p.fps]);
+}
+
+export class VideoStore {
+  private readonly videos = new Map<number, StoredVideo>();
+  private nextId = 1;
+
+  /** Starts a video; frames follow with {@link add}. */
+  begin(name: string, fps: number, prep: WebPreprocessing): number {
+    const id = this.nextId++;
+    this.videos.set(id, { name, fps, prep, frames: [] });
+    return id;
+  }
+
+  /** Adds one decoded RGBA frame, prepared for the video's model. Returns the frame count. */
+  add(id: number, rgba: ArrayBuffer, width: number, height: number): number {
+    const v = this.get(id);
+    v.frames.push(prepareFrame(new Uint8Array(rgba), width, height, v.prep));
+    return v.frames.length;
+  }
+
+  get(id: number): StoredVideo {
+    const v = this.videos.get(id);
+    if (!v) throw new Error(`video ${id} is not loaded in the worker (re-open the clip)`);
+    return v;
+  }
+
+  remove(id: number): void {
+    this.videos.delete(id);
+  }
+}
+
+/** An async iterable over an array (core's window cutter takes async streams). */
+export async function* streamOf<T>(items: T[]): AsyncGenerator<T> {
+  for (const item of items) yield item;
+}
