@@ -12,10 +12,10 @@ import { nodePlatform } from '../../node/platform.ts';
 import { saveModelCheckpoint } from '../estimator/checkpoints.ts';
 import { EventWriter, eventFileName } from '../formats/event_writer.ts';
 import { S3DG } from '../model/s3dg.ts';
-import { VariableStore } from '../model/variable_store.ts';
 import { tfjsOps } from '../ops/tfjs_ops.ts';
 import { exportWebModel } from './web_export.ts';
 import { readWebModel } from './web_model_reader.ts';
+import { rebuildFromWebModel } from './web_model_store.ts';
 import { buildWebModel } from './web_model_writer.ts';
 import { buildServingGraph, type NamedWeight } from './serving_graph.ts';
 import { MAX_SHARD_BYTES, parseWebModelJson } from './web_model_format.ts';
@@ -115,14 +115,13 @@ describe('web model (s3dg export-web)', () => {
     await exportWebModel(nodePlatform, { out, checkpoint: modelDir, config: SMALL, clip: CLIP, exporter: 's3dg test', shardBytes: 50 * 1024 });
     const fetchShard = async (p: string) => new Uint8Array(await (await fetch(`${baseUrl}/web-read/${p}`)).arrayBuffer());
     const text = await (await fetch(`${baseUrl}/web-read/model.json`)).text();
-    const { modelJson, weights } = await readWebModel(text, fetchShard);
-    const model = new S3DG(modelJson.userDefinedMetadata.s3dg.config);
-    const store = new VariableStore(model.variables());
-    for (const v of model.variables()) {
+    const web = await readWebModel(text, fetchShard);
+    const { modelJson, weights } = web;
+    for (const v of trained.model.variables()) {
       const w = weights.get(v.name) as NamedWeight;
       assert.deepEqual(w.values, trained.store.get(v.name).dataSync(), `${v.name} round-trips exactly`);
-      store.assign(v.name, tf.tensor(w.values, w.shape));
     }
+    const { model, store } = rebuildFromWebModel(web);
     const clip = randomClip(1);
     const a = liveOutputs(trained.model, trained.store, clip.floats);
     const b = tf.tidy(() => model.apply(store.context(tfjsOps(), false), clip.floats).logits!.dataSync());
