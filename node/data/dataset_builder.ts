@@ -16,6 +16,7 @@ import { encodeClipExample } from '../../core/data/clip_records.ts';
 import { clipWindows } from '../../core/data/clip_windows.ts';
 import { parseManifest, settingsDifferences, summarizeSplits } from '../../core/data/dataset_manifest.ts';
 import type { ClipSettings, DatasetManifest, SplitName, VideoEntry } from '../../core/data/dataset_manifest.ts';
+import { checkCrop } from '../../core/data/resize_bilinear.ts';
 import { Rng } from '../../core/data/rng.ts';
 import { decodeFrames } from '../video/decode.ts';
 import { FfmpegNotFoundError } from '../video/ffmpeg_process.ts';
@@ -142,6 +143,7 @@ async function buildVideo(video: string, split: SplitName, options: DatasetBuild
   const labels = await options.labels.get(video, info.fps);
   if (!labels) throw new Error(`no labels for this video in ${options.labels.path}`);
   const { clip } = options;
+  if (clip.crop) checkCrop(clip.crop, { width: info.width, height: info.height, channels: clip.channels }); // --crop must fit this video
   const fps = clip.fps ?? info.fps;
   const k = options.classNames.length;
   const expected = Math.round(info.durationSeconds * fps);
