@@ -166,6 +166,11 @@ export class GraphBuilder {
     return this.nodes.map((n) => n.name ?? '');
   }
 
+  /** Name, op and inputs of each node, in creation order (a read-only view). */
+  nodeSummaries(): Array<{ name: string; op: string; inputs: string[] }> {
+    return this.nodes.map((n) => ({ name: n.name ?? '', op: n.op ?? '', inputs: [...(n.input ?? [])] }));
+  }
+
   /** Renames nodes (old → new, new names already reserved with uniqueName) and every input naming them. */
   rename(renames: Map<string, string>): void {
     const map = (input: string) => {
