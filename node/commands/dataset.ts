@@ -218,6 +218,8 @@ the same command again adds new videos only.`,
         const result = await buildDataset({ ...options, onEvent: reporter.onEvent });
         reporter.stop();
         process.stdout.write(formatSummary(result, options.outDir) + '\n');
+        const { train, eval: evalSplit } = result.manifest.splits;
+        if (train.clips + evalSplit.clips === 0) throw new Error(`${options.outDir}: the data set holds no clips (every video was skipped; reasons above)`);
       } finally {
         reporter.stop();
         process.off('SIGINT', onSignal);
