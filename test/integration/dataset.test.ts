@@ -178,6 +178,11 @@ test('s3dg dataset on the command line: bad flags exit 2 with the flag named; a 
   assert.match(ok.stdout, /skipped broken\.mp4/);
   assert.match(ok.stderr, /dataset: 6 videos, 0 already done, 6 to build/);
   assert.ok(existsSync(join(root, 'cli', 'manifest.json')));
+  // A crop no video can hold: every video is skipped with the reason, and the command fails.
+  const none = run([...base, '--out', join(root, 'cli-none'), '--clip_length', '8', '--frame_height', '32', '--frame_width', '32', '--crop', '0,0,64,64', '--no-progress']);
+  assert.equal(none.status, 1);
+  assert.match(none.stdout, /skipped crossing-000\.mp4: crop x=0 y=0 width=64 height=64 does not fit in a 32×32 frame/);
+  assert.match(none.stderr, /the data set holds no clips/);
 });
 
 /** A minimal .npy v1 file of uint8 values (what np.save writes for dtype uint8). */
