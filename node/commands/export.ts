@@ -52,6 +52,7 @@ interface ExportWebFlags extends ModelFlags {
   frame_height: string;
   frame_width: string;
   fps?: string;
+  crop?: string;
 }
 
 function positiveInt(flag: string, v: string): number {
@@ -94,7 +95,8 @@ export function defineExportWeb(program: Command): void {
       .option('--clip_length <n>', 'frames per clip', '64')
       .option('--frame_height <n>', 'model frame height', '224')
       .option('--frame_width <n>', 'model frame width', '224')
-      .option('--fps <x>', 'frames per second the training clips were sampled at (metadata)'),
+      .option('--fps <x>', 'frames per second the training clips were sampled at (metadata)')
+      .option('--crop <x,y,width,height>', 'source-pixel crop the training frames had before resizing (metadata)'),
   ).action(async (f: ExportWebFlags) => {
     if (!f.out) throw new UsageError('export-web needs --out <dir>');
     const from = f.checkpoint_path ?? f.model_dir;
@@ -103,6 +105,14 @@ export function defineExportWeb(program: Command): void {
     if ((config.numClasses ?? 0) < 1) throw new UsageError('--num_classes must be at least 1 to export a classifier');
     const fps = f.fps === undefined ? null : Number(f.fps);
     if (fps !== null && !(fps > 0)) throw new UsageError(`--fps ${f.fps}: expected a positive number`);
+    let crop = null;
+    if (f.crop !== undefined) {
+      const parts = f.crop.split(',').map(Number);
+      if (parts.length !== 4 || parts.some((v, i) => !Number.isInteger(v) || v < (i < 2 ? 0 : 1))) {
+        throw new UsageError(`--crop ${f.crop}: expected x,y,width,height in whole pixels`);
+      }
+      crop = { x: parts[0], y: parts[1], width: parts[2], height: parts[3] };
+    }
     const classNames = await readClassNames(f);
     const [{ nodePlatform }, { exportWebModel }] = await Promise.all([import('../platform.ts'), import('../../core/export/web_export.ts')]);
     const r = await exportWebModel(nodePlatform, {
@@ -113,6 +123,7 @@ export function defineExportWeb(program: Command): void {
       clip: { clipLength: positiveInt('clip_length', f.clip_length), frameHeight: positiveInt('frame_height', f.frame_height), frameWidth: positiveInt('frame_width', f.frame_width) },
       classNames,
       fps,
+      crop,
       exporter: await exporterName(),
     });
     process.stderr.write(`web model from ${r.checkpoint} (global step ${r.globalStep}): ${r.files.length} files, ${(r.bytes / 1e6).toFixed(1)} MB\n`);

@@ -65,12 +65,14 @@ describe('s3dg CLI (export modes)', () => {
     const names = join(root, 'classes.txt');
     writeFileSync(names, 'a\nb\nc\nd\ne\n');
     const out = join(root, 'web');
-    let r = s3dg(['export-web', '--model_dir', modelDir, '--out', out, '--class_names', names, ...MODEL, ...CLIP]);
+    let r = s3dg(['export-web', '--model_dir', modelDir, '--out', out, '--class_names', names, '--crop', '0,82,1920,920', '--fps', '15', ...MODEL, ...CLIP]);
     assert.equal(r.status, 0, r.stderr);
     assert.equal(r.stdout.trim(), out);
     const json = parseWebModelJson(readFileSync(join(out, 'model.json'), 'utf8'));
     assert.deepEqual(json.userDefinedMetadata.s3dg.classNames, ['a', 'b', 'c', 'd', 'e']);
     assert.equal(json.userDefinedMetadata.s3dg.provenance.globalStep, 7);
+    assert.deepEqual(json.userDefinedMetadata.s3dg.preprocessing.crop, { x: 0, y: 82, width: 1920, height: 920 });
+    assert.equal(json.userDefinedMetadata.s3dg.preprocessing.fps, 15);
     r = s3dg(['export-web', '--model_dir', modelDir, ...MODEL, ...CLIP]);
     assert.equal(r.status, 2);
     assert.match(r.stderr, /export-web needs --out/);
