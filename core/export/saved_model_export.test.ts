@@ -109,6 +109,14 @@ describe('SavedModel export (--mode export / export_for_production)', () => {
     const g = await only(r.dir);
     await checkConventions(g);
     assert.deepEqual(g.signatures.serving_default.inputs, { feature: { name: 'feature:0', dtype: 'DT_FLOAT', shape: CLIP_SHAPE } });
+    // Every variable is a float Const under its TF name, holding the checkpoint's exact values.
+    for (const v of trained.model.variables()) {
+      const c = node(g, v.name);
+      assert.equal(c?.op, 'Const', v.name);
+      const t = c.attrs.value.tensor;
+      assert.equal(t?.dtype, 1);
+      assert.deepEqual(new Float32Array((t?.tensorContent as Uint8Array).slice().buffer), trained.store.get(v.name).dataSync(), v.name);
+    }
   });
 
   it('export_for_production: the decoded GraphDef run by tfjs-converter matches the live model to 1e-4', async () => {
