@@ -1,7 +1,7 @@
-import { test } from 'node:test';
+import { after, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, writeFileSync, readdirSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { probeVideo } from './probe.ts';
@@ -10,6 +10,7 @@ import { encodeVideo } from './encode.ts';
 import { FfmpegNotFoundError, VideoToolError } from './ffmpeg_process.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 's3dg-video-'));
+after(() => rmSync(dir, { recursive: true, force: true }));
 
 /** Mean and max absolute difference between two byte arrays of equal length. */
 function diff(a: Uint8Array, b: Uint8Array): { mean: number; max: number } {

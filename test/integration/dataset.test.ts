@@ -2,10 +2,10 @@
  * The clip data path end to end: videos made by ffmpeg (and by the synthetic generator) →
  * `s3dg dataset` → TFRecord shards → the input pipeline.
  */
-import { test } from 'node:test';
+import { after, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync, spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, readdirSync, writeFileSync, existsSync } from 'node:fs';
+import { mkdtempSync, readFileSync, readdirSync, writeFileSync, existsSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { buildDataset } from '../../node/data/dataset_builder.ts';
@@ -21,6 +21,7 @@ import { clipLabel, frameTimes } from '../../core/data/clip_labels.ts';
 import { parseLabelTable } from '../../core/data/label_files.ts';
 
 const root = mkdtempSync(join(tmpdir(), 's3dg-dataset-'));
+after(() => rmSync(root, { recursive: true, force: true }));
 
 async function records(file: string, spec: Parameters<typeof readClipRecords>[1]): Promise<ClipRecord[]> {
   const { fileRecordSource } = await import('../../node/data/tfrecord_files.ts');
