@@ -2,17 +2,10 @@
  * The parity page: runs worker/parity.ts on the page's own main thread and in the app's worker,
  * for every usable backend. Tests call `window.s3dgParity`; people press Run.
  */
-import { runParity, type ParityReport } from './worker/parity.ts';
-import { activateBackend, usableBackends, type BackendName } from './worker/backends.ts';
+import { runParity } from './worker/parity.ts';
+import { activateBackend, usableBackends } from './worker/backends.ts';
+import type { ParityHooks } from './worker/parity_types.ts';
 import { startWorker } from './worker_client.ts';
-
-/** What the parity page offers to tests. */
-export interface ParityHooks {
-  /** Backends usable in the page and in the worker. */
-  backends(): Promise<{ page: BackendName[]; worker: BackendName[] }>;
-  page(backend: BackendName, which?: 'ops' | 'model' | 'all'): Promise<ParityReport>;
-  worker(backend: BackendName, which?: 'ops' | 'model' | 'all'): Promise<ParityReport>;
-}
 
 declare global {
   interface Window {

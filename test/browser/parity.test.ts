@@ -5,8 +5,13 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { openApp, type BrowserSession } from './harness.ts';
-import type { ParityReport } from '../../web/worker/parity.ts';
-import type { BackendName } from '../../web/worker/backends.ts';
+import type { BackendName, ParityHooks, ParityReport } from '../../web/worker/parity_types.ts';
+
+declare global {
+  interface Window {
+    s3dgParity: ParityHooks;
+  }
+}
 
 const BACKENDS: BackendName[] = ['webgpu', 'webgl', 'wasm'];
 

@@ -10,23 +10,10 @@ import { VariableStore } from '../../core/model/variable_store.ts';
 import { tfjsOps } from '../../core/ops/tfjs_ops.ts';
 import type { Ops } from '../../core/ops/ops.ts';
 import { trainingLoss } from '../../core/estimator/losses.ts';
-import { tryBackend, type BackendName } from './backends.ts';
+import { tryBackend } from './backends.ts';
+import type { BackendName, ParityCase, ParityReport } from './parity_types.ts';
 
-/** One compared computation. */
-export interface ParityCase {
-  name: string;
-  /** Largest |backend − cpu| over all outputs. */
-  maxAbsDiff: number;
-  /** Largest |cpu| value: the tolerance is relative to max(1, this). */
-  maxAbsValue: number;
-  tolerance: number;
-  ok: boolean;
-}
-
-export interface ParityReport {
-  backend: BackendName;
-  cases: ParityCase[];
-}
+export type { ParityCase, ParityReport };
 
 /** Seeded uniform values in [-1, 1) (a small LCG: same numbers on every backend and run). */
 function seeded(n: number, seed: number): Float32Array {
