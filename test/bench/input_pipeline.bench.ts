@@ -18,9 +18,18 @@ const size = 64 * 224 * 224 * 3;
 const clips = 8;
 const dir = mkdtempSync(join(tmpdir(), 's3dg-bench-'));
 const rng = new Rng(1);
-const records = Array.from({ length: clips }, () => {
+// Coloured gradients that move over time plus noise: every pixel has a hue, as in real video.
+const records = Array.from({ length: clips }, (_, n) => {
   const clip = new Uint8Array(size);
-  for (let i = 0; i < size; i += 4096) clip.fill(rng.int(256), i, i + 4096); // incompressible enough, quick to make
+  for (let t = 0, i = 0; t < 64; t++) {
+    for (let y = 0; y < 224; y++) {
+      for (let x = 0; x < 224; x++, i += 3) {
+        clip[i] = (x + 3 * t + n * 17 + rng.int(8)) & 255;
+        clip[i + 1] = (2 * y + rng.int(8)) & 255;
+        clip[i + 2] = (x + y + rng.int(8)) & 255;
+      }
+    }
+  }
   return encodeClipExample(clip, new Uint8Array(96));
 });
 const files = [0, 1].map((f) => {
