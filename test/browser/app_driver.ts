@@ -4,17 +4,24 @@
  * the window slider and the message box. Waits on the page's own signals, never on sleeps.
  */
 import type { Page } from 'playwright-core';
+import { basename } from 'node:path';
 
-/** Waits until `body[data-<key>]` differs from what it was when `action` started. */
-async function afterChange(page: Page, keys: string[], action: () => Promise<void>, timeout: number): Promise<string> {
+/**
+ * Waits until one of `body[data-<key>]` differs from what it was when `action` started (and,
+ * with `suffix`, ends with it: the page appends the clip's file name). Resolves with the key.
+ */
+async function afterChange(page: Page, keys: string[], action: () => Promise<void>, timeout: number, suffix = ''): Promise<string> {
   const before = await page.evaluate((ks) => ks.map((k) => document.body.dataset[k] ?? ''), keys);
   await action();
   const handle = await page.waitForFunction(
-    ([ks, was]) => {
-      const i = ks.findIndex((k, j) => (document.body.dataset[k] ?? '') !== was[j]);
+    ([ks, was, end]) => {
+      const i = ks.findIndex((k, j) => {
+        const now = document.body.dataset[k] ?? '';
+        return now !== was[j] && now.endsWith(end);
+      });
       return i >= 0 ? ks[i] : null;
     },
-    [keys, before] as const,
+    [keys, before, suffix] as const,
     { timeout, polling: 100 },
   );
   return (await handle.jsonValue()) as string;
@@ -22,7 +29,7 @@ async function afterChange(page: Page, keys: string[], action: () => Promise<voi
 
 /** Uploads `file` as a clip; resolves 'predicted' or 'clipError' once the page is done. */
 export function uploadClip(page: Page, file: string, timeout = 180_000): Promise<string> {
-  return afterChange(page, ['predicted', 'clipError'], () => page.setInputFiles('input[type=file]', file), timeout);
+  return afterChange(page, ['predicted', 'clipError'], () => page.setInputFiles('input[type=file]', file), timeout, ` ${basename(file)}`);
 }
 
 /** Opens the model at `url` through the URL box; resolves 'modelLoaded' or 'modelError'. */

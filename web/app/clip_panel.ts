@@ -24,8 +24,10 @@ export async function ensureFrames(state: AppState, clip: ClipEntry, onProgress:
   let info: VideoInfo | null = null;
   const forceFallback = byId<HTMLInputElement>('force-fallback').checked;
   let count = 0;
+  clip.warning = null;
   try {
-    for await (const frame of decodeVideo(clip.file, { fps: model.fps, forceFallback, onInfo: (i) => (info = i) })) {
+    const onWarning = (m: string) => (clip.warning = m);
+    for await (const frame of decodeVideo(clip.file, { fps: model.fps, forceFallback, onInfo: (i) => (info = i), onWarning })) {
       if (id === null) {
         const fps = model.fps ?? info!.fps;
         id = await state.api.beginVideo(clip.file.name, fps);
@@ -64,10 +66,15 @@ export function showWindow(state: AppState, index: number): void {
   );
 }
 
-/** Decodes (if needed) and predicts the clip on show, updating progress, chart and table. */
-export async function predictShown(state: AppState): Promise<void> {
+/** Decodes (if needed) and predicts the clip on show, after any prediction already running. */
+export function predictShown(state: AppState): Promise<void> {
+  state.predictions = state.predictions.then(() => predictNow(state));
+  return state.predictions;
+}
+
+async function predictNow(state: AppState): Promise<void> {
   const clip = state.clips[state.shown];
-  if (!clip || !state.model || state.busy) return;
+  if (!clip || !state.model) return;
   const progress = byId<HTMLProgressElement>('progress');
   const status = byId('clip-status');
   const slider = byId<HTMLInputElement>('window');
@@ -97,11 +104,13 @@ export async function predictShown(state: AppState): Promise<void> {
     showWindow(state, 0);
     const d = clip.info;
     status.textContent = `${clip.file.name}: ${clip.frames} frames at ${clip.fps.toFixed(2)} fps${d ? `, ${d.width}×${d.height}, ${d.codec ?? 'codec ?'}, decoded with ${d.decoder}` : ''}; ${windows.length} window(s)`;
-    document.body.dataset.predicted = String(Date.now());
+    if (clip.warning) showMessage(clip.warning, 'warning');
+    else if (byId('message').dataset.kind === 'warning') showMessage(null);
+    document.body.dataset.predicted = `${Date.now()} ${clip.file.name}`;
   } catch (e) {
     status.textContent = '';
     showMessage(errorText(e));
-    document.body.dataset.clipError = String(Date.now());
+    document.body.dataset.clipError = `${Date.now()} ${clip.file.name}`;
   } finally {
     state.busy = null;
     delete document.body.dataset.busy;
@@ -111,7 +120,7 @@ export async function predictShown(state: AppState): Promise<void> {
 /** Adds a clip (picker or drop) and predicts it. */
 export async function addClip(state: AppState, file: File, onAdded: () => void): Promise<void> {
   showMessage(null);
-  const clip: ClipEntry = { file, videoId: null, prepKey: '', info: null, frames: 0, fps: 0, windows: [] };
+  const clip: ClipEntry = { file, warning: null, videoId: null, prepKey: '', info: null, frames: 0, fps: 0, windows: [] };
   state.clips.push(clip);
   state.shown = state.clips.length - 1;
   await predictShown(state);

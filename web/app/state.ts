@@ -7,6 +7,8 @@ import type { VideoInfo } from '../video/frames.ts';
 /** An uploaded clip and its frames in the worker. */
 export interface ClipEntry {
   file: File;
+  /** A decoding problem that left usable frames (truncated file), shown with the predictions. */
+  warning: string | null;
   /** The worker's video id, or null before decoding / after the model's frame size changed. */
   videoId: number | null;
   /** Preprocessing the worker's frames were made for (see worker/video_store.ts prepKey). */
@@ -26,6 +28,8 @@ export interface AppState {
   clips: ClipEntry[];
   /** Index in `clips` of the clip on show. */
   shown: number;
+  /** The chain of clip predictions (each waits for the one before). */
+  predictions: Promise<void>;
   /** Set while decoding, predicting or training (one job at a time). */
   busy: string | null;
 }

@@ -15,8 +15,11 @@ export function el<K extends keyof HTMLElementTagNameMap>(tag: K, text = '', att
   return e;
 }
 
-/** Shows an error (or, with `info`, a notice) at the top of the page; null hides it. */
-export function showMessage(text: string | null, kind: 'error' | 'info' = 'error'): void {
+/** What the message box is showing (data-kind): a warning is cleared by the next good result. */
+export type MessageKind = 'error' | 'warning' | 'info';
+
+/** Shows an error, warning or notice at the top of the page; null hides it. */
+export function showMessage(text: string | null, kind: MessageKind = 'error'): void {
   const box = byId<HTMLParagraphElement>('message');
   box.hidden = text === null;
   box.textContent = text ?? '';

@@ -15,6 +15,8 @@ export interface DecodeOptions {
   /** Skip WebCodecs (tests of the fallback). */
   forceFallback?: boolean;
   onInfo(info: VideoInfo): void;
+  /** A problem that still leaves usable frames (e.g. a truncated file). */
+  onWarning(message: string): void;
 }
 
 /** Resamples a timestamped frame stream to `fps` (frames repeated or dropped). */
@@ -37,7 +39,7 @@ export async function* decodeVideo(file: File, options: DecodeOptions): AsyncGen
   let frames: AsyncGenerator<RgbaFrame> | null = null;
   let reason = 'forced';
   if (!options.forceFallback) {
-    const webcodecs = decodeWithWebCodecs(file, options.onInfo);
+    const webcodecs = decodeWithWebCodecs(file, options.onInfo, options.onWarning);
     try {
       const first = await webcodecs.next();
       frames = (async function* () {

@@ -1,6 +1,7 @@
 /**
  * WebCodecs decoding through mediabunny, which demuxes mp4 (H.264) and webm (VP8/VP9) and feeds
- * the encoded packets to a `VideoDecoder`. Frames are drawn to an OffscreenCanvas and read back
+ * the encoded packets to a `VideoDecoder`. A file that ends before its index does is reported
+ * through `onWarning` (its decoded part is still used). Frames are drawn to an OffscreenCanvas and read back
  * as RGBA, one at a time (no whole-video buffering).
  */
 import { ALL_FORMATS, BlobSource, Input, VideoSampleSink } from 'mediabunny';
@@ -13,7 +14,7 @@ export class WebCodecsUnavailable extends Error {}
  * Opens `file` and yields its frames. Throws {@link WebCodecsUnavailable} before the first frame
  * when the container or codec is not supported here, {@link VideoError} when the file is damaged.
  */
-export async function* decodeWithWebCodecs(file: File, onInfo: (info: VideoInfo) => void): AsyncGenerator<RgbaFrame> {
+export async function* decodeWithWebCodecs(file: File, onInfo: (info: VideoInfo) => void, onWarning: (message: string) => void): AsyncGenerator<RgbaFrame> {
   if (typeof VideoDecoder === 'undefined') throw new WebCodecsUnavailable('this browser has no WebCodecs VideoDecoder');
   const input = new Input({ formats: ALL_FORMATS, source: new BlobSource(file) });
   try {
@@ -50,6 +51,11 @@ export async function* decodeWithWebCodecs(file: File, onInfo: (info: VideoInfo)
       throw new VideoError(`${file.name}: decoding failed after ${count} frame(s) — the file looks truncated or damaged (${(e as Error).message})`);
     }
     if (count === 0) throw new VideoError(`${file.name}: the video track holds no decodable frame (truncated or damaged file?)`);
+    // The demuxer stops quietly where the data ends; the container's index says how many frames there should be.
+    const listed = (await track.computePacketStats()).packetCount;
+    if (count < listed) {
+      onWarning(`${file.name}: the file ends early — decoded ${count} of the ${listed} frames its index lists (truncated or damaged); predictions cover only the decoded part`);
+    }
   } finally {
     input.dispose();
   }
