@@ -3,7 +3,8 @@ import type { Ops } from './ops.ts';
 import { defectsOf, formulationFor, type Formulation } from './formulation.ts';
 import { conv3d } from './conv3d.ts';
 import { pool3d } from './pool3d.ts';
-import { batchNorm, moments } from './batch_norm.ts';
+import { batchNorm, biasAdd, moments } from './batch_norm.ts';
+import { channelMean, isChannelScale, scaleChannels } from './channel_sums.ts';
 import { concat } from './concat.ts';
 
 export interface TfjsOpsOptions {
@@ -26,7 +27,7 @@ export function tfjsOps(options: TfjsOpsOptions = {}): Ops<tf.Tensor> {
   return {
     shape: (x) => x.shape,
     conv3d: (x, filter, strides, padding) => t(() => conv3d(x as tf.Tensor5D, filter as tf.Tensor5D, strides, padding, routing())),
-    biasAdd: (x, bias) => tf.add(x, bias),
+    biasAdd: (x, bias) => biasAdd(x, bias),
     maxPool3d: (x, ksize, strides, padding) => {
       const r = routing();
       return t(() => pool3d('max', x as tf.Tensor5D, ksize, strides, padding, r.formulation, r.defects));
@@ -43,9 +44,9 @@ export function tfjsOps(options: TfjsOpsOptions = {}): Ops<tf.Tensor> {
     relu: (x) => tf.relu(x),
     sigmoid: (x) => tf.sigmoid(x),
     softmax: (x) => tf.softmax(x),
-    mul: (a, b) => tf.mul(a, b),
+    mul: (a, b) => (isChannelScale(a, b) ? scaleChannels(a, b) : tf.mul(a, b)),
     add: (a, b) => tf.add(a, b),
-    mean: (x, axes, keepDims) => tf.mean(x, axes, keepDims),
+    mean: (x, axes, keepDims) => t(() => channelMean(x, axes, keepDims) ?? tf.mean(x, axes, keepDims)),
     concat: (xs, axis) => t(() => concat(xs, axis)),
     squeeze: (x, axes) => tf.squeeze(x, axes),
     dropout: (x, rate) => tf.dropout(x, rate),
