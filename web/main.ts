@@ -20,6 +20,8 @@ async function main(): Promise<void> {
   setupClipPanel(state, () => refreshTuneClips(state));
   setupTunePanel(state, afterModel);
   await setupModelPanel(state, afterModel);
+  // For tests and the console: the worker's API (e.g. `await s3dgWorker.memory()`).
+  (window as unknown as { s3dgWorker: AppState['api'] }).s3dgWorker = state.api;
   document.body.dataset.ready = 'true';
 }
 

@@ -6,30 +6,32 @@
 import type { Page } from 'playwright-core';
 import { basename } from 'node:path';
 
-/**
- * Waits until one of `body[data-<key>]` differs from what it was when `action` started (and,
- * with `suffix`, ends with it: the page appends the clip's file name). Resolves with the key.
- */
-async function afterChange(page: Page, keys: string[], action: () => Promise<void>, timeout: number, suffix = ''): Promise<string> {
+/** Waits until one of `body[data-<key>]` differs from what it was when `action` started; resolves with the key. */
+async function afterChange(page: Page, keys: string[], action: () => Promise<void>, timeout: number): Promise<string> {
   const before = await page.evaluate((ks) => ks.map((k) => document.body.dataset[k] ?? ''), keys);
   await action();
   const handle = await page.waitForFunction(
-    ([ks, was, end]) => {
-      const i = ks.findIndex((k, j) => {
-        const now = document.body.dataset[k] ?? '';
-        return now !== was[j] && now.endsWith(end);
-      });
+    ([ks, was]) => {
+      const i = ks.findIndex((k, j) => (document.body.dataset[k] ?? '') !== was[j]);
       return i >= 0 ? ks[i] : null;
     },
-    [keys, before, suffix] as const,
+    [keys, before] as const,
     { timeout, polling: 100 },
   );
   return (await handle.jsonValue()) as string;
 }
 
-/** Uploads `file` as a clip; resolves 'predicted' or 'clipError' once the page is done. */
-export function uploadClip(page: Page, file: string, timeout = 180_000): Promise<string> {
-  return afterChange(page, ['predicted', 'clipError'], () => page.setInputFiles('input[type=file]', file), timeout, ` ${basename(file)}`);
+/** Uploads `file` as a clip; resolves 'predicted' or 'clipError' once the page is done with it. */
+export async function uploadClip(page: Page, file: string, timeout = 180_000): Promise<string> {
+  const was = await page.evaluate(() => document.body.dataset.lastClip ?? '');
+  await page.setInputFiles('input[type=file]', file);
+  const uid = await (await page.waitForFunction((w) => (document.body.dataset.lastClip ?? '') !== w && document.body.dataset.lastClip, was)).jsonValue();
+  const done = await page.waitForFunction(
+    (prefix) => ['predicted', 'clipError'].find((k) => (document.body.dataset[k] ?? '').startsWith(prefix)) ?? null,
+    `${uid} ${basename(file)}`,
+    { timeout, polling: 100 },
+  );
+  return (await done.jsonValue()) as string;
 }
 
 /** Opens the model at `url` through the URL box; resolves 'modelLoaded' or 'modelError'. */

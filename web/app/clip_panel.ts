@@ -47,9 +47,10 @@ export async function ensureFrames(state: AppState, clip: ClipEntry, onProgress:
   clip.prepKey = state.modelPrepKey;
 }
 
-/** Shows window `index` of the clip on show (table, chart marker, label). */
-export function showWindow(state: AppState, index: number): void {
+/** Shows window `index` of the clip on show (table, chart marker, label); `of` limits it to that clip. */
+export function showWindow(state: AppState, index: number, of?: ClipEntry): void {
   const clip = state.clips[state.shown];
+  if (of && of !== clip) return;
   const table = byId<HTMLTableElement>('predictions');
   const w = clip?.windows[index];
   if (!clip || !w || !state.model) {
@@ -92,36 +93,42 @@ async function predictNow(state: AppState): Promise<void> {
       Comlink.proxy((w, total) => {
         clip.windows.push(w);
         progress.value = 0.5 + (0.5 * clip.windows.length) / total;
+        if (clip !== state.clips[state.shown]) return;
         slider.max = String(clip.windows.length - 1);
         slider.value = String(clip.windows.length - 1);
-        showWindow(state, clip.windows.length - 1);
+        showWindow(state, clip.windows.length - 1, clip);
       }),
     );
     clip.windows = windows;
     progress.value = 1;
-    slider.max = String(windows.length - 1);
-    slider.value = '0';
-    showWindow(state, 0);
+    if (clip === state.clips[state.shown]) {
+      slider.max = String(windows.length - 1);
+      slider.value = '0';
+      showWindow(state, 0, clip);
+    }
     const d = clip.info;
     status.textContent = `${clip.file.name}: ${clip.frames} frames at ${clip.fps.toFixed(2)} fps${d ? `, ${d.width}×${d.height}, ${d.codec ?? 'codec ?'}, decoded with ${d.decoder}` : ''}; ${windows.length} window(s)`;
     if (clip.warning) showMessage(clip.warning, 'warning');
     else if (byId('message').dataset.kind === 'warning') showMessage(null);
-    document.body.dataset.predicted = `${Date.now()} ${clip.file.name}`;
+    document.body.dataset.predicted = `${clip.uid} ${clip.file.name}`;
   } catch (e) {
     status.textContent = '';
     showMessage(errorText(e));
-    document.body.dataset.clipError = `${Date.now()} ${clip.file.name}`;
+    document.body.dataset.clipError = `${clip.uid} ${clip.file.name}`;
   } finally {
     state.busy = null;
     delete document.body.dataset.busy;
   }
 }
 
+let clipSerial = 0;
+
 /** Adds a clip (picker or drop) and predicts it. */
 export async function addClip(state: AppState, file: File, onAdded: () => void): Promise<void> {
   showMessage(null);
-  const clip: ClipEntry = { file, warning: null, videoId: null, prepKey: '', info: null, frames: 0, fps: 0, windows: [] };
+  const clip: ClipEntry = { uid: ++clipSerial, file, warning: null, videoId: null, prepKey: '', info: null, frames: 0, fps: 0, windows: [] };
   state.clips.push(clip);
+  document.body.dataset.lastClip = String(clip.uid);
   state.shown = state.clips.length - 1;
   await predictShown(state);
   if (clip.videoId === null) state.clips.splice(state.clips.indexOf(clip), 1);

@@ -6,6 +6,8 @@ import type { VideoInfo } from '../video/frames.ts';
 
 /** An uploaded clip and its frames in the worker. */
 export interface ClipEntry {
+  /** Serial number of the upload (body[data-predicted] starts with it). */
+  uid: number;
   file: File;
   /** A decoding problem that left usable frames (truncated file), shown with the predictions. */
   warning: string | null;

@@ -105,9 +105,9 @@ async function fineTune(state: AppState, after: () => Promise<void>): Promise<vo
       ? `held-out: ${ev.clips} clips, loss ${ev.loss.toFixed(4)}, ${Object.entries(ev.metrics).map(([k, v]) => `${k} ${v.toFixed(3)}`).join(', ')}`
       : 'no held-out range: not evaluated';
     status.textContent = `trained ${result.steps.length} steps; the fine-tuned model is now in use`;
-    document.body.dataset.tuned = String(Date.now());
     state.busy = null;
-    await modelLoaded(state, result.model, after);
+    await modelLoaded(state, result.model, after); // re-predicts the clip on show
+    document.body.dataset.tuned = String(Date.now());
   } catch (e) {
     showMessage(`Fine-tuning failed: ${errorText(e)}`);
   } finally {

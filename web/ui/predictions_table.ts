@@ -8,6 +8,7 @@ import { el } from './dom.ts';
 export function renderPredictions(table: HTMLTableElement, classNames: string[], probabilities: ArrayLike<number> | null): void {
   const body = table.tBodies[0];
   body.replaceChildren();
+  table.dataset.classes = JSON.stringify(classNames);
   if (!probabilities) return;
   const order = classNames.map((_, i) => i).sort((a, b) => probabilities[b] - probabilities[a]);
   for (const i of order) {

@@ -1,13 +1,13 @@
 /**
  * Fine-tuning in the worker on labelled time ranges of uploaded clips: training clips are
  * cut from the ranges (clip_length frames, half-clip stride), the logits (optionally Mixed_5c
- * too) are trained with core's trainStep and momentum optimizer, and held-out ranges are
- * evaluated with core's evalStep and the trainer's multi-label metrics.
+ * too) are trained with core's loss and momentum optimizer (train_step_async.ts), and held-out ranges
+ * are evaluated and the trainer's multi-label metrics.
  */
 import * as tf from '@tensorflow/tfjs-core';
 import { clipWindows } from '../../core/data/clip_windows.ts';
 import { preprocessClip } from '../../core/data/preprocess.ts';
-import { evalStep, trainStep } from '../../core/estimator/train_step.ts';
+import { evalStepAsync, trainStepAsync } from './train_step_async.ts';
 import { MultiLabelMetrics } from '../../core/estimator/metrics.ts';
 import { Optimizer } from '../../core/estimator/optimizer.ts';
 import type { ModelRuntime } from './model_runtime.ts';
@@ -114,9 +114,9 @@ export async function train(
       }
       const batch = batchOf(examples, indices, runtime);
       try {
-        const r = trainStep(runtime.model, runtime.store, runtime.ops, optimizer, batch, { trains, weightDecay: 0 });
-        reports.push({ step, loss: r.loss });
-        onStep({ step, loss: r.loss });
+        const loss = await trainStepAsync(runtime, optimizer, batch, trains);
+        reports.push({ step, loss });
+        onStep({ step, loss });
       } finally {
         tf.dispose([batch.clips, batch.labels]);
       }
@@ -129,14 +129,14 @@ export async function train(
 }
 
 /** Loss and metrics of `runtime` on held-out examples. */
-export function evaluate(runtime: ModelRuntime, examples: Example[]): EvalReport {
+export async function evaluate(runtime: ModelRuntime, examples: Example[]): Promise<EvalReport> {
   if (examples.length === 0) throw new Error('no held-out clip: mark at least one labelled range as held out');
   const metrics = new MultiLabelMetrics(examples[0].label.length);
   let loss = 0;
   for (let i = 0; i < examples.length; i++) {
     const batch = batchOf(examples, [i], runtime);
     try {
-      const r = evalStep(runtime.model, runtime.store, runtime.ops, batch, 0);
+      const r = await evalStepAsync(runtime, batch);
       metrics.update(r.probabilities, examples[i].label);
       loss += r.crossEntropy;
     } finally {

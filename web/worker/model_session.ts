@@ -135,7 +135,7 @@ export class ModelSession {
       const heldOut = await examplesOf(ranges.filter((r) => r.heldOut), this.videos, tuned, classNames);
       this.stopRequested = false;
       const steps = await train(tuned, trainSet, options, onStep, () => this.stopRequested);
-      const report = heldOut.length > 0 ? evaluate(tuned, heldOut) : null;
+      const report = heldOut.length > 0 ? await evaluate(tuned, heldOut) : null;
       const globalStep = base.meta.provenance.globalStep + steps.length;
       tuned.meta.provenance = { ...meta.provenance, globalStep, evalMetrics: report ? { loss: report.loss, ...report.metrics } : null, exportedAt: new Date().toISOString() };
       base.dispose();
