@@ -5,12 +5,28 @@ import { sumOverRows } from './channel_sums.ts';
 /**
  * Mean and biased variance over every axis but the last, as tf.nn.moments (which TF-slim's
  * non-fused batch_norm uses, so moving variances get the biased estimate too). The sums are
- * matmuls (channel_sums.ts), and so are their gradients.
+ * matmuls (channel_sums.ts); the gradient is written out so it needs no reduction at all:
+ * dx = d mean / n + 2·d variance·(x − mean) / n (the variance's path through the mean is zero).
  */
 export function moments(x: tf.Tensor): Moments<tf.Tensor> {
   const n = x.size / x.shape[x.rank - 1];
-  const mean = tf.div(sumOverRows(x), n);
-  const variance = tf.div(sumOverRows(tf.square(tf.sub(x, mean))), n);
+  const run = tf.customGrad((xIn, save) => {
+    const xs = xIn as tf.Tensor;
+    const mean = tf.div(sumOverRows(xs), n);
+    const centered = tf.sub(xs, mean);
+    (save as tf.GradSaveFunc)([centered]);
+    const variance = tf.div(sumOverRows(tf.square(centered)), n);
+    // customGrad returns one tensor: mean and variance stacked as [2, C].
+    return {
+      value: tf.stack([mean, variance]),
+      gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) => {
+        const [dMean, dVariance] = tf.unstack(dy);
+        const [c] = saved;
+        return [tf.add(tf.div(dMean, n), tf.mul(c, tf.mul(dVariance, 2 / n)))];
+      },
+    };
+  });
+  const [mean, variance] = tf.unstack(run(x));
   return { mean, variance };
 }
 
