@@ -21,7 +21,9 @@ async function main(): Promise<void> {
   setupTunePanel(state, afterModel);
   await setupModelPanel(state, afterModel);
   // For tests and the console: the worker's API (e.g. `await s3dgWorker.memory()`).
-  (window as unknown as { s3dgWorker: AppState['api'] }).s3dgWorker = state.api;
+  const hooks = window as unknown as { s3dgWorker: AppState['api']; s3dgClips: () => Array<{ name: string; videoId: number | null }> };
+  hooks.s3dgWorker = state.api;
+  hooks.s3dgClips = () => state.clips.map((c) => ({ name: c.file.name, videoId: c.videoId }));
   document.body.dataset.ready = 'true';
 }
 

@@ -1,9 +1,11 @@
 /**
- * The demo model in Chromium on ffmpeg-made clips (H.264 mp4, VP9 webm, odd sizes): the page's
+ * Web models in Chromium on ffmpeg-made clips (H.264 mp4, VP9 webm, odd sizes): the page's
  * per-window probabilities match the Node path (the CLI's ffmpeg decoding and windows, the
- * same web model on tfjs-node's wasm) on the same windows, within tolerance. The tolerance
+ * same web model on tfjs's wasm in Node) on the same windows, within tolerance. The tolerance
  * covers the decoders' different YUV→RGB conversions and, for odd sizes, ffmpeg's swscale
- * resize against core's bilinear resize.
+ * resize against core's bilinear resize. Run with the committed demo model and with an
+ * input-sensitive model (sensitive_model.ts; the demo's output barely depends on the clip),
+ * whose predictions must differ between windows so a wrong pipeline cannot pass.
  */
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -11,22 +13,31 @@ import { join } from 'node:path';
 import { openApp, ROOT, type BrowserSession } from './harness.ts';
 import { makeClips, type BrowserClips } from './fixtures.ts';
 import { nodePredictions } from './node_reference.ts';
-import { readAllWindows, readMessage, uploadClip } from './app_driver.ts';
+import { openModelByUrl, readAllWindows, readMessage, uploadClip } from './app_driver.ts';
+import { writeSensitiveModel } from './sensitive_model.ts';
+import { serveDir, type StaticServer } from './static_server.ts';
 
 export const DEMO_DIR = join(ROOT, 'web/public/models/demo');
 const STRIDE = 8;
-const TOLERANCE = 0.06;
+/** Same frame size: only the YUV→RGB rounding differs (pixels within ±3). */
+const TOLERANCE = 0.02;
+/** Resized: ffmpeg scales the YUV planes (chroma at half size) before converting; we resize RGB. */
+const RESIZED_TOLERANCE = 0.1;
 
 describe('the demo model on uploaded clips', () => {
   let s: BrowserSession;
   let clips: BrowserClips;
+  let host: StaticServer;
   before(async () => {
     clips = await makeClips();
+    await writeSensitiveModel(join(clips.dir, 'models', 'sensitive'), clips.mp4);
+    host = await serveDir(join(clips.dir, 'models'), { cors: true });
     s = await openApp('index.html');
     await s.page.waitForSelector('body[data-ready=true]', { timeout: 120_000 });
   });
   after(async () => {
     await s?.close();
+    await host?.close();
   });
 
   test('the page opens with the demo model and a GPU backend', async () => {
@@ -35,28 +46,42 @@ describe('the demo model on uploaded clips', () => {
     assert.equal(await readMessage(s.page), '');
   });
 
-  const cases: Array<[string, (c: BrowserClips) => string]> = [
-    ['H.264 mp4 64×64', (c) => c.mp4],
-    ['VP9 webm 64×64', (c) => c.webm],
-    ['VP9 webm 97×71 (odd size, resized)', (c) => c.odd],
-    ['H.264 mp4 90×66 (resized)', (c) => c.oddMp4],
+  const cases: Array<[string, (c: BrowserClips) => string, number]> = [
+    ['H.264 mp4 64×64', (c) => c.mp4, TOLERANCE],
+    ['VP9 webm 64×64', (c) => c.webm, TOLERANCE],
+    ['VP9 webm 97×71 (odd size, resized)', (c) => c.odd, RESIZED_TOLERANCE],
+    ['H.264 mp4 90×66 (resized)', (c) => c.oddMp4, RESIZED_TOLERANCE],
   ];
-  for (const [name, pick] of cases) {
-    test(`${name}: every window matches the Node path within ${TOLERANCE}`, async (t) => {
+  const spread: number[][] = [];
+  for (const model of ['demo', 'sensitive'] as const) {
+  if (model === 'sensitive') {
+    test('open the input-sensitive model by URL', async () => {
+      assert.equal(await openModelByUrl(s.page, `${host.url}sensitive/`), 'modelLoaded', await readMessage(s.page));
+    });
+  }
+  for (const [name, pick, tolerance] of cases) {
+    test(`${model} model, ${name}: every window matches the Node path within ${tolerance}`, async (t) => {
       const file = pick(clips);
       await s.page.fill('[data-testid=stride]', String(STRIDE));
       assert.equal(await uploadClip(s.page, file), 'predicted', await readMessage(s.page));
-      const want = await nodePredictions(DEMO_DIR, file, STRIDE);
+      const want = await nodePredictions(model === 'demo' ? DEMO_DIR : join(clips.dir, 'models', model), file, STRIDE);
       const got = await readAllWindows(s.page, want.classNames);
       assert.equal(got.length, want.windows.length, 'window count');
       let worst = 0;
       got.forEach((row, i) => row.forEach((p, k) => (worst = Math.max(worst, Math.abs(p - want.windows[i].probabilities[k])))));
       t.diagnostic(`${got.length} windows, largest |browser − node| = ${worst.toExponential(2)}`);
-      assert.ok(worst <= TOLERANCE, `largest |browser − node| = ${worst}`);
+      assert.ok(worst <= tolerance, `largest |browser − node| = ${worst}`);
       const status = (await s.page.textContent('[data-testid=clip-status]')) ?? '';
       assert.match(status, /decoded with webcodecs/);
+      if (model === 'sensitive') spread.push(...got);
     });
   }
+  }
+
+  test('the sensitive model tells windows apart (so the comparisons above can fail)', () => {
+    const ranges = spread[0].map((_, k) => Math.max(...spread.map((r) => r[k])) - Math.min(...spread.map((r) => r[k])));
+    assert.ok(Math.max(...ranges) > 0.1, `probability ranges over windows: ${ranges.map((r) => r.toFixed(3)).join(', ')}`);
+  });
 
   test('the <video> fallback decodes too', async () => {
     await s.page.check('[data-testid=force-fallback]');

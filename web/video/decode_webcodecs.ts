@@ -1,11 +1,13 @@
 /**
  * WebCodecs decoding through mediabunny, which demuxes mp4 (H.264) and webm (VP8/VP9) and feeds
- * the encoded packets to a `VideoDecoder`. A file that ends before its index does is reported
+ * the encoded packets to a `VideoDecoder`. 4:2:0 frames are converted to RGB as the CLI's ffmpeg
+ * does (yuv_to_rgb.ts); other formats, rotated or non-square-pixel ones go through a canvas. A file that ends before its index does is reported
  * through `onWarning` (its decoded part is still used). Frames are drawn to an OffscreenCanvas and read back
  * as RGBA, one at a time (no whole-video buffering).
  */
 import { ALL_FORMATS, BlobSource, Input, VideoSampleSink } from 'mediabunny';
 import { grabFrame, VideoError, type RgbaFrame, type VideoInfo } from './frames.ts';
+import { colorOf, yuv420ToRgba } from './yuv_to_rgb.ts';
 
 /** Why WebCodecs could not take this file (so the caller may try the <video> fallback). */
 export class WebCodecsUnavailable extends Error {}
@@ -34,13 +36,25 @@ export async function* decodeWithWebCodecs(file: File, onInfo: (info: VideoInfo)
     const canvas = new OffscreenCanvas(width, height);
     const ctx = canvas.getContext('2d', { willReadFrequently: true });
     if (!ctx) throw new VideoError(`${file.name}: no 2-D canvas to read frames`);
+    // The container's colour tags (untagged: swscale's BT.601 limited); the decoder's own frames carry Chromium's defaults instead.
+    const color = colorOf(await track.getColorSpace());
     const sink = new VideoSampleSink(track);
     let count = 0;
     try {
       for await (const sample of sink.samples()) {
         try {
-          sample.draw(ctx, 0, 0, width, height);
-          yield grabFrame(ctx, width, height, sample.timestamp);
+          const format = sample.format;
+          if ((format === 'I420' || format === 'NV12') && sample.displayWidth === sample.visibleRect.width && sample.displayHeight === sample.visibleRect.height && sample.rotation === 0) {
+            // Our own YUV→RGB with the CLI's (ffmpeg's) matrix and range; see yuv_to_rgb.ts.
+            const data = new Uint8Array(sample.allocationSize());
+            const planes = await sample.copyTo(data);
+            const w = sample.visibleRect.width;
+            const h = sample.visibleRect.height;
+            yield { rgba: yuv420ToRgba(data, planes, format, w, h, color), width: w, height: h, timestamp: sample.timestamp };
+          } else {
+            sample.draw(ctx, 0, 0, width, height);
+            yield grabFrame(ctx, width, height, sample.timestamp);
+          }
         } finally {
           sample.close();
         }

@@ -1,8 +1,9 @@
 /**
- * One decoded RGBA frame → the model's frame: crop and bilinear resize (core's resizeBilinear,
- * TF2 half-pixel grid) to the model's size, rounded to bytes as the CLI's decoder delivers them.
+ * One decoded RGBA frame → the model's frame: crop, then resize to the model's size as the
+ * CLI's decoder (ffmpeg's bilinear scaler) does (resample.ts), as bytes.
  */
-import { resizeBilinear } from '../../core/data/resize_bilinear.ts';
+import { checkCrop } from '../../core/data/resize_bilinear.ts';
+import { resizeLikeFfmpeg } from './resample.ts';
 import type { WebPreprocessing } from '../../core/export/web_model_format.ts';
 
 /** RGBA [H, W, 4] → RGB (or grey, for 1-channel models) bytes [H, W, C]. */
@@ -26,8 +27,7 @@ export function prepareFrame(rgba: Uint8ClampedArray | Uint8Array, width: number
   const rgb = dropAlpha(rgba, p.channels);
   const shape = { height, width, channels: p.channels };
   if (!p.crop && width === p.frameWidth && height === p.frameHeight) return rgb;
-  const resized = resizeBilinear(rgb, shape, p.frameHeight, p.frameWidth, { crop: p.crop ?? undefined });
-  const out = new Uint8Array(resized.length);
-  for (let i = 0; i < resized.length; i++) out[i] = Math.min(255, Math.max(0, Math.round(resized[i])));
-  return out;
+  const crop = p.crop ?? { x: 0, y: 0, width, height };
+  checkCrop(crop, shape);
+  return resizeLikeFfmpeg(rgb, shape, crop, p.frameHeight, p.frameWidth);
 }

@@ -8,6 +8,8 @@ import * as tf from '@tensorflow/tfjs-core';
 import { activateBackend, isBackendName, tryBackend, usableBackends, type BackendName } from './backends.ts';
 import { runParity, type ParityReport } from './parity.ts';
 import { zipFolder } from './export_zip.ts';
+import { timeForward, type BenchClip, type ForwardTiming } from './bench.ts';
+import type { S3DGConfig } from '../../core/model/config.ts';
 import { VideoStore } from './video_store.ts';
 import { ModelSession, type ModelSummary, type WindowResult } from './model_session.ts';
 import type { EvalReport, FineTuneOptions, LabelledRange, StepReport } from './fine_tune.ts';
@@ -47,6 +49,11 @@ const api = {
     } finally {
       if (isBackendName(previous)) await tryBackend(previous);
     }
+  },
+
+  /** Times forward passes of S3D-G (`config`, initial weights) on one window (browser bench). */
+  timeForward(config: Partial<S3DGConfig>, clip: BenchClip, runs: number): Promise<ForwardTiming> {
+    return timeForward(config, clip, runs);
   },
 
   /** Live tensor count and bytes (tests check nothing grows across windows and steps). */
@@ -94,6 +101,18 @@ const api = {
   /** One decoded RGBA frame (transferred). Returns the video's frame count. */
   addFrame(id: number, rgba: ArrayBuffer, width: number, height: number): number {
     return videos.add(id, rgba, width, height);
+  },
+
+  /** Video `id`'s model-size frames ([frames, H, W, C] bytes, transferred), for checks and tests. */
+  videoFrames(id: number): Uint8Array {
+    const v = videos.get(id);
+    const out = new Uint8Array(v.frames.reduce((n, f) => n + f.length, 0));
+    let at = 0;
+    for (const f of v.frames) {
+      out.set(f, at);
+      at += f.length;
+    }
+    return Comlink.transfer(out, [out.buffer]);
   },
 
   removeVideo(id: number): void {
