@@ -12,6 +12,7 @@ export interface ModelFlags {
   temporal_conv_startat: string;
   gating_startat: string;
   final_endpoint: string;
+  batch_norm_decay: string;
   dropout_rate?: string;
 }
 
@@ -24,7 +25,8 @@ export function addModelFlags(cmd: Command): Command {
     .addOption(new Option('--first_temporal_kernel_size <n>', 'temporal size of the stem kernel').choices(['1', '3', '5', '7']).default('3'))
     .option('--temporal_conv_startat <endpoint>', `first endpoint with temporal convs (${STARTAT_ENDPOINTS[0]}, Mixed_*, or none)`, 'Conv2d_2c_3x3')
     .option('--gating_startat <endpoint>', 'first endpoint with self-gating (or none)', 'Conv2d_2c_3x3')
-    .option('--final_endpoint <endpoint>', 'last base endpoint built', 'Mixed_5c');
+    .option('--final_endpoint <endpoint>', 'last base endpoint built', 'Mixed_5c')
+    .option('--batch_norm_decay <x>', 'decay of the batch-norm moving averages (TF-slim: 0.999; lower it for runs of a few hundred steps)', '0.999');
 }
 
 function number(flag: string, value: string, integer: boolean): number {
@@ -54,7 +56,9 @@ export function modelConfigFromFlags(f: ModelFlags): Partial<S3DGConfig> {
     temporalConvStartAt: endpoint('temporal_conv_startat', f.temporal_conv_startat, true),
     gatingStartAt: endpoint('gating_startat', f.gating_startat, true),
     finalEndpoint: endpoint('final_endpoint', f.final_endpoint, false) ?? 'Mixed_5c',
+    batchNormDecay: number('batch_norm_decay', f.batch_norm_decay, false),
   };
+  if (!(config.batchNormDecay! > 0 && config.batchNormDecay! < 1)) throw new UsageError(`--batch_norm_decay ${f.batch_norm_decay}: must be in (0, 1)`);
   if (f.dropout_rate !== undefined) config.dropoutKeepProb = 1 - number('dropout_rate', f.dropout_rate, false);
   return config;
 }
