@@ -4,7 +4,7 @@ import { NODE_TEST_BACKENDS, expectClose, randomTensor, useBackend } from '../..
 import { maxPool2dShiftedGrad } from './max_pool_grad.ts';
 import type { Padding } from './ops.ts';
 
-const CASES: [number[], number, number, Padding][] = [
+const CASES: [[number, number, number, number], number, number, Padding][] = [
   [[1, 4, 4, 1], 2, 2, 'VALID'], // wasm's own MaxPoolGrad is wrong here
   [[2, 4, 4, 1], 2, 2, 'SAME'],
   [[1, 9, 7, 3], 3, 2, 'SAME'],
