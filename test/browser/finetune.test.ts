@@ -11,7 +11,7 @@ import { mkdir, mkdtemp, readFile, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { unzipSync } from 'fflate';
-import { openApp, type BrowserSession } from './harness.ts';
+import { BROWSER_SKIP, openApp, type BrowserSession } from './harness.ts';
 import { makeClips, type BrowserClips } from './fixtures.ts';
 import { serveDir, type StaticServer } from './static_server.ts';
 import { openModelByUrl, readAllWindows, readMessage, uploadClip } from './app_driver.ts';
@@ -19,7 +19,7 @@ import { readWebModel } from '../../core/export/web_model_reader.ts';
 
 const NEW_CLASS = 'bell_ringing';
 
-describe('fine-tuning in the browser', () => {
+describe('fine-tuning in the browser', { skip: BROWSER_SKIP }, () => {
   let s: BrowserSession;
   let clips: BrowserClips;
   let host: StaticServer | null = null;

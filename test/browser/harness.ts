@@ -6,6 +6,7 @@
  */
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
 import { build } from 'vite';
+import { existsSync } from 'node:fs';
 import { readdir, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -25,6 +26,9 @@ export const CHROMIUM_FLAGS = [
   '--enable-unsafe-webgpu',
 ];
 export const CHROMIUM_PATH = process.env.S3DG_CHROMIUM ?? '/usr/bin/chromium';
+
+/** Why the browser tests cannot run here (false when they can): pass as `describe`'s skip option. */
+export const BROWSER_SKIP: string | false = existsSync(CHROMIUM_PATH) ? false : `no Chromium at ${CHROMIUM_PATH} (apt-get install chromium, or set S3DG_CHROMIUM)`;
 
 async function newestMtime(dir: string): Promise<number> {
   let newest = 0;

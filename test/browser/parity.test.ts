@@ -4,7 +4,7 @@
  */
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { openApp, type BrowserSession } from './harness.ts';
+import { BROWSER_SKIP, openApp, type BrowserSession } from './harness.ts';
 import type { BackendName, ParityHooks, ParityReport } from '../../web/worker/parity_types.ts';
 
 declare global {
@@ -15,7 +15,7 @@ declare global {
 
 const BACKENDS: BackendName[] = ['webgpu', 'webgl', 'wasm'];
 
-describe('backend parity in Chromium', () => {
+describe('backend parity in Chromium', { skip: BROWSER_SKIP }, () => {
   let s: BrowserSession;
   let usable: { page: BackendName[]; worker: BackendName[] };
   before(async () => {

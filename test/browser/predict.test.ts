@@ -10,7 +10,7 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
-import { openApp, ROOT, type BrowserSession } from './harness.ts';
+import { BROWSER_SKIP, openApp, ROOT, type BrowserSession } from './harness.ts';
 import { makeClips, type BrowserClips } from './fixtures.ts';
 import { nodePredictions } from './node_reference.ts';
 import { openModelByUrl, readAllWindows, readMessage, uploadClip } from './app_driver.ts';
@@ -24,7 +24,7 @@ const TOLERANCE = 0.02;
 /** Resized: ffmpeg scales the YUV planes (chroma at half size) before converting; we resize RGB. */
 const RESIZED_TOLERANCE = 0.1;
 
-describe('the demo model on uploaded clips', () => {
+describe('the demo model on uploaded clips', { skip: BROWSER_SKIP }, () => {
   let s: BrowserSession;
   let clips: BrowserClips;
   let host: StaticServer;

@@ -92,6 +92,16 @@ function batchOf(examples: Example[], indices: number[], runtime: ModelRuntime):
   };
 }
 
+/** 0..n−1 in random order (Fisher–Yates): each epoch visits every clip once. */
+function shuffled(n: number): number[] {
+  const out = Array.from({ length: n }, (_, i) => i);
+  for (let i = n - 1; i > 0; i--) {
+    const j = Math.floor(Math.random() * (i + 1));
+    [out[i], out[j]] = [out[j], out[i]];
+  }
+  return out;
+}
+
 /** Trains `runtime` in place for `options.steps` steps; calls `onStep` after each. */
 export async function train(
   runtime: ModelRuntime,
@@ -109,7 +119,7 @@ export async function train(
     for (let step = 1; step <= options.steps && !shouldStop(); step++) {
       const indices: number[] = [];
       while (indices.length < Math.min(options.batchSize, examples.length)) {
-        if (order.length === 0) order = examples.map((_, i) => i).sort(() => Math.random() - 0.5);
+        if (order.length === 0) order = shuffled(examples.length);
         indices.push(order.pop()!);
       }
       const batch = batchOf(examples, indices, runtime);
