@@ -8,14 +8,14 @@ import assert from 'node:assert/strict';
 import { cp, mkdtemp, readFile, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { openApp, ROOT, type BrowserSession } from './harness.ts';
+import { BROWSER_SKIP, openApp, ROOT, type BrowserSession } from './harness.ts';
 import { makeClips, type BrowserClips } from './fixtures.ts';
 import { serveDir, type StaticServer } from './static_server.ts';
 import { openModelByUrl, readMessage, uploadClip } from './app_driver.ts';
 
 const DEMO_DIR = join(ROOT, 'web/public/models/demo');
 
-describe('clear messages for bad input', () => {
+describe('clear messages for bad input', { skip: BROWSER_SKIP }, () => {
   let s: BrowserSession;
   let clips: BrowserClips;
   let cors: StaticServer;
@@ -36,7 +36,7 @@ describe('clear messages for bad input', () => {
     await writeFile(jsonPath, JSON.stringify(json));
     cors = await serveDir(hosted, { cors: true });
     noCors = await serveDir(hosted);
-    s = await openApp('index.html');
+    s = await openApp('index.html?backend=wasm'); // messages, not backends: the fastest one here
     await s.page.waitForSelector('body[data-ready=true]', { timeout: 120_000 });
   });
   after(async () => {
@@ -76,6 +76,19 @@ describe('clear messages for bad input', () => {
   test('a config that does not match the weights', async () => {
     assert.equal(await openModelByUrl(s.page, `${cors.url}mismatch/model.json`), 'modelError');
     assert.match(await readMessage(s.page), /mismatch\/model\.json: the config does not match the weights/);
+  });
+
+  test('local files: model.json without its shard is refused by name; with it, the model opens', async () => {
+    const pick = async (files: string[]) => {
+      const was = await s.page.evaluate(() => `${document.body.dataset.modelLoaded}/${document.body.dataset.modelError}`);
+      await s.page.setInputFiles('[data-testid=model-files]', files);
+      await s.page.waitForFunction((w) => `${document.body.dataset.modelLoaded}/${document.body.dataset.modelError}` !== w, was);
+    };
+    await pick([join(DEMO_DIR, 'model.json')]);
+    assert.match(await readMessage(s.page), /model\.json lists the weight shard group1-shard1of1\.bin, which is not among the chosen files/);
+    await pick([join(DEMO_DIR, 'model.json'), join(DEMO_DIR, 'group1-shard1of1.bin')]);
+    await s.page.waitForFunction(() => (document.querySelector('[data-testid=model-info]')?.textContent ?? '').startsWith('model.json —'));
+    assert.doesNotMatch(await readMessage(s.page), /Could not open the model/);
   });
 
   test('after all that, a good model from another host opens and predicts', async () => {

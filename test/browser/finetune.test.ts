@@ -29,7 +29,7 @@ describe('fine-tuning in the browser', { skip: BROWSER_SKIP }, () => {
 
   before(async () => {
     clips = await makeClips();
-    s = await openApp('index.html?backend=webgpu');
+    s = await openApp('index.html'); // default backend: webgpu where the browser has it
     await s.page.waitForSelector('body[data-ready=true]', { timeout: 120_000 });
   });
   after(async () => {

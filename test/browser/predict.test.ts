@@ -32,7 +32,8 @@ describe('the demo model on uploaded clips', { skip: BROWSER_SKIP }, () => {
     clips = await makeClips();
     await writeSensitiveModel(join(clips.dir, 'models', 'sensitive'), clips.mp4);
     host = await serveDir(join(clips.dir, 'models'), { cors: true });
-    s = await openApp('index.html');
+    // wasm: the fastest backend here (webgpu/webgl are software); parity.test.ts covers the others.
+    s = await openApp('index.html?backend=wasm');
     await s.page.waitForSelector('body[data-ready=true]', { timeout: 120_000 });
   });
   after(async () => {
@@ -40,9 +41,9 @@ describe('the demo model on uploaded clips', { skip: BROWSER_SKIP }, () => {
     await host?.close();
   });
 
-  test('the page opens with the demo model and a GPU backend', async () => {
+  test('the page opens with the demo model, on the backend asked for', async () => {
     assert.match((await s.page.textContent('[data-testid=model-info]')) ?? '', /models\/demo\/model\.json — 5 classes/);
-    assert.equal(await s.page.textContent('[data-testid=backend]'), 'webgpu');
+    assert.equal(await s.page.textContent('[data-testid=backend]'), 'wasm');
     assert.equal(await readMessage(s.page), '');
   });
 
@@ -59,7 +60,8 @@ describe('the demo model on uploaded clips', { skip: BROWSER_SKIP }, () => {
       assert.equal(await openModelByUrl(s.page, `${host.url}sensitive/`), 'modelLoaded', await readMessage(s.page));
     });
   }
-  for (const [name, pick, tolerance] of cases) {
+  // The demo model's output barely depends on the clip (see its README): one clip shows it runs.
+  for (const [name, pick, tolerance] of model === 'demo' ? cases.slice(0, 1) : cases) {
     test(`${model} model, ${name}: every window matches the Node path within ${tolerance}`, async (t) => {
       const file = pick(clips);
       await s.page.fill('[data-testid=stride]', String(STRIDE));

@@ -28,15 +28,24 @@ export async function modelLoaded(state: AppState, summary: ModelSummary, after:
 }
 
 async function load(state: AppState, what: string, f: () => Promise<ModelSummary>, after: () => Promise<void>): Promise<void> {
-  if (state.busy) {
+  if (state.busy === 'training' || state.busy === 'loading a model') {
     showMessage(`wait until ${state.busy} has finished before opening another model`);
+    document.body.dataset.modelError = String(Date.now());
     return;
   }
   showMessage(`opening ${what}…`, 'info');
-  state.busy = 'loading a model';
+  // Queued behind clip predictions: a clip being predicted finishes with the model it started with.
+  const job = state.predictions.then(() => {
+    state.busy = 'loading a model';
+    return f();
+  });
+  state.predictions = job.then(
+    () => undefined,
+    () => undefined,
+  );
   let summary: ModelSummary;
   try {
-    summary = await f();
+    summary = await job;
   } catch (e) {
     showMessage(`Could not open the model: ${errorText(e)}`);
     document.body.dataset.modelError = String(Date.now());
