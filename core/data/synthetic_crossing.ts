@@ -23,6 +23,23 @@ export const CROSSING_CLASSES = [
   'pedestrian_crossing_while_gates_down',
 ] as const;
 
+/**
+ * A different label vocabulary for the same kind of scene, used by the demo's pretraining
+ * stand-in (Kinetics-like generic motion and state labels rather than the crossing events):
+ * which way things move, which way the bars turn (lowering turns both bars anticlockwise on
+ * screen), whether the bars lie across the road, whether someone is on the track (gates or not).
+ */
+export const SCENE_EVENT_CLASSES = [
+  'object_moving_right',
+  'object_moving_left',
+  'person_walking_down',
+  'person_walking_up',
+  'bars_turning_clockwise',
+  'bars_turning_anticlockwise',
+  'bars_across_road',
+  'person_on_track',
+] as const;
+
 export interface SceneSize {
   /** Frame size in pixels (e.g. 64×64 or 112×112). */
   width: number;
@@ -44,7 +61,8 @@ interface CrossingScript {
   startsDown: boolean;
   /** Barrier movements, in time order: position `from` → `to` (0 = up, 1 = down) over [start, end). */
   moves: Array<{ start: number; end: number; from: number; to: number }>;
-  trains: Array<{ start: number; end: number; leftToRight: boolean }>;
+  /** `windows`: [from, to) spans along the train, in frame widths from its rear. */
+  trains: Array<{ start: number; end: number; leftToRight: boolean; windows: Array<[number, number]> }>;
   walkers: Array<{ start: number; end: number; downward: boolean; x: number }>;
   background: Rgb;
 }
@@ -71,7 +89,7 @@ function scriptFor(rng: Rng, d: number): CrossingScript {
         t = end;
       } else {
         const hold = rng.uniform(2.5, 4);
-        if (rng.next() < 0.85) script.trains.push({ start: t + 0.2, end: t + hold - 0.2, leftToRight: rng.next() < 0.5 });
+        if (rng.next() < 0.85) script.trains.push({ start: t + 0.2, end: t + hold - 0.2, leftToRight: rng.next() < 0.5, windows: windowsFor(rng) });
         // Half the time someone walks onto the crossing while the gates are down (mid-walk = on the track).
         if (rng.next() < 0.5) walker(rng.uniform(t, t + hold - 0.5) - 1.5);
         t += hold;
@@ -89,6 +107,21 @@ function scriptFor(rng: Rng, d: number): CrossingScript {
   return script;
 }
 
+/**
+ * Irregular windows: evenly spaced ones (every 0.14 frame widths) moved 4–7 px a frame at 64 px
+ * and 8 fps, close to their 9 px period, so their motion aliased and the train's direction was
+ * only visible at its ends; a model trained for the demo found neither train class.
+ */
+function windowsFor(rng: Rng): Array<[number, number]> {
+  const windows: Array<[number, number]> = [];
+  for (let x = 0.06 + rng.uniform(0, 0.06); x < 0.72; ) {
+    const width = rng.uniform(0.04, 0.12);
+    windows.push([x, Math.min(x + width, 0.72)]);
+    x += width + rng.uniform(0.04, 0.16);
+  }
+  return windows;
+}
+
 /** Barrier position at time t (0 = up, 1 = down), and the move under way, if any. */
 function gateAt(s: CrossingScript, t: number): { position: number; moving: -1 | 0 | 1 } {
   let position = s.startsDown ? 1 : 0;
@@ -99,23 +132,40 @@ function gateAt(s: CrossingScript, t: number): { position: number; moving: -1 | 
   return { position, moving: 0 };
 }
 
-const RAIL: Rgb = [70, 60, 55];
-const ROAD: Rgb = [125, 125, 130];
-const TRAIN: Rgb = [30, 50, 150];
-const WINDOW: Rgb = [200, 220, 240];
-const WALKER: Rgb = [250, 170, 30];
-const stripes = (s: number): Rgb => (Math.floor(s * 6) % 2 === 0 ? [220, 30, 30] : [245, 245, 245]);
+/** Colours of the scene's parts. */
+interface Style {
+  rail: Rgb;
+  road: Rgb;
+  ballast: Rgb;
+  train: Rgb;
+  window: Rgb;
+  walker: Rgb;
+  stripe: Rgb;
+}
 
-/** Draws the scene at time t; returns the frame's labels (one byte per class). */
-function drawFrame(c: Canvas, s: CrossingScript, t: number): Uint8Array {
+const CROSSING_STYLE: Style = {
+  rail: [70, 60, 55],
+  road: [125, 125, 130],
+  ballast: [150, 130, 110],
+  train: [30, 50, 150],
+  window: [200, 220, 240],
+  walker: [250, 170, 30],
+  stripe: [220, 30, 30],
+};
+
+/** Draws the scene at time t; returns the frame's crossing labels and scene-event labels (one byte per class). */
+function drawFrame(c: Canvas, s: CrossingScript, t: number, style: Style = CROSSING_STYLE): { label: Uint8Array; events: Uint8Array } {
+  const { rail: RAIL, road: ROAD, train: TRAIN, window: WINDOW, walker: WALKER } = style;
+  const stripes = (x: number): Rgb => (Math.floor(x * 6) % 2 === 0 ? style.stripe : [245, 245, 245]);
   const { width: w, height: h } = c;
   const label = new Uint8Array(CROSSING_CLASSES.length);
+  const events = new Uint8Array(SCENE_EVENT_CLASSES.length);
   const trackTop = 0.42 * h;
   const trackBottom = 0.58 * h;
   const roadLeft = 0.36 * w;
   const roadRight = 0.64 * w;
   fillRect(c, roadLeft, 0, roadRight, h, ROAD);
-  fillRect(c, 0, trackTop, w, trackBottom, [150, 130, 110]);
+  fillRect(c, 0, trackTop, w, trackBottom, style.ballast);
   fillRect(c, 0, trackTop + 0.2 * (trackBottom - trackTop), w, trackTop + 0.3 * (trackBottom - trackTop), RAIL);
   fillRect(c, 0, trackBottom - 0.3 * (trackBottom - trackTop), w, trackBottom - 0.2 * (trackBottom - trackTop), RAIL);
   const gate = gateAt(s, t);
@@ -129,8 +179,12 @@ function drawFrame(c: Canvas, s: CrossingScript, t: number): Uint8Array {
     const travel = w + length;
     const x = train.leftToRight ? -length + f * travel : w - f * travel;
     fillRect(c, x, trackTop - 0.02 * h, x + length, trackBottom + 0.02 * h, TRAIN);
-    for (let wx = x + 0.06 * w; wx < x + length - 0.08 * w; wx += 0.14 * w) fillRect(c, wx, trackTop + 0.03 * h, wx + 0.07 * w, trackBottom - 0.03 * h, WINDOW);
-    if (x + length > 0 && x < w) label[train.leftToRight ? 2 : 3] = 1;
+    for (const [from, to] of train.windows) {
+      // Mirrored for trains going left, so the rear is always the trailing end.
+      const [a0, a1] = train.leftToRight ? [x + from * w, x + to * w] : [x + length - to * w, x + length - from * w];
+      fillRect(c, a0, trackTop + 0.03 * h, a1, trackBottom - 0.03 * h, WINDOW);
+    }
+    if (x + length > 0 && x < w) label[train.leftToRight ? 2 : 3] = events[train.leftToRight ? 0 : 1] = 1;
   }
   // Pedestrians walk along the road's edge, top to bottom or back.
   for (const walker of s.walkers) {
@@ -142,6 +196,8 @@ function drawFrame(c: Canvas, s: CrossingScript, t: number): Uint8Array {
     fillDisc(c, walker.x * w, y, Math.max(1.5, 0.035 * w), WALKER);
     const onCrossing = y > trackTop - 0.06 * h && y < trackBottom + 0.06 * h;
     if (onCrossing && gatesDown) label[4] = 1;
+    if (y > 0 && y < h) events[walker.downward ? 2 : 3] = 1;
+    if (onCrossing) events[7] = 1;
   }
   // Two barriers: pivots beside the road on opposite sides of the track; up = along the road.
   const arm = roadRight - roadLeft;
@@ -151,9 +207,10 @@ function drawFrame(c: Canvas, s: CrossingScript, t: number): Uint8Array {
   drawSegment(c, roadLeft - thick, py1, roadLeft - thick + arm * Math.sin(angle), py1 + arm * Math.cos(angle), thick, stripes);
   const py2 = trackTop - 0.08 * h;
   drawSegment(c, roadRight + thick, py2, roadRight + thick - arm * Math.sin(angle), py2 - arm * Math.cos(angle), thick, stripes);
-  if (gate.moving === 1) label[0] = 1;
-  if (gate.moving === -1) label[1] = 1;
-  return label;
+  if (gate.moving === 1) label[0] = events[5] = 1;
+  if (gate.moving === -1) label[1] = events[4] = 1;
+  if (gatesDown) events[6] = 1;
+  return { label, events };
 }
 
 /** Merges per-frame labels into [start, end) second ranges per class. */
@@ -176,15 +233,31 @@ export function framesToRanges(labels: Uint8Array[], fps: number): LabelRange[] 
 
 /** Renders one crossing video from `seed`. Frame i shows time i / fps. */
 export function renderCrossing(seed: number, size: SceneSize): SyntheticVideo {
+  return render(seed, size).crossing;
+}
+
+/**
+ * Renders a crossing video from `seed` labelled with SCENE_EVENT_CLASSES instead of the
+ * crossing events (the demo's pretraining task, on videos of its own seeds). Random colours
+ * for every part were tried and left a 400-step pretraining unable to learn anything.
+ */
+export function renderSceneEvents(seed: number, size: SceneSize): SyntheticVideo {
+  return render(seed, size).events;
+}
+
+function render(seed: number, size: SceneSize, style: Style = CROSSING_STYLE): { crossing: SyntheticVideo; events: SyntheticVideo } {
   const rng = new Rng(seed);
   const script = scriptFor(rng, size.durationSeconds);
   const count = Math.round(size.durationSeconds * size.fps);
   const frames: Uint8Array[] = [];
   const labels: Uint8Array[] = [];
+  const events: Uint8Array[] = [];
   for (let i = 0; i < count; i++) {
     const canvas = makeCanvas(size.width, size.height, script.background);
-    labels.push(drawFrame(canvas, script, i / size.fps));
+    const frame = drawFrame(canvas, script, i / size.fps, style);
+    labels.push(frame.label);
+    events.push(frame.events);
     frames.push(canvas.pixels);
   }
-  return { frames, ranges: framesToRanges(labels, size.fps) };
+  return { crossing: { frames, ranges: framesToRanges(labels, size.fps) }, events: { frames, ranges: framesToRanges(events, size.fps) } };
 }

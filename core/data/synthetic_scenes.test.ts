@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { CROSSING_CLASSES, framesToRanges, renderCrossing } from './synthetic_crossing.ts';
+import { CROSSING_CLASSES, SCENE_EVENT_CLASSES, framesToRanges, renderCrossing, renderSceneEvents } from './synthetic_crossing.ts';
 import { MOTION_CLASSES, renderMotion } from './synthetic_motion.ts';
 
 const size = { width: 32, height: 32, fps: 8, durationSeconds: 6 };
@@ -30,6 +30,26 @@ test('crossing labels are consistent and every class occurs across 40 seeds', ()
     ranges.forEach((r) => seen.add(r.classIndex));
   }
   assert.deepEqual([...seen].sort(), CROSSING_CLASSES.map((_, k) => k));
+});
+
+test('scene-event labels (pretraining vocabulary): same frames as the crossing video, consistent labels, every class across 40 seeds', () => {
+  const seen = new Set<number>();
+  for (let seed = 0; seed < 40; seed++) {
+    const crossing = renderCrossing(seed, size);
+    const events = renderSceneEvents(seed, size);
+    assert.deepEqual(events.frames, crossing.frames);
+    const on = (ranges: typeof events.ranges, k: number, t: number) => ranges.some((r) => r.classIndex === k && t >= r.start && t < r.end);
+    for (let i = 0; i < 48; i++) {
+      const t = (i + 0.5) / 8;
+      // Lowering turns both bars anticlockwise on screen, raising clockwise.
+      assert.equal(on(events.ranges, 5, t), on(crossing.ranges, 0, t));
+      assert.equal(on(events.ranges, 4, t), on(crossing.ranges, 1, t));
+      assert.ok(!on(events.ranges, 6, t) || !on(events.ranges, 4, t), 'bars across the road while turning');
+      if (on(crossing.ranges, 4, t)) assert.ok(on(events.ranges, 6, t) && on(events.ranges, 7, t), `seed ${seed} frame ${i}`);
+    }
+    events.ranges.forEach((r) => seen.add(r.classIndex));
+  }
+  assert.deepEqual([...seen].sort(), SCENE_EVENT_CLASSES.map((_, k) => k));
 });
 
 test('framesToRanges merges runs of frames into [start, end) seconds', () => {

@@ -11,7 +11,7 @@
  */
 import { mkdir, rename, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { CROSSING_CLASSES, renderCrossing } from '../../core/data/synthetic_crossing.ts';
+import { CROSSING_CLASSES, SCENE_EVENT_CLASSES, renderCrossing, renderSceneEvents } from '../../core/data/synthetic_crossing.ts';
 import type { SceneSize } from '../../core/data/synthetic_crossing.ts';
 import { MOTION_CLASSES, renderMotion } from '../../core/data/synthetic_motion.ts';
 import { Rng } from '../../core/data/rng.ts';
@@ -91,6 +91,18 @@ export function writeCrossingScenes(options: SceneSetOptions): Promise<SceneSet>
   return writeSet(options, 'crossing', CROSSING_CLASSES, 'video,start,end,class', (seed) => {
     const video = renderCrossing(seed, options);
     const rows = video.ranges.map((r) => `${r.start.toFixed(4)},${r.end.toFixed(4)},${CROSSING_CLASSES[r.classIndex]}`);
+    return { frames: video.frames, rows: rows.length > 0 ? rows : [',,'] };
+  });
+}
+
+/**
+ * Level-crossing videos (their own seeds) labelled with generic scene events
+ * (SCENE_EVENT_CLASSES: motion directions, bar rotation, states): the demo's pretraining task.
+ */
+export function writeSceneEventScenes(options: SceneSetOptions): Promise<SceneSet> {
+  return writeSet(options, 'scene', SCENE_EVENT_CLASSES, 'video,start,end,class', (seed) => {
+    const video = renderSceneEvents(seed, options);
+    const rows = video.ranges.map((r) => `${r.start.toFixed(4)},${r.end.toFixed(4)},${SCENE_EVENT_CLASSES[r.classIndex]}`);
     return { frames: video.frames, rows: rows.length > 0 ? rows : [',,'] };
   });
 }
