@@ -88,7 +88,9 @@ function scriptFor(rng: Rng, d: number): CrossingScript {
         script.moves.push({ start: t, end, from: 0, to: 1 });
         t = end;
       } else {
-        const hold = rng.uniform(2.5, 4);
+        // Trains pass slowly (2.5–4 px a frame at 64 px, 8 fps): at 4–7 px a frame a model trained
+        // for the demo learned the gates but never which way a train went.
+        const hold = rng.uniform(4, 6);
         if (rng.next() < 0.85) script.trains.push({ start: t + 0.2, end: t + hold - 0.2, leftToRight: rng.next() < 0.5, windows: windowsFor(rng) });
         // Half the time someone walks onto the crossing while the gates are down (mid-walk = on the track).
         if (rng.next() < 0.5) walker(rng.uniform(t, t + hold - 0.5) - 1.5);
@@ -108,15 +110,21 @@ function scriptFor(rng: Rng, d: number): CrossingScript {
 }
 
 /**
+ * Train length in frame widths: short enough that its ends (where its direction shows) are in
+ * view most of the time; at 0.8 a model trained for the demo saw trains but not which way they went.
+ */
+const TRAIN_LENGTH = 0.45;
+
+/**
  * Irregular windows: evenly spaced ones (every 0.14 frame widths) moved 4–7 px a frame at 64 px
  * and 8 fps, close to their 9 px period, so their motion aliased and the train's direction was
  * only visible at its ends; a model trained for the demo found neither train class.
  */
 function windowsFor(rng: Rng): Array<[number, number]> {
   const windows: Array<[number, number]> = [];
-  for (let x = 0.06 + rng.uniform(0, 0.06); x < 0.72; ) {
+  for (let x = 0.04 + rng.uniform(0, 0.04); x < TRAIN_LENGTH - 0.05; ) {
     const width = rng.uniform(0.04, 0.12);
-    windows.push([x, Math.min(x + width, 0.72)]);
+    windows.push([x, Math.min(x + width, TRAIN_LENGTH - 0.05)]);
     x += width + rng.uniform(0.04, 0.16);
   }
   return windows;
@@ -174,7 +182,7 @@ function drawFrame(c: Canvas, s: CrossingScript, t: number, style: Style = CROSS
   // The train covers the track while it passes.
   for (const train of s.trains) {
     if (t < train.start || t >= train.end) continue;
-    const length = 0.8 * w;
+    const length = TRAIN_LENGTH * w;
     const f = (t - train.start) / (train.end - train.start);
     const travel = w + length;
     const x = train.leftToRight ? -length + f * travel : w - f * travel;
