@@ -1,8 +1,9 @@
 /**
  * `s3dg demo` (`npm start`): the whole workflow on synthetic footage, with the commands a user
  * would type. Renders level-crossing videos (labels that need motion and time to tell apart)
- * and a different moving-shapes task, builds both data sets with `s3dg dataset`, "pretrains" on
- * the shapes as a stand-in for the Kinetics-600 checkpoint, runs the guide's three phases,
+ * and, from other seeds, crossing videos labelled with generic scene events, builds both data
+ * sets with `s3dg dataset`, "pretrains" on the scene events as a stand-in for the Kinetics-600
+ * checkpoint, runs the guide's three phases,
  * evaluates and predicts, and ends with `eval F1: <value>` for the final model.
  */
 import type { Command } from 'commander';
