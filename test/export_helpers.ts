@@ -8,6 +8,7 @@ import { S3DG } from '../core/model/s3dg.ts';
 import { VariableStore } from '../core/model/variable_store.ts';
 import { tfjsOps } from '../core/ops/tfjs_ops.ts';
 import type { S3DGConfig } from '../core/model/config.ts';
+import { randomizeVariables } from './random_variables.ts';
 import type { NamedWeight } from '../core/export/serving_graph.ts';
 import type { TfjsGraphArtifacts } from '../core/export/tfjs_graph_json.ts';
 
@@ -19,19 +20,7 @@ export const CLIP = { clipLength: 8, frameHeight: 32, frameWidth: 32 };
 export function randomModel(config: Partial<S3DGConfig> = SMALL, seed = 7): { model: S3DG; store: VariableStore } {
   const model = new S3DG(config);
   const store = new VariableStore(model.variables(), seed);
-  tf.tidy(() => {
-    store.names.forEach((name, i) => {
-      const shape = store.get(name).shape;
-      let [lo, hi] = [-0.1, 0.1];
-      if (name.endsWith('moving_variance')) [lo, hi] = [0.5, 1.5];
-      if (name.endsWith('weights')) {
-        const fanIn = shape.slice(0, -1).reduce((a, b) => a * b, 1);
-        hi = Math.sqrt(3 / fanIn);
-        lo = -hi;
-      }
-      store.assign(name, tf.randomUniform(shape, lo, hi, 'float32', seed + i));
-    });
-  });
+  randomizeVariables(store, seed);
   return { model, store };
 }
 

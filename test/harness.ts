@@ -45,3 +45,4 @@ export function snapshot(t: tf.Tensor): { shape: number[]; values: Float32Array 
 export function fromSnapshot(s: { shape: number[]; values: Float32Array }): tf.Tensor {
   return tf.tensor(s.values, s.shape);
 }
+

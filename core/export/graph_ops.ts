@@ -12,21 +12,8 @@
  * constant folding reduces the [C]-sized arithmetic at load time.
  */
 import type { Moments, Ops, Padding, Triple } from '../ops/ops.ts';
-import { outputShape3d } from '../ops/shape.ts';
+import { broadcastShape, outputShape3d } from '../ops/shape.ts';
 import { attr, type GraphBuilder, type SymbolicTensor } from './graph_builder.ts';
-
-/** Broadcast shape of two operands (-1 stays unknown). */
-function broadcast(a: number[], b: number[]): number[] {
-  const rank = Math.max(a.length, b.length);
-  const out: number[] = [];
-  for (let i = 0; i < rank; i++) {
-    const da = a[a.length - rank + i] ?? 1;
-    const db = b[b.length - rank + i] ?? 1;
-    if (da !== db && da !== 1 && db !== 1 && da !== -1 && db !== -1) throw new Error(`graph: cannot broadcast [${a}] with [${b}]`);
-    out.push(da === 1 ? db : da);
-  }
-  return out;
-}
 
 /** Shape after a 3-D conv/pool, keeping an unknown batch (-1) unknown. */
 function shape3d(x: number[], ksize: Triple, strides: Triple, padding: Padding, channels: number): number[] {
@@ -110,11 +97,11 @@ export class GraphOps implements Ops<SymbolicTensor> {
   }
 
   mul(a: SymbolicTensor, b: SymbolicTensor): SymbolicTensor {
-    return this.node('Mul', [a, b], {}, broadcast(a.shape, b.shape));
+    return this.node('Mul', [a, b], {}, broadcastShape(a.shape, b.shape));
   }
 
   add(a: SymbolicTensor, b: SymbolicTensor): SymbolicTensor {
-    return this.node('AddV2', [a, b], {}, broadcast(a.shape, b.shape));
+    return this.node('AddV2', [a, b], {}, broadcastShape(a.shape, b.shape));
   }
 
   mean(x: SymbolicTensor, axes: number[], keepDims: boolean): SymbolicTensor {

@@ -3,6 +3,7 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import * as tf from '@tensorflow/tfjs';
 import { NODE_TEST_BACKENDS, expectClose, useBackend } from '../../test/harness.ts';
+import { randomizeVariables } from '../../test/random_variables.ts';
 import { S3DG } from './s3dg.ts';
 import { VariableStore } from './variable_store.ts';
 import { tfjsOps } from '../ops/tfjs_ops.ts';
@@ -16,26 +17,6 @@ const readTsv = (name: string) =>
     .trim()
     .split('\n')
     .map((l) => l.split('\t') as [string, string]);
-
-/**
- * Sets every variable to reproducible random values, so parity means something: weights with
- * unit-variance fan-in scaling (activations stay O(1)), small offsets and means, variances in [0.5, 1.5].
- */
-function randomize(store: VariableStore, seed: number): void {
-  tf.tidy(() => {
-    store.names.forEach((name, i) => {
-      const shape = store.get(name).shape;
-      let [lo, hi] = [-0.1, 0.1];
-      if (name.endsWith('moving_variance')) [lo, hi] = [0.5, 1.5];
-      if (name.endsWith('weights')) {
-        const fanIn = shape.slice(0, -1).reduce((a, b) => a * b, 1);
-        hi = Math.sqrt(3 / fanIn);
-        lo = -hi;
-      }
-      store.assign(name, tf.randomUniform(shape, lo, hi, 'float32', seed + i));
-    });
-  });
-}
 
 // Small but complete: every endpoint, block and pool runs; 32² frames reach 1×1 at Mixed_5c.
 const SMALL: Partial<S3DGConfig> = { numClasses: 5, depthMultiplier: 0.125, minDepth: 4, dropoutKeepProb: 1 };
@@ -103,7 +84,7 @@ describe('S3D-G on tfjs: every formulation and backend matches cpu native 3-D ke
   function run(formulation: Formulation) {
     const ops = tfjsOps({ formulation });
     const store = new VariableStore(model.variables(), 1);
-    randomize(store, 1000);
+    randomizeVariables(store, 1000);
     const endpoints = new Map<string, Float32Array>();
     const shapes = new Map<string, number[]>();
     tf.tidy(() => {

@@ -1,5 +1,5 @@
 import type { Ops, Padding, Triple } from './ops.ts';
-import { outputShape3d } from './shape.ts';
+import { broadcastShape, outputShape3d } from './shape.ts';
 
 /** A tensor known only by its shape. */
 export interface ShapeOnly {
@@ -7,19 +7,6 @@ export interface ShapeOnly {
 }
 
 const size = (shape: number[]) => shape.reduce((a, b) => a * b, 1);
-
-/** Broadcast shape of two operands, as TF/NumPy. */
-function broadcast(a: number[], b: number[]): number[] {
-  const rank = Math.max(a.length, b.length);
-  const out: number[] = [];
-  for (let i = 0; i < rank; i++) {
-    const da = a[a.length - rank + i] ?? 1;
-    const db = b[b.length - rank + i] ?? 1;
-    if (da !== db && da !== 1 && db !== 1) throw new Error(`cannot broadcast [${a}] with [${b}]`);
-    out.push(Math.max(da, db));
-  }
-  return out;
-}
 
 /**
  * Ops that compute shapes, not values, and count the floating-point operations a pass would
@@ -69,10 +56,10 @@ export class CountingOps implements Ops<ShapeOnly> {
     return this.elementwise(x.shape);
   }
   mul(a: ShapeOnly, b: ShapeOnly): ShapeOnly {
-    return this.elementwise(broadcast(a.shape, b.shape));
+    return this.elementwise(broadcastShape(a.shape, b.shape));
   }
   add(a: ShapeOnly, b: ShapeOnly): ShapeOnly {
-    return this.elementwise(broadcast(a.shape, b.shape));
+    return this.elementwise(broadcastShape(a.shape, b.shape));
   }
   mean(x: ShapeOnly, axes: number[], keepDims: boolean): ShapeOnly {
     this.flops += size(x.shape);

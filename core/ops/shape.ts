@@ -45,3 +45,19 @@ export function outputShape3d(
 export function reducedKernel(inShape: number[], kernel: number[]): [number, number, number] {
   return [Math.min(inShape[1], kernel[0]), Math.min(inShape[2], kernel[1]), Math.min(inShape[3], kernel[2])];
 }
+
+/**
+ * Broadcast shape of two operands, as TF/NumPy; -1 (unknown, in traced graphs) is compatible
+ * with anything.
+ */
+export function broadcastShape(a: number[], b: number[]): number[] {
+  const rank = Math.max(a.length, b.length);
+  const out: number[] = [];
+  for (let i = 0; i < rank; i++) {
+    const da = a[a.length - rank + i] ?? 1;
+    const db = b[b.length - rank + i] ?? 1;
+    if (da !== db && da !== 1 && db !== 1 && da !== -1 && db !== -1) throw new Error(`cannot broadcast [${a}] with [${b}]`);
+    out.push(da === 1 ? db : da);
+  }
+  return out;
+}
