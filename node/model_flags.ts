@@ -1,6 +1,7 @@
 import { Option, type Command } from 'commander';
 import { BASE_ENDPOINTS, STARTAT_ENDPOINTS, type BaseEndpoint, type S3DGConfig } from '../core/model/config.ts';
 import { UsageError } from './errors.ts';
+import { parseFraction, parseInteger, parseNonNegativeInteger, parsePositiveInteger, parsePositiveNumber } from './flag_values.ts';
 
 /** The model-shape flags, named as s3dg_estimator.py and TF-slim name them. */
 export interface ModelFlags {
@@ -29,14 +30,6 @@ export function addModelFlags(cmd: Command): Command {
     .option('--batch_norm_decay <x>', 'decay of the batch-norm moving averages (TF-slim: 0.999; lower it for runs of a few hundred steps)', '0.999');
 }
 
-function number(flag: string, value: string, integer: boolean): number {
-  const n = Number(value);
-  if (value.trim() === '' || !Number.isFinite(n) || (integer && !Number.isInteger(n))) {
-    throw new UsageError(`--${flag} ${value}: expected ${integer ? 'an integer' : 'a number'}`);
-  }
-  return n;
-}
-
 function endpoint(flag: string, value: string, allowNone: boolean): BaseEndpoint | null {
   if (allowNone && (value === 'none' || value === '')) return null;
   if (!(BASE_ENDPOINTS as readonly string[]).includes(value)) {
@@ -48,17 +41,16 @@ function endpoint(flag: string, value: string, allowNone: boolean): BaseEndpoint
 /** Model config from flags; flag errors name the flag. */
 export function modelConfigFromFlags(f: ModelFlags): Partial<S3DGConfig> {
   const config: Partial<S3DGConfig> = {
-    numClasses: number('num_classes', f.num_classes, true),
-    depthMultiplier: number('depth_multiplier', f.depth_multiplier, false),
-    minDepth: number('min_depth', f.min_depth, true),
-    inputChannels: number('channels', f.channels, true),
-    firstTemporalKernelSize: number('first_temporal_kernel_size', f.first_temporal_kernel_size, true) as 1 | 3 | 5 | 7,
+    numClasses: parseNonNegativeInteger('--num_classes', f.num_classes),
+    depthMultiplier: parsePositiveNumber('--depth_multiplier', f.depth_multiplier),
+    minDepth: parsePositiveInteger('--min_depth', f.min_depth),
+    inputChannels: parsePositiveInteger('--channels', f.channels),
+    firstTemporalKernelSize: parseInteger('--first_temporal_kernel_size', f.first_temporal_kernel_size) as 1 | 3 | 5 | 7,
     temporalConvStartAt: endpoint('temporal_conv_startat', f.temporal_conv_startat, true),
     gatingStartAt: endpoint('gating_startat', f.gating_startat, true),
     finalEndpoint: endpoint('final_endpoint', f.final_endpoint, false) ?? 'Mixed_5c',
-    batchNormDecay: number('batch_norm_decay', f.batch_norm_decay, false),
+    batchNormDecay: parseFraction('--batch_norm_decay', f.batch_norm_decay, '(0, 1)'),
   };
-  if (!(config.batchNormDecay! > 0 && config.batchNormDecay! < 1)) throw new UsageError(`--batch_norm_decay ${f.batch_norm_decay}: must be in (0, 1)`);
-  if (f.dropout_rate !== undefined) config.dropoutKeepProb = 1 - number('dropout_rate', f.dropout_rate, false);
+  if (f.dropout_rate !== undefined) config.dropoutKeepProb = 1 - parseFraction('--dropout_rate', f.dropout_rate, '[0, 1)');
   return config;
 }

@@ -8,8 +8,8 @@ import { statSync, unlinkSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import type { Command } from 'commander';
 import { parseClassNames } from '../../core/data/label_files.ts';
-import type { CropBox } from '../../core/data/resize_bilinear.ts';
 import { UsageError } from '../errors.ts';
+import { parseCropBox, parseFraction, parseInteger, parsePositiveInteger, parsePositiveNumber } from '../flag_values.ts';
 import { buildDataset } from '../data/dataset_builder.ts';
 import type { BuildEvent, BuildResult, DatasetBuildOptions } from '../data/dataset_builder.ts';
 import { openPartials } from '../data/shard_writer.ts';
@@ -36,40 +36,12 @@ interface DatasetFlags {
   progress?: boolean;
 }
 
-function positiveInt(value: string, flag: string): number {
-  const n = Number(value);
-  if (!Number.isInteger(n) || n <= 0) throw new UsageError(`${flag} must be a positive integer, got '${value}'`);
-  return n;
-}
-
-function integer(value: string, flag: string): number {
-  const n = Number(value);
-  if (!Number.isInteger(n)) throw new UsageError(`${flag} must be an integer, got '${value}'`);
-  return n;
-}
-
-function fraction(value: string, flag: string, allowZero: boolean): number {
-  const n = Number(value);
-  if (!Number.isFinite(n) || n > 1 || n < 0 || (!allowZero && n === 0)) throw new UsageError(`${flag} must be a number in ${allowZero ? '[0, 1]' : '(0, 1]'}, got '${value}'`);
-  return n;
-}
-
-function parseCrop(value: string): CropBox {
-  const parts = value.split(',').map((s) => Number(s.trim()));
-  if (parts.length !== 4 || parts.some((n) => !Number.isInteger(n) || n < 0) || parts[2] === 0 || parts[3] === 0) {
-    throw new UsageError(`--crop must be x,y,width,height in source pixels (integers, width and height > 0), got '${value}'`);
-  }
-  const [x, y, width, height] = parts;
-  return { x, y, width, height };
-}
-
 /** Turns the flags into the builder's options (reads the class-names and labels files). */
 export async function datasetOptions(flags: DatasetFlags): Promise<DatasetBuildOptions> {
-  const clipLength = positiveInt(flags.clip_length, '--clip_length');
-  const channels = positiveInt(flags.channels, '--channels');
+  const clipLength = parsePositiveInteger('--clip_length', flags.clip_length);
+  const channels = parsePositiveInteger('--channels', flags.channels);
   if (channels !== 1 && channels !== 3) throw new UsageError(`--channels must be 3 (RGB) or 1 (grey), got ${channels}`);
-  const fps = flags.fps === undefined ? null : Number(flags.fps);
-  if (fps !== null && !(fps > 0)) throw new UsageError(`--fps must be a positive number of frames per second, got '${flags.fps}'`);
+  const fps = flags.fps === undefined ? null : parsePositiveNumber('--fps', flags.fps);
   let namesText: string;
   try {
     namesText = await readFile(flags.class_names, 'utf8');
@@ -94,19 +66,19 @@ export async function datasetOptions(flags: DatasetFlags): Promise<DatasetBuildO
     labels,
     clip: {
       clipLength,
-      frameHeight: positiveInt(flags.frame_height, '--frame_height'),
-      frameWidth: positiveInt(flags.frame_width, '--frame_width'),
+      frameHeight: parsePositiveInteger('--frame_height', flags.frame_height),
+      frameWidth: parsePositiveInteger('--frame_width', flags.frame_width),
       channels,
-      stride: flags.stride === undefined ? clipLength : positiveInt(flags.stride, '--stride'),
+      stride: flags.stride === undefined ? clipLength : parsePositiveInteger('--stride', flags.stride),
       fps,
-      crop: flags.crop === undefined ? null : parseCrop(flags.crop),
-      minLabelFraction: fraction(flags.min_label_fraction, '--min_label_fraction', false),
+      crop: flags.crop === undefined ? null : parseCropBox('--crop', flags.crop),
+      minLabelFraction: parseFraction('--min_label_fraction', flags.min_label_fraction, '(0, 1]'),
     },
-    evalFraction: fraction(flags.eval_fraction, '--eval_fraction', true),
+    evalFraction: parseFraction('--eval_fraction', flags.eval_fraction, '[0, 1]'),
     evalVideos: flags.eval_videos?.split(',').map((s) => s.trim()).filter((s) => s.length > 0),
-    seed: integer(flags.seed, '--seed'),
-    clipsPerShard: positiveInt(flags.clips_per_shard, '--clips_per_shard'),
-    jobs: positiveInt(flags.jobs, '--jobs'),
+    seed: parseInteger('--seed', flags.seed),
+    clipsPerShard: parsePositiveInteger('--clips_per_shard', flags.clips_per_shard),
+    jobs: parsePositiveInteger('--jobs', flags.jobs),
   };
 }
 

@@ -5,6 +5,7 @@
 import { Option, type Command } from 'commander';
 import { UsageError } from '../errors.ts';
 import { addModelFlags, modelConfigFromFlags, type ModelFlags } from '../model_flags.ts';
+import { parseFraction, parseNonNegativeInteger, parseNonNegativeNumber, parsePositiveInteger, parsePositiveNumber } from '../flag_values.ts';
 import type { S3DGConfig } from '../../core/model/config.ts';
 import type { ClipSpec } from '../../core/data/clip_spec.ts';
 import type { CropBox } from '../../core/data/resize_bilinear.ts';
@@ -102,18 +103,6 @@ export function addEstimatorFlags(cmd: Command): Command {
     .option('--backend <name>', 'tensorflow, wasm or cpu (default: the fastest available; env S3DG_BACKEND)');
 }
 
-function int(flag: string, v: string, min = 0): number {
-  const n = Number(v);
-  if (v.trim() === '' || !Number.isInteger(n) || n < min) throw new UsageError(`--${flag} ${v}: expected an integer ≥ ${min}`);
-  return n;
-}
-
-function num(flag: string, v: string): number {
-  const n = Number(v);
-  if (v.trim() === '' || !Number.isFinite(n)) throw new UsageError(`--${flag} ${v}: expected a number`);
-  return n;
-}
-
 /** Everything a mode needs, checked. */
 export interface EstimatorSettings {
   mode: Mode;
@@ -152,16 +141,10 @@ export interface EstimatorSettings {
 export function settingsFromFlags(f: EstimatorFlags): EstimatorSettings {
   if (!f.model_dir) throw new UsageError('--model_dir is required');
   const model = modelConfigFromFlags(f);
-  const rate = num('dropout_rate', f.dropout_rate);
-  if (!(rate >= 0 && rate < 1)) throw new UsageError(`--dropout_rate ${f.dropout_rate}: must be in [0, 1)`);
-  const lr = num('learning_rate', f.learning_rate);
-  if (!(lr > 0)) throw new UsageError(`--learning_rate ${f.learning_rate}: must be greater than zero`);
-  const momentum = num('momentum', f.momentum);
-  if (!(momentum >= 0 && momentum < 1)) throw new UsageError(`--momentum ${f.momentum}: must be in [0, 1)`);
   const spec: ClipSpec = {
-    clipLength: int('clip_length', f.clip_length, 1),
-    frameHeight: int('frame_height', f.frame_height, 1),
-    frameWidth: int('frame_width', f.frame_width, 1),
+    clipLength: parsePositiveInteger('--clip_length', f.clip_length),
+    frameHeight: parsePositiveInteger('--frame_height', f.frame_height),
+    frameWidth: parsePositiveInteger('--frame_width', f.frame_width),
     channels: model.inputChannels ?? 3,
     numClasses: model.numClasses ?? 204,
   };
@@ -171,33 +154,36 @@ export function settingsFromFlags(f: EstimatorFlags): EstimatorSettings {
     modelDir: f.model_dir,
     model,
     spec,
-    batchSize: int('batch_size', f.batch_size, 1),
-    prefetch: int('prefetch_size', f.prefetch_size, 0),
-    monitorSteps: int('monitor_steps', f.monitor_steps, 1),
-    trainSteps: f.train_steps === undefined ? undefined : int('train_steps', f.train_steps, 1),
-    learningRate: lr,
+    batchSize: parsePositiveInteger('--batch_size', f.batch_size),
+    prefetch: parseNonNegativeInteger('--prefetch_size', f.prefetch_size),
+    monitorSteps: parsePositiveInteger('--monitor_steps', f.monitor_steps),
+    trainSteps: f.train_steps === undefined ? undefined : parsePositiveInteger('--train_steps', f.train_steps),
+    learningRate: parsePositiveNumber('--learning_rate', f.learning_rate),
     optimizer: f.optimizer,
-    momentum,
-    weightDecay: num('weight_decay', f.weight_decay),
-    sourceFrame: { height: int('source_frame_height', f.source_frame_height, 1), width: int('source_frame_width', f.source_frame_width, 1) },
+    momentum: parseFraction('--momentum', f.momentum, '[0, 1)'),
+    weightDecay: parseNonNegativeNumber('--weight_decay', f.weight_decay),
+    sourceFrame: { height: parsePositiveInteger('--source_frame_height', f.source_frame_height), width: parsePositiveInteger('--source_frame_width', f.source_frame_width) },
     variablesToWarmStart: f.variables_to_warm_start,
     variablesToTrain: f.variables_to_train,
     addImageSummaries: Boolean(f.add_image_summaries),
     trainDir: f.train_subset_dir_path,
     evalDir: f.eval_subset_dir_path,
     predictDir: f.predict_subset_dir_path,
-    tfrecordSize: f.tfrecord_size === undefined ? undefined : int('tfrecord_size', f.tfrecord_size, 1),
+    tfrecordSize: f.tfrecord_size === undefined ? undefined : parsePositiveInteger('--tfrecord_size', f.tfrecord_size),
     checkpointPath: f.checkpoint_path,
     exportPath: f.export_path,
     metricWeights: f.metric_weights,
-    keepCheckpointMax: int('keep_checkpoint_max', f.keep_checkpoint_max, 0),
-    seed: int('seed', f.seed, 0),
-    gpus: { first: int('gpu_num', f.gpu_num, 0), count: int('num_gpus', f.num_gpus, 1) },
+    keepCheckpointMax: parseNonNegativeInteger('--keep_checkpoint_max', f.keep_checkpoint_max),
+    seed: parseNonNegativeInteger('--seed', f.seed),
+    gpus: { first: parseNonNegativeInteger('--gpu_num', f.gpu_num), count: parsePositiveInteger('--num_gpus', f.num_gpus) },
   };
-  model.dropoutKeepProb = 1 - rate;
-  if (s.weightDecay < 0) throw new UsageError(`--weight_decay ${f.weight_decay}: must not be negative`);
   if (f.crop) {
-    s.crop = { x: int('cropx', f.cropx), y: int('cropy', f.cropy), width: int('cropwidth', f.cropwidth, 1), height: int('cropheight', f.cropheight, 1) };
+    s.crop = {
+      x: parseNonNegativeInteger('--cropx', f.cropx),
+      y: parseNonNegativeInteger('--cropy', f.cropy),
+      width: parsePositiveInteger('--cropwidth', f.cropwidth),
+      height: parsePositiveInteger('--cropheight', f.cropheight),
+    };
     if (s.crop.x + s.crop.width > s.sourceFrame.width || s.crop.y + s.crop.height > s.sourceFrame.height) {
       throw new UsageError(
         `--crop: the box x ${s.crop.x}+${s.crop.width}, y ${s.crop.y}+${s.crop.height} leaves the ${s.sourceFrame.width}×${s.sourceFrame.height} source frame (--source_frame_width/--source_frame_height)`,

@@ -10,6 +10,7 @@ import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { addModelFlags, modelConfigFromFlags, type ModelFlags } from '../model_flags.ts';
 import { UsageError } from '../errors.ts';
+import { parseCropBox, parsePositiveInteger, parsePositiveNumber } from '../flag_values.ts';
 import type { EstimatorSettings } from './estimator_flags.ts';
 
 /** "s3dg <version>" from package.json, recorded in what we export. */
@@ -55,12 +56,6 @@ interface ExportWebFlags extends ModelFlags {
   crop?: string;
 }
 
-function positiveInt(flag: string, v: string): number {
-  const n = Number(v);
-  if (!Number.isInteger(n) || n < 1) throw new UsageError(`--${flag} ${v}: expected a positive integer`);
-  return n;
-}
-
 /** Class names: a text file (one per line) or a data set's manifest.json (written by `s3dg dataset`). */
 async function readClassNames(f: ExportWebFlags): Promise<string[] | undefined> {
   if (f.class_names) {
@@ -103,16 +98,8 @@ export function defineExportWeb(program: Command): void {
     if (!from) throw new UsageError('export-web needs --model_dir or --checkpoint_path');
     const config = modelConfigFromFlags(f);
     if ((config.numClasses ?? 0) < 1) throw new UsageError('--num_classes must be at least 1 to export a classifier');
-    const fps = f.fps === undefined ? null : Number(f.fps);
-    if (fps !== null && !(fps > 0)) throw new UsageError(`--fps ${f.fps}: expected a positive number`);
-    let crop = null;
-    if (f.crop !== undefined) {
-      const parts = f.crop.split(',').map(Number);
-      if (parts.length !== 4 || parts.some((v, i) => !Number.isInteger(v) || v < (i < 2 ? 0 : 1))) {
-        throw new UsageError(`--crop ${f.crop}: expected x,y,width,height in whole pixels`);
-      }
-      crop = { x: parts[0], y: parts[1], width: parts[2], height: parts[3] };
-    }
+    const fps = f.fps === undefined ? null : parsePositiveNumber('--fps', f.fps);
+    const crop = f.crop === undefined ? null : parseCropBox('--crop', f.crop);
     const classNames = await readClassNames(f);
     const [{ nodePlatform }, { exportWebModel }] = await Promise.all([import('../platform.ts'), import('../../core/export/web_export.ts')]);
     const r = await exportWebModel(nodePlatform, {
@@ -120,7 +107,11 @@ export function defineExportWeb(program: Command): void {
       checkpoint: from,
       modelDir: f.model_dir,
       config,
-      clip: { clipLength: positiveInt('clip_length', f.clip_length), frameHeight: positiveInt('frame_height', f.frame_height), frameWidth: positiveInt('frame_width', f.frame_width) },
+      clip: {
+        clipLength: parsePositiveInteger('--clip_length', f.clip_length),
+        frameHeight: parsePositiveInteger('--frame_height', f.frame_height),
+        frameWidth: parsePositiveInteger('--frame_width', f.frame_width),
+      },
       classNames,
       fps,
       crop,

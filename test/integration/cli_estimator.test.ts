@@ -35,7 +35,7 @@ describe('s3dg CLI (estimator modes)', () => {
     assert.equal(r.status, 2);
     assert.match(r.stderr, /--mode train_and_eval needs --eval_subset_dir_path/);
     r = s3dg(['--mode', 'train', '--model_dir', join(root, 'm0'), '--train_subset_dir_path', data('train'), ...COMMON, '--learning_rate', 'fast']);
-    assert.match(r.stderr, /--learning_rate fast: expected a number/);
+    assert.match(r.stderr, /--learning_rate must be a positive number, got "fast"/);
     r = s3dg(['--mode', 'train', '--model_dir', join(root, 'm0'), '--train_subset_dir_path', data('nowhere'), ...COMMON]);
     assert.equal(r.status, 1);
     assert.match(r.stderr, /nowhere: no such directory/);

@@ -169,7 +169,7 @@ test('s3dg dataset on the command line: bad flags exit 2 with the flag named; a 
   const base = ['--videos', join(dir, 'videos'), '--labels', join(dir, 'labels.csv'), '--class_names', join(dir, 'class_names.txt')];
   const bad = run([...base, '--out', join(root, 'cli'), '--frame_height', '0']);
   assert.equal(bad.status, 2, bad.stderr);
-  assert.match(bad.stderr, /--frame_height must be a positive integer, got '0'/);
+  assert.match(bad.stderr, /--frame_height must be a positive integer, got "0"/);
   const badCrop = run([...base, '--out', join(root, 'cli'), '--crop', '1,2,3']);
   assert.equal(badCrop.status, 2);
   assert.match(badCrop.stderr, /--crop must be x,y,width,height/);

@@ -1,0 +1,80 @@
+/**
+ * Flag values as numbers: every command parses its flags' text here, so a bad value is refused
+ * the same way everywhere — a UsageError (exit code 2) naming the flag, what it must be and what
+ * it got, e.g. `--batch_size must be a positive integer, got "abc"`.
+ */
+import type { CropBox } from '../core/data/resize_bilinear.ts';
+import { UsageError } from './errors.ts';
+
+function refuse(flag: string, mustBe: string, text: string): never {
+  throw new UsageError(`${flag} must be ${mustBe}, got ${JSON.stringify(text)}`);
+}
+
+/** Number('') and Number(' ') are 0: blank text is no number. */
+function finiteOrNaN(text: string): number {
+  return text.trim() === '' ? NaN : Number(text);
+}
+
+/** Any finite number. */
+export function parseNumber(flag: string, text: string): number {
+  const n = finiteOrNaN(text);
+  if (!Number.isFinite(n)) refuse(flag, 'a number', text);
+  return n;
+}
+
+/** A number greater than zero. */
+export function parsePositiveNumber(flag: string, text: string): number {
+  const n = finiteOrNaN(text);
+  if (!(Number.isFinite(n) && n > 0)) refuse(flag, 'a positive number', text);
+  return n;
+}
+
+/** A number of zero or more. */
+export function parseNonNegativeNumber(flag: string, text: string): number {
+  const n = finiteOrNaN(text);
+  if (!(Number.isFinite(n) && n >= 0)) refuse(flag, 'a number ≥ 0', text);
+  return n;
+}
+
+/** Any integer. */
+export function parseInteger(flag: string, text: string): number {
+  const n = finiteOrNaN(text);
+  if (!Number.isInteger(n)) refuse(flag, 'an integer', text);
+  return n;
+}
+
+/** An integer of zero or more (seeds, counts that may be zero, pixel offsets). */
+export function parseNonNegativeInteger(flag: string, text: string): number {
+  const n = finiteOrNaN(text);
+  if (!(Number.isInteger(n) && n >= 0)) refuse(flag, 'an integer ≥ 0', text);
+  return n;
+}
+
+/** An integer of one or more (sizes, lengths, counts). */
+export function parsePositiveInteger(flag: string, text: string): number {
+  const n = finiteOrNaN(text);
+  if (!(Number.isInteger(n) && n > 0)) refuse(flag, 'a positive integer', text);
+  return n;
+}
+
+/** The sub-intervals of [0, 1] flags use; the bracket says whether the end itself is allowed. */
+export type FractionInterval = '[0, 1]' | '(0, 1]' | '[0, 1)' | '(0, 1)';
+
+/** A number within `interval` (shares, probabilities, decay rates). */
+export function parseFraction(flag: string, text: string, interval: FractionInterval): number {
+  const n = finiteOrNaN(text);
+  const aboveLow = interval.startsWith('[') ? n >= 0 : n > 0;
+  const belowHigh = interval.endsWith(']') ? n <= 1 : n < 1;
+  if (!(aboveLow && belowHigh)) refuse(flag, `a number in ${interval}`, text);
+  return n;
+}
+
+/** `x,y,width,height` in whole source pixels, width and height at least 1. */
+export function parseCropBox(flag: string, text: string): CropBox {
+  const parts = text.split(',').map(finiteOrNaN);
+  if (parts.length !== 4 || !parts.every((n, i) => Number.isInteger(n) && n >= (i < 2 ? 0 : 1))) {
+    refuse(flag, 'x,y,width,height in whole source pixels (width and height > 0)', text);
+  }
+  const [x, y, width, height] = parts;
+  return { x, y, width, height };
+}
