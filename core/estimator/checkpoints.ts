@@ -14,8 +14,9 @@ import type { Optimizer } from './optimizer.ts';
 
 const GLOBAL_STEP = 'global_step';
 
-function floatTensor(name: string, t: tf.Tensor): NamedTensor {
-  return { name, dtype: 'float32', shape: t.shape, values: t.dataSync() as Float32Array };
+/** Read with data(), not dataSync(), so saving also works where synchronous reads fail (WebGPU in a worker). */
+async function floatTensor(name: string, t: tf.Tensor): Promise<NamedTensor> {
+  return { name, dtype: 'float32', shape: t.shape, values: await t.data<'float32'>() };
 }
 
 /** Writes `<modelDir>/model.ckpt-<step>` and updates the state file; returns the prefix. */
@@ -27,9 +28,11 @@ export async function saveModelCheckpoint(
   optimizer: Optimizer | null,
   keepMax: number,
 ): Promise<string> {
-  const tensors: NamedTensor[] = store.names.map((n) => floatTensor(n, store.get(n)));
+  const tensors: NamedTensor[] = await Promise.all([
+    ...store.names.map((n) => floatTensor(n, store.get(n))),
+    ...[...(optimizer?.slotTensors() ?? [])].map(([name, slot]) => floatTensor(name, slot)),
+  ]);
   tensors.push({ name: GLOBAL_STEP, dtype: 'int64', shape: [], values: BigInt64Array.of(BigInt(step)) });
-  for (const [name, slot] of optimizer?.slotTensors() ?? []) tensors.push(floatTensor(name, slot));
   tensors.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
 
   await platform.makeDir(modelDir);

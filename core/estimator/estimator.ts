@@ -205,12 +205,11 @@ export class Estimator {
         const step = this.globalStep + 1;
         const summarize = step % run.saveSummarySteps === 0 || step === 1;
         const tensors = toTensors(batch, this.model, dims);
-        const r = trainStep(this.model, this.store, this.ops, this.optimizer, tensors, {
+        const r = await trainStep(this.model, this.store, this.ops, this.optimizer, tensors, {
           trains,
           weightDecay: this.options.weightDecay,
           keepEndpoints: summarize,
-        });
-        tf.dispose([tensors.clips, tensors.labels]);
+        }).finally(() => tf.dispose([tensors.clips, tensors.labels]));
         this.globalStep = step;
         loss = r.loss;
         if (!Number.isFinite(loss)) throw new Error(`loss is ${loss} at global step ${step}: training diverged (lower --learning_rate?)`);
@@ -233,7 +232,7 @@ export class Estimator {
           for (const [k, v] of Object.entries(metrics.result())) writer.scalar(`Metrics/train/${k}`, v, step);
           metrics.reset();
           if (r.endpoints) writeActivationSummaries(writer, r.endpoints, step);
-          for (const name of this.store.names) writer.histogram(name, this.store.get(name).dataSync() as Float32Array, step);
+          for (const name of this.store.names) writer.histogram(name, await this.store.get(name).data<'float32'>(), step);
           if (this.options.addImageSummaries) {
             writer.image('processed_video_frame', processedFrame(batch.clips, dims.frames, dims.height, dims.width, this.model.config.inputChannels), step);
           }
@@ -256,8 +255,7 @@ export class Estimator {
     let clips = 0;
     for await (const batch of input) {
       const tensors = toTensors(batch, this.model, this.dims(batch));
-      const r = evalStep(this.model, this.store, this.ops, tensors, this.options.weightDecay);
-      tf.dispose([tensors.clips, tensors.labels]);
+      const r = await evalStep(this.model, this.store, this.ops, tensors, this.options.weightDecay).finally(() => tf.dispose([tensors.clips, tensors.labels]));
       metrics.update(r.probabilities, batch.labels);
       lossSum += r.loss * batch.size;
       ceSum += r.crossEntropy * batch.size;
@@ -296,10 +294,11 @@ export class Estimator {
     const k = this.model.config.numClasses;
     for await (const batch of input) {
       const dims = this.dims(batch);
-      const probs = tf.tidy(() => {
+      const predictions = tf.tidy(() => {
         const x = tf.tensor5d(batch.clips, [batch.size, dims.frames, dims.height, dims.width, this.model.config.inputChannels]);
-        return this.model.apply(this.store.context(this.ops, false), x).predictions!.dataSync() as Float32Array;
+        return this.model.apply(this.store.context(this.ops, false), x).predictions!;
       });
+      const probs = await predictions.data<'float32'>().finally(() => predictions.dispose());
       for (let b = 0; b < batch.size; b++) {
         yield {
           source: batch.sources[b],

@@ -37,18 +37,20 @@ export function regularizedNames(store: VariableStore): string[] {
 
 /**
  * One training step: forward in training mode (batch statistics for trained layers, dropout),
- * loss, gradients of the trained variables, optimizer update. Leaves no tensors behind.
+ * loss, gradients of the trained variables, optimizer update. Values are read with `data()`,
+ * never `dataSync()`: tfjs-backend-webgpu's synchronous read returns zeros in a headless
+ * browser worker. Leaves no tensors behind.
  */
-export function trainStep(
+export async function trainStep(
   model: S3DG,
   store: VariableStore,
   ops: Ops<tf.Tensor>,
   optimizer: Optimizer,
   batch: TensorBatch,
   options: StepOptions,
-): StepResult {
+): Promise<StepResult> {
   const varList = store.trainable(options.trains);
-  if (varList.length === 0) throw new Error('--variables_to_train selects no trainable variable');
+  if (varList.length === 0) throw new Error('the variable selection (--variables_to_train) trains no variable');
   const decayed = regularizedNames(store).map((n) => store.get(n));
   let kept: { ce: tf.Scalar; l1: tf.Scalar; l2: tf.Scalar; probs: tf.Tensor; endpoints: [string, tf.Tensor][] } | null = null;
   const { value, grads } = tf.variableGrads(() => {
@@ -63,36 +65,40 @@ export function trainStep(
     };
     return terms.total;
   }, varList);
-  const byName = new Map(Object.entries(grads).map(([k, g]) => [store.tfNameOf(k), g]));
-  optimizer.apply(byName, (n) => store.get(n));
   const k = kept!;
-  const result: StepResult = {
-    loss: value.dataSync()[0],
-    crossEntropy: k.ce.dataSync()[0],
-    l1: k.l1.dataSync()[0],
-    l2: k.l2.dataSync()[0],
-    probabilities: k.probs.dataSync() as Float32Array,
-  };
-  if (options.keepEndpoints) result.endpoints = new Map(k.endpoints.map(([name, t]) => [name, t.dataSync() as Float32Array]));
-  tf.dispose([value, ...Object.values(grads), k.ce, k.l1, k.l2, k.probs, ...k.endpoints.map(([, t]) => t)]);
-  return result;
+  try {
+    optimizer.apply(new Map(Object.entries(grads).map(([name, g]) => [store.tfNameOf(name), g])), (n) => store.get(n));
+    const [loss, crossEntropy, l1, l2, probabilities] = await Promise.all([value, k.ce, k.l1, k.l2, k.probs].map(floats));
+    const result: StepResult = { loss: loss[0], crossEntropy: crossEntropy[0], l1: l1[0], l2: l2[0], probabilities };
+    if (options.keepEndpoints) result.endpoints = new Map(await Promise.all(k.endpoints.map(async ([name, t]) => [name, await floats(t)] as const)));
+    return result;
+  } finally {
+    tf.dispose([value, ...Object.values(grads), k.ce, k.l1, k.l2, k.probs, ...k.endpoints.map(([, t]) => t)]);
+  }
 }
 
-/** Inference on a batch: probabilities [B,K] and the loss terms (labels given). */
-export function evalStep(
+/** Inference on a batch: probabilities [B,K] and the loss terms (labels given). Leaves no tensors behind. */
+export async function evalStep(
   model: S3DG,
   store: VariableStore,
   ops: Ops<tf.Tensor>,
   batch: TensorBatch,
   weightDecay: number,
-): { probabilities: Float32Array; loss: number; crossEntropy: number } {
-  return tf.tidy(() => {
+): Promise<{ probabilities: Float32Array; loss: number; crossEntropy: number }> {
+  const [probs, total, ce] = tf.tidy(() => {
     const out = model.apply(store.context(ops, false), batch.clips);
     const terms = trainingLoss(batch.labels, out.logits!, regularizedNames(store).map((n) => store.get(n)), weightDecay);
-    return {
-      probabilities: out.predictions!.dataSync() as Float32Array,
-      loss: terms.total.dataSync()[0],
-      crossEntropy: terms.crossEntropy.dataSync()[0],
-    };
+    return [out.predictions!, terms.total, terms.crossEntropy];
   });
+  try {
+    const [probabilities, loss, crossEntropy] = await Promise.all([probs, total, ce].map(floats));
+    return { probabilities, loss: loss[0], crossEntropy: crossEntropy[0] };
+  } finally {
+    tf.dispose([probs, total, ce]);
+  }
+}
+
+/** A float32 tensor's values, read asynchronously. */
+function floats(t: tf.Tensor): Promise<Float32Array> {
+  return t.data<'float32'>();
 }

@@ -1,15 +1,15 @@
 /**
  * Fine-tuning in the worker on labelled time ranges of uploaded clips: training clips are
  * cut from the ranges (clip_length frames, half-clip stride), the logits (optionally Mixed_5c
- * too) are trained with core's loss and momentum optimizer (train_step_async.ts), and held-out ranges
- * are evaluated and the trainer's multi-label metrics.
+ * too) are trained with core's train step (its loss and momentum optimizer), and held-out ranges
+ * are evaluated with core's eval step and the trainer's multi-label metrics.
  */
 import * as tf from '@tensorflow/tfjs-core';
 import { clipWindows } from '../../core/data/clip_windows.ts';
 import { preprocessClip } from '../../core/data/preprocess.ts';
-import { evalStepAsync, trainStepAsync } from './train_step_async.ts';
 import { MultiLabelMetrics } from '../../core/estimator/metrics.ts';
 import { Optimizer } from '../../core/estimator/optimizer.ts';
+import { evalStep, trainStep } from '../../core/estimator/train_step.ts';
 import type { ModelRuntime } from './model_runtime.ts';
 import { streamOf, type VideoStore } from './video_store.ts';
 
@@ -124,7 +124,8 @@ export async function train(
       }
       const batch = batchOf(examples, indices, runtime);
       try {
-        const loss = await trainStepAsync(runtime, optimizer, batch, trains);
+        // No weight decay: a short run on a few clips, where the trainer's 1e-7 would change nothing.
+        const { loss } = await trainStep(runtime.model, runtime.store, runtime.ops, optimizer, batch, { trains, weightDecay: 0 });
         reports.push({ step, loss });
         onStep({ step, loss });
       } finally {
@@ -146,7 +147,7 @@ export async function evaluate(runtime: ModelRuntime, examples: Example[]): Prom
   for (let i = 0; i < examples.length; i++) {
     const batch = batchOf(examples, [i], runtime);
     try {
-      const r = await evalStepAsync(runtime, batch);
+      const r = await evalStep(runtime.model, runtime.store, runtime.ops, batch, 0);
       metrics.update(r.probabilities, examples[i].label);
       loss += r.crossEntropy;
     } finally {
