@@ -56,23 +56,18 @@ export interface PredictFrameOptions {
   width: number;
   /** Region of the source frames to keep, in source pixels. */
   crop?: CropBox;
-  /** Bilinear grid: true = TF2 tf.image.resize (default), false = TF1 resize_bilinear. */
-  halfPixelCenters?: boolean;
 }
 
 /**
  * Frames of any size ([T, H, W, C] bytes, H, W, C from `shape`) to network input
- * [T, options.height, options.width, C] in [-1, 1]: optional crop, bilinear resize, scaling.
- * When no crop is given and the size already matches, no resampling is done.
+ * [T, options.height, options.width, C] in [-1, 1]: optional crop, the project's antialiased
+ * bilinear resize (the one data sets and the web app use), scaling. When no crop is given and
+ * the size already matches, no resampling is done.
  */
 export function preprocessFramesForPredict(frames: Uint8Array, shape: FrameShape, options: PredictFrameOptions): Float32Array {
   const same = !options.crop && shape.height === options.height && shape.width === options.width;
   const x = same
     ? bytesToUnit(frames)
-    : resizeBilinear(frames, shape, options.height, options.width, {
-        crop: options.crop,
-        halfPixelCenters: options.halfPixelCenters,
-        scale: 1 / 255,
-      });
+    : resizeBilinear(frames, shape, options.height, options.width, { crop: options.crop, scale: 1 / 255 });
   return unitToSymmetric(x);
 }

@@ -1,8 +1,9 @@
 /**
  * Builds a data set in the original project's format from a folder of videos and their
- * labels: each video is decoded by ffmpeg (frame rate, crop, resize), cut into clips, each
- * clip labelled from the video's labels, and written as tf.Example {feature, label} records to
- * `<out>/train/` or `<out>/eval/` — the split is by video, so no video has clips in both.
+ * labels: each video is decoded (node/video/decode.ts: ffmpeg's frame rate, core's crop and
+ * resize, as the web app does), cut into clips, each clip labelled from the video's labels,
+ * and written as tf.Example {feature, label} records to `<out>/train/` or `<out>/eval/` — the
+ * split is by video, so no video has clips in both.
  *
  * Videos run `jobs` at a time (one ffmpeg each). A video that cannot be read is reported and
  * skipped; the run ends with a summary. `manifest.json` is rewritten (atomically) after every
@@ -143,7 +144,7 @@ async function buildVideo(video: string, split: SplitName, options: DatasetBuild
   const labels = await options.labels.get(video, info.fps);
   if (!labels) throw new Error(`no labels for this video in ${options.labels.path}`);
   const { clip } = options;
-  if (clip.crop) checkCrop(clip.crop, { width: info.width, height: info.height, channels: clip.channels }); // --crop must fit this video
+  if (clip.crop) checkCrop(clip.crop, { width: info.width, height: info.height }); // --crop must fit this video
   const fps = clip.fps ?? info.fps;
   const k = options.classNames.length;
   const expected = Math.round(info.durationSeconds * fps);

@@ -1,11 +1,15 @@
 /**
- * Decoding a video to raw RGB24 (or grey) frames with the system ffmpeg: optional frame-rate
- * conversion, crop and resize are done by ffmpeg's filters (swscale bilinear), and frames are
- * streamed through a pipe one at a time, so long videos never sit in memory whole.
+ * Decoding a video to RGB (or grey) frames with the system ffmpeg, streamed through a pipe one
+ * frame at a time, so long videos never sit in memory whole. ffmpeg only decodes (and applies
+ * the fps filter) at the video's own size; YUV → RGB (raw_format.ts), crop, resize and grey
+ * (core/data/model_frame.ts) are core's, the very code the web app runs on its decoded frames,
+ * so a model gets the same pixels from the CLI (data sets, predictions) and from the browser.
  */
+import { ModelFrameMaker } from '../../core/data/model_frame.ts';
 import type { CropBox } from '../../core/data/resize_bilinear.ts';
 import { startTool, VideoToolError } from './ffmpeg_process.ts';
 import { probeVideo } from './probe.ts';
+import { rawFormatOf } from './raw_format.ts';
 
 /** How to decode. Omitted fields keep the source's value. */
 export interface DecodeOptions {
@@ -34,36 +38,51 @@ export async function decodedSize(file: string, options: DecodeOptions): Promise
   if (options.width !== undefined && options.height !== undefined) return { width: options.width, height: options.height };
   if (options.width !== undefined || options.height !== undefined) throw new RangeError('decode: give both width and height, or neither');
   if (options.crop) return { width: options.crop.width, height: options.crop.height };
-  const info = await probeVideo(file);
+  const info = await probeVideo(file, { countFrames: false });
   return { width: info.width, height: info.height };
 }
 
-/** The ffmpeg command line for decoding `file` to raw frames of `size` on stdout. */
-export function decodeArgs(file: string, options: DecodeOptions, size: { width: number; height: number }): string[] {
+/**
+ * The ffmpeg command line for decoding `file` to raw `pixFmt` frames of its own `size` (as
+ * displayed, i.e. after rotation) on stdout. The scale to that same size changes no pixel; it
+ * only pins the frame size should the stream change size midway.
+ */
+export function decodeArgs(file: string, options: Pick<DecodeOptions, 'fps'>, size: { width: number; height: number }, pixFmt: string): string[] {
   const filters: string[] = [];
   if (options.fps !== undefined) filters.push(`fps=${options.fps}`);
-  if (options.crop) {
-    const { x, y, width, height } = options.crop;
-    filters.push(`crop=${width}:${height}:${x}:${y}`);
-  }
-  filters.push(`scale=${size.width}:${size.height}:flags=bilinear`);
+  filters.push(`scale=${size.width}:${size.height}`);
   const args = ['-v', 'error', '-nostdin', '-i', file, '-map', '0:v:0', '-an', '-sn', '-vf', filters.join(',')];
   if (options.fps === undefined) args.push('-fps_mode', 'passthrough');
-  args.push('-f', 'rawvideo', '-pix_fmt', options.channels === 1 ? 'gray' : 'rgb24', 'pipe:1');
+  args.push('-f', 'rawvideo', '-pix_fmt', pixFmt, 'pipe:1');
   return args;
+}
+
+/** Native RGB(A) frames → the frames asked for. */
+function frameMaker(file: string, native: { width: number; height: number; pixelStride: number }, options: DecodeOptions): ModelFrameMaker {
+  const size = options.width !== undefined && options.height !== undefined ? { width: options.width, height: options.height } : (options.crop ?? native);
+  try {
+    return new ModelFrameMaker(native, { frameHeight: size.height, frameWidth: size.width, channels: options.channels ?? 3, crop: options.crop });
+  } catch (e) {
+    throw new VideoToolError(file, (e as Error).message);
+  }
 }
 
 /**
  * Streams the frames of `file` as separate Uint8Arrays [height, width, channels]. Stopping
- * early (break) kills ffmpeg. Throws VideoToolError naming the file when ffmpeg fails, when
- * the output ends inside a frame, or when no frame at all could be decoded.
+ * early (break) kills ffmpeg. Throws VideoToolError naming the file when it cannot be probed
+ * or decoded, when the crop does not fit, when the output ends inside a frame, or when no frame
+ * at all could be decoded.
  */
 export async function* decodeFrames(file: string, options: DecodeOptions = {}): AsyncGenerator<Uint8Array> {
-  const size = await decodedSize(file, options);
-  const frameBytes = size.width * size.height * (options.channels ?? 3);
-  const proc = startTool('ffmpeg', decodeArgs(file, options, size), file);
+  if ((options.width === undefined) !== (options.height === undefined)) throw new RangeError('decode: give both width and height, or neither');
+  const info = await probeVideo(file, { countFrames: false });
+  const raw = rawFormatOf(info);
+  const maker = frameMaker(file, { width: info.width, height: info.height, pixelStride: raw.pixelStride }, options);
+  const frameBytes = raw.frameBytes;
+  const proc = startTool('ffmpeg', decodeArgs(file, options, info, raw.pixFmt), file);
   proc.child.stdin.end();
-  let frame = new Uint8Array(frameBytes);
+  // One raw buffer, reused: every frame handed out is the maker's own copy.
+  const frame = new Uint8Array(frameBytes);
   let filled = 0;
   let count = 0;
   let finished = false;
@@ -77,9 +96,8 @@ export async function* decodeFrames(file: string, options: DecodeOptions = {}): 
         offset += n;
         if (filled === frameBytes) {
           count++;
-          yield frame;
-          frame = new Uint8Array(frameBytes);
           filled = 0;
+          yield maker.make(raw.toRgb(frame));
         }
       }
     }

@@ -5,7 +5,7 @@ import { runToolText, VideoToolError } from './ffmpeg_process.ts';
 
 /** Facts about a video file's first video stream. */
 export interface VideoInfo {
-  /** Frame width and height in pixels. */
+  /** Frame width and height in pixels, as displayed (and decoded by ffmpeg): after any rotation. */
   width: number;
   height: number;
   /** Frames per second (the stream's average rate, else its base rate). */
@@ -16,17 +16,27 @@ export interface VideoInfo {
   frameCount: number;
   /** Codec name as ffprobe spells it (h264, vp9, …). */
   codec: string;
+  /** Decoded pixel format as ffprobe spells it (yuv420p, yuvj420p, yuv444p, …). */
+  pixelFormat: string;
+  /** The stream's colour tags: YUV matrix and range ('tv' = limited, 'pc' = full), null when untagged. */
+  colorMatrix: string | null;
+  colorRange: string | null;
 }
 
 interface ProbeStream {
   width?: number;
   height?: number;
   codec_name?: string;
+  pix_fmt?: string;
+  color_space?: string;
+  color_range?: string;
   avg_frame_rate?: string;
   r_frame_rate?: string;
   duration?: string;
   nb_frames?: string;
   nb_read_packets?: string;
+  side_data_list?: Array<{ rotation?: number }>;
+  tags?: { rotate?: string };
 }
 interface ProbeOutput {
   streams?: ProbeStream[];
@@ -37,6 +47,10 @@ function parseRate(rate: string | undefined): number {
   if (!rate) return NaN;
   const [num, den] = rate.split('/').map(Number);
   return den ? num / den : num;
+}
+
+function tag(value: string | undefined): string | null {
+  return value && value !== 'unknown' ? value : null;
 }
 
 /**
@@ -59,15 +73,21 @@ export async function probeVideo(file: string, options: { countFrames?: boolean 
   let fps = parseRate(stream.avg_frame_rate);
   if (!(fps > 0)) fps = parseRate(stream.r_frame_rate);
   if (!(fps > 0)) throw new VideoToolError(file, 'ffprobe reports no frame rate');
+  // Phone videos store portrait frames as landscape plus a rotation, which ffmpeg applies when decoding.
+  const rotation = Number(stream.side_data_list?.find((d) => d.rotation !== undefined)?.rotation ?? stream.tags?.rotate ?? 0);
+  const quarterTurn = Math.abs(rotation) % 180 === 90;
   const frameCount = Number(stream.nb_frames ?? stream.nb_read_packets ?? NaN);
   let durationSeconds = Number(stream.duration ?? parsed.format?.duration ?? NaN);
   if (!(durationSeconds > 0) && frameCount > 0) durationSeconds = frameCount / fps;
   return {
-    width: stream.width,
-    height: stream.height,
+    width: quarterTurn ? stream.height : stream.width,
+    height: quarterTurn ? stream.width : stream.height,
     fps,
     durationSeconds,
     frameCount: Number.isFinite(frameCount) ? frameCount : Math.round(durationSeconds * fps),
     codec: stream.codec_name ?? 'unknown',
+    pixelFormat: stream.pix_fmt ?? 'unknown',
+    colorMatrix: tag(stream.color_space),
+    colorRange: tag(stream.color_range),
   };
 }

@@ -6,6 +6,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { probeVideo } from './probe.ts';
 import { decodeFrames, decodeVideo } from './decode.ts';
+import { ModelFrameMaker } from '../../core/data/model_frame.ts';
+import { rawFormatOf } from './raw_format.ts';
 import { encodeVideo } from './encode.ts';
 import { FfmpegNotFoundError, VideoToolError } from './ffmpeg_process.ts';
 
@@ -62,18 +64,26 @@ for (const codec of ['h264', 'vp9'] as const) {
 for (const [codec, size, ext] of [['libx264', '160x120', 'mp4'], ['libvpx-vp9', '161x121', 'webm']] as const) {
   test(`ffmpeg testsrc ${size} at 7 fps as ${ext} decodes to the source frames within codec tolerance`, async () => {
     const file = join(dir, `testsrc-${size}.${ext}`);
-    const raw = join(dir, `testsrc-${size}.rgb`);
+    const raw = join(dir, `testsrc-${size}.yuv`);
     const src = ['-v', 'error', '-y', '-f', 'lavfi', '-i', `testsrc=size=${size}:rate=7`, '-t', '2'];
     execFileSync('ffmpeg', [...src, '-c:v', codec, '-crf', '10', '-b:v', '0', '-pix_fmt', 'yuv420p', file]);
-    // Reference: the same frames through yuv420p without a codec. (swscale's 4:2:0 round trip
-    // alone is off by ~7 on odd widths; this isolates what the codec and our decoder add.)
-    execFileSync('ffmpeg', [...src, '-vf', 'format=yuv420p', '-f', 'rawvideo', '-pix_fmt', 'rgb24', raw]);
+    // Reference: the same frames through yuv420p without a codec, made RGB by our own 4:2:0
+    // conversion (swscale's rgb24 would interpolate chroma at odd heights: ~6 off on average).
+    // This isolates what the codec adds.
+    execFileSync('ffmpeg', [...src, '-f', 'rawvideo', '-pix_fmt', 'yuv420p', raw]);
     const [w, h] = size.split('x').map(Number);
     const info = await probeVideo(file);
-    assert.deepEqual([info.width, info.height, info.fps, info.frameCount], [w, h, 7, 14]);
+    assert.deepEqual([info.width, info.height, info.fps, info.frameCount, info.pixelFormat], [w, h, 7, 14, 'yuv420p']);
     const video = await decodeVideo(file);
     assert.deepEqual([video.frameCount, video.width, video.height], [14, w, h]);
-    const d = diff(video.frames, new Uint8Array(readFileSync(raw)));
+    const format = rawFormatOf(info);
+    const yuv = readFileSync(raw);
+    const reference = new Uint8Array(video.frames.length);
+    for (let f = 0; f < 14; f++) {
+      const rgba = format.toRgb(new Uint8Array(yuv.buffer, yuv.byteOffset + f * format.frameBytes, format.frameBytes));
+      for (let p = 0; p < w * h; p++) reference.set(rgba.subarray(p * 4, p * 4 + 3), (f * w * h + p) * 3);
+    }
+    const d = diff(video.frames, reference);
     assert.ok(d.mean < 2, `mean abs error ${d.mean}`);
   });
 }
@@ -94,6 +104,45 @@ test('decode with frame rate change, crop and resize gives the requested frames'
   assert.equal(grey.frames.length, 10 * 8 * 6);
 });
 
+test('crop, resize and grey are core\'s ModelFrameMaker on the native RGB frames (as in the web app)', async () => {
+  const file = join(dir, 'testsrc-161x121.webm'); // odd size, from the testsrc test
+  const native = await decodeVideo(file);
+  const crop = { x: 11, y: 3, width: 140, height: 111 };
+  for (const channels of [3, 1] as const) {
+    const maker = new ModelFrameMaker({ width: 161, height: 121, pixelStride: 3 }, { frameHeight: 24, frameWidth: 32, channels, crop });
+    const frames: Uint8Array[] = [];
+    for await (const f of decodeFrames(file, { crop, width: 32, height: 24, channels })) frames.push(f);
+    assert.equal(frames.length, native.frameCount);
+    frames.forEach((f, i) => assert.deepEqual(f, maker.make(native.frames, i * 161 * 121 * 3), `frame ${i}, ${channels} channel(s)`));
+  }
+  await assert.rejects(decodeVideo(file, { crop: { x: 100, y: 0, width: 100, height: 50 } }), (e: Error) => e instanceof VideoToolError && e.message === `${file}: crop x=100 y=0 width=100 height=50 does not fit in a 161×121 frame`);
+});
+
+for (const pixFmt of ['yuvj420p', 'yuv444p']) {
+  test(`${pixFmt} video (full range / not 4:2:0) decodes like ffmpeg's own rgb24 output`, async () => {
+    const file = join(dir, `testsrc-${pixFmt}.mp4`);
+    execFileSync('ffmpeg', ['-v', 'error', '-y', '-f', 'lavfi', '-i', 'testsrc=size=64x48:rate=5', '-t', '1', '-c:v', 'libx264', '-crf', '10', '-pix_fmt', pixFmt, file]);
+    const info = await probeVideo(file);
+    assert.equal(info.pixelFormat, pixFmt);
+    const video = await decodeVideo(file);
+    const want = execFileSync('ffmpeg', ['-v', 'error', '-i', file, '-f', 'rawvideo', '-pix_fmt', 'rgb24', '-']);
+    const d = diff(video.frames, new Uint8Array(want));
+    assert.ok(d.max <= 3, `max abs difference ${d.max}`);
+  });
+}
+
+test('a rotated video (portrait phone footage) decodes at its displayed size', async () => {
+  const file = join(dir, 'rotated.mp4');
+  execFileSync('ffmpeg', ['-v', 'error', '-y', '-i', join(dir, 'round.mp4'), '-c', 'copy', '-metadata:s:v', 'rotate=90', file]);
+  const info = await probeVideo(file);
+  assert.deepEqual([info.width, info.height], [48, 64]);
+  const video = await decodeVideo(file);
+  assert.deepEqual([video.frameCount, video.width, video.height], [10, 48, 64]);
+  // Rotated a quarter turn, the red gradient (along the source's width) runs down the frame.
+  const red = (x: number, y: number) => video.frames[(y * 48 + x) * 3];
+  assert.ok(Math.abs(red(24, 0) - red(24, 63)) > 200 && Math.abs(red(0, 32) - red(47, 32)) < 20, `red ${red(24, 0)} ${red(24, 63)} ${red(0, 32)} ${red(47, 32)}`);
+});
+
 test('a corrupt video fails with an error naming the file', async () => {
   const file = join(dir, 'corrupt.mp4');
   writeFileSync(file, Buffer.from('this is not a video at all, just text'.repeat(50)));
@@ -110,7 +159,8 @@ test('a missing ffmpeg gives the install hint', async () => {
   process.env.PATH = join(dir, 'no-such-bin');
   try {
     await assert.rejects(probeVideo(join(dir, 'round.mp4')), (e: Error) => e instanceof FfmpegNotFoundError && e.message === 'ffprobe not found: install it (apt-get install -y ffmpeg)');
-    await assert.rejects(decodeVideo(join(dir, 'round.mp4'), { width: 8, height: 8 }), (e: Error) => e instanceof FfmpegNotFoundError && e.message === 'ffmpeg not found: install it (apt-get install -y ffmpeg)');
+    // Decoding probes the video's size first, so ffprobe is the first tool found missing.
+    await assert.rejects(decodeVideo(join(dir, 'round.mp4'), { width: 8, height: 8 }), (e: Error) => e instanceof FfmpegNotFoundError && e.message === 'ffprobe not found: install it (apt-get install -y ffmpeg)');
   } finally {
     process.env.PATH = saved;
   }

@@ -1,8 +1,8 @@
 /**
- * Clips straight from a video file, for prediction without building a data set: ffmpeg
- * decodes (frame rate, crop, resize to the model's frame size — the same path `s3dg dataset`
- * uses, so clips match what the model was trained on), frames are cut into windows and scaled
- * to the network's input range.
+ * Clips straight from a video file, for prediction without building a data set: decoded
+ * (decode.ts: frame rate, crop, resize to the model's frame size — the same path `s3dg dataset`
+ * and the web app use, so clips match what the model was trained on), frames are cut into
+ * windows and scaled to the network's input range.
  */
 import { clipWindows } from '../../core/data/clip_windows.ts';
 import { preprocessClip } from '../../core/data/preprocess.ts';

@@ -1,7 +1,7 @@
 /**
  * The Node side of the browser comparisons: a web model folder read with core's readWebModel,
  * run on tfjs in Node (wasm), over clips that the CLI's own video path makes (node/video's
- * videoClips: ffmpeg decode, fps, crop and resize, windows, scaling).
+ * videoClips: ffmpeg decode and fps, core's YUV→RGB, crop and resize, windows, scaling).
  */
 import * as tf from '@tensorflow/tfjs';
 import { readFile } from 'node:fs/promises';

@@ -1,13 +1,14 @@
 /**
  * WebCodecs decoding through mediabunny, which demuxes mp4 (H.264) and webm (VP8/VP9) and feeds
- * the encoded packets to a `VideoDecoder`. 4:2:0 frames are converted to RGB as the CLI's ffmpeg
- * does (yuv_to_rgb.ts); other formats, rotated or non-square-pixel ones go through a canvas. A file that ends before its index does is reported
- * through `onWarning` (its decoded part is still used). Frames are drawn to an OffscreenCanvas and read back
- * as RGBA, one at a time (no whole-video buffering).
+ * the encoded packets to a `VideoDecoder`. 4:2:0 frames are converted to RGB with the code the
+ * CLI converts ffmpeg's raw 4:2:0 frames with (core/data/yuv_to_rgb.ts); other formats, rotated
+ * or non-square-pixel ones go through a canvas. A file that ends before its index does is
+ * reported through `onWarning` (its decoded part is still used). Frames are read back as RGBA,
+ * one at a time (no whole-video buffering).
  */
 import { ALL_FORMATS, BlobSource, Input, VideoSampleSink } from 'mediabunny';
 import { grabFrame, VideoError, type RgbaFrame, type VideoInfo } from './frames.ts';
-import { colorOf, yuv420ToRgba } from './yuv_to_rgb.ts';
+import { colorOf, yuv420ToRgba } from '../../core/data/yuv_to_rgb.ts';
 
 /** Why WebCodecs could not take this file (so the caller may try the <video> fallback). */
 export class WebCodecsUnavailable extends Error {}
@@ -45,7 +46,7 @@ export async function* decodeWithWebCodecs(file: File, onInfo: (info: VideoInfo)
         try {
           const format = sample.format;
           if ((format === 'I420' || format === 'NV12') && sample.displayWidth === sample.visibleRect.width && sample.displayHeight === sample.visibleRect.height && sample.rotation === 0) {
-            // Our own YUV→RGB with the CLI's (ffmpeg's) matrix and range; see yuv_to_rgb.ts.
+            // Our own YUV→RGB with the CLI's (ffmpeg's) matrix and range; see core/data/yuv_to_rgb.ts.
             const data = new Uint8Array(sample.allocationSize());
             const planes = await sample.copyTo(data);
             const w = sample.visibleRect.width;

@@ -1,10 +1,11 @@
 /**
  * Videos held by the worker as model-size frames (bytes [H, W, C] each), with their frame rate:
  * enough to slide prediction windows over them and to cut labelled training clips, without
- * keeping source-resolution frames anywhere.
+ * keeping source-resolution frames anywhere. Decoded RGBA frames become model frames with
+ * core's ModelFrameMaker (crop, antialiased bilinear resize, grey), as the CLI makes them.
  */
+import { ModelFrameMaker } from '../../core/data/model_frame.ts';
 import type { WebPreprocessing } from '../../core/export/web_model_format.ts';
-import { prepareFrame } from './frame_prep.ts';
 
 export interface StoredVideo {
   name: string;
@@ -22,6 +23,8 @@ export function prepKey(p: WebPreprocessing): string {
 
 export class VideoStore {
   private readonly videos = new Map<number, StoredVideo>();
+  /** Per video, the frame maker for its current source frame size (filters made once). */
+  private readonly makers = new Map<number, ModelFrameMaker>();
   private nextId = 1;
 
   /** Starts a video; frames follow with {@link add}. */
@@ -34,7 +37,12 @@ export class VideoStore {
   /** Adds one decoded RGBA frame, prepared for the video's model. Returns the frame count. */
   add(id: number, rgba: ArrayBuffer, width: number, height: number): number {
     const v = this.get(id);
-    v.frames.push(prepareFrame(new Uint8Array(rgba), width, height, v.prep));
+    let maker = this.makers.get(id);
+    if (!maker || maker.source.width !== width || maker.source.height !== height) {
+      maker = new ModelFrameMaker({ width, height, pixelStride: 4 }, v.prep);
+      this.makers.set(id, maker);
+    }
+    v.frames.push(maker.make(new Uint8Array(rgba)));
     return v.frames.length;
   }
 
@@ -46,6 +54,7 @@ export class VideoStore {
 
   remove(id: number): void {
     this.videos.delete(id);
+    this.makers.delete(id);
   }
 }
 
