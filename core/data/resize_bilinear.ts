@@ -6,9 +6,11 @@
  * is max(1, in/out) source pixels, weights renormalised where the filter leaves the frame.
  * - Upscaling (and 1:1) it is exactly plain bilinear with half-pixel centres (TF2's default).
  * - Downscaling, every output pixel averages all source pixels under its footprint. Plain 4-tap
- *   bilinear would sample 4 of the ~90 source pixels a 1080p → 224² output pixel covers and
- *   alias (moiré, flicker between frames); a box (area) filter would also avoid that, but is
- *   not bilinear when upscaling and passes more aliasing at non-integer ratios, for the same cost.
+ *   bilinear would sample 4 of the ~40 source pixels a 1080p → 224² output pixel covers and
+ *   alias (moiré, detail flickering from frame to frame). A box (area) filter would avoid most
+ *   of that at about half the cost, but lets more through (its response falls off like sinc,
+ *   the triangle's like sinc²) and is not bilinear when upscaling; the triangle costs ~15 ms
+ *   per 1080p frame (resize_bilinear.test.ts measures it), which is affordable.
  *
  * Both the CLI (ffmpeg only decodes, node/video/decode.ts) and the browser (WebCodecs or
  * <video>, web/worker) decode to RGB at the native size and resize with this, so a model sees
@@ -76,8 +78,9 @@ function axisFilter(inSize: number, outSize: number): AxisFilter {
 /**
  * Fixed-point row weights: 2^22 in all, so that byte × weight sums stay exact int32 (255·2^22 <
  * 2^31) and the vertical pass, which reads every source byte about twice, runs on integers.
- * Rounding error: at most taps·2^-23 of a level. The remainder goes to the largest weight so
- * a flat region stays exactly flat.
+ * Rounding moves the weights by at most taps·2^-22 in all, so a value by at most 255·taps·2^-22
+ * (6·10^-5 of a level per tap). The remainder goes to the largest weight so that a flat region
+ * stays exactly flat.
  */
 const ONE = 1 << 22;
 function fixedPoint(filter: AxisFilter): Int32Array {
