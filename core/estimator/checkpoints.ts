@@ -99,14 +99,13 @@ export async function restoreModelCheckpoint(
     const value = toTensor(name, t.values as Float32Array, t.shape);
     store.assign(name, value);
     value.dispose();
-    const slot = optimizer ? `${name}/Momentum` : null;
-    if (optimizer && slot && optimizer.name === 'momentum' && reader.has(slot)) {
-      const s = await reader.read(slot);
-      const sv = toTensor(slot, s.values as Float32Array, s.shape);
-      optimizer.setSlot(name, sv);
-      sv.dispose();
-    }
   }
+  // Optimizer state (momentum accumulators, Adam moments) resumes too where the checkpoint has it.
+  await optimizer?.restore(store.names, async (slot) => {
+    if (!reader.has(slot)) return null;
+    const s = await reader.read(slot);
+    return toTensor(slot, s.values as Float32Array, s.shape);
+  });
   if (!reader.has(GLOBAL_STEP)) return 0;
   const step = (await reader.read(GLOBAL_STEP)).values;
   return Number((step as BigInt64Array | Int32Array)[0]);

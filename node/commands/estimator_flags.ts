@@ -9,6 +9,7 @@ import { parseFraction, parseNonNegativeInteger, parseNonNegativeNumber, parsePo
 import type { S3DGConfig } from '../../core/model/config.ts';
 import type { ClipSpec } from '../../core/data/clip_spec.ts';
 import type { CropBox } from '../../core/data/resize_bilinear.ts';
+import type { OptimizerName } from '../../core/estimator/optimizer.ts';
 
 export const MODES = ['train_and_eval', 'train', 'eval', 'predict', 'export', 'export_for_production'] as const;
 export type Mode = (typeof MODES)[number];
@@ -22,7 +23,7 @@ export interface EstimatorFlags extends ModelFlags {
   monitor_steps: string;
   train_steps?: string;
   learning_rate: string;
-  optimizer: 'momentum' | 'sgd';
+  optimizer: OptimizerName;
   momentum: string;
   weight_decay: string;
   dropout_rate: string;
@@ -71,7 +72,7 @@ export function addEstimatorFlags(cmd: Command): Command {
     .option('--monitor_steps <n>', 'steps between logs, summaries and checkpoints', '100')
     .option('--train_steps <n>', 'train until this global step (default: until stopped)')
     .option('--learning_rate <x>', 'learning rate', '0.1')
-    .addOption(new Option('--optimizer <name>', 'optimizer').choices(['momentum', 'sgd']).default('momentum'))
+    .addOption(new Option('--optimizer <name>', 'optimizer (adam: TF1 AdamOptimizer, β1 0.9, β2 0.999, ε 1e-8)').choices(['momentum', 'sgd', 'adam']).default('momentum'))
     .option('--momentum <x>', 'momentum of the momentum optimizer', '0.9')
     .option('--weight_decay <x>', 'L1 and L2 weight decay on conv weights', '1e-7')
     .option('--dropout_rate <x>', 'dropout before the logits', '0.2')
@@ -114,7 +115,7 @@ export interface EstimatorSettings {
   monitorSteps: number;
   trainSteps?: number;
   learningRate: number;
-  optimizer: 'momentum' | 'sgd';
+  optimizer: OptimizerName;
   momentum: number;
   weightDecay: number;
   crop?: CropBox;
