@@ -67,6 +67,23 @@ describe('batch norm, moments, bias and channel scaling (matmul reductions)', ()
           1e-6,
           'd gating mean',
         );
+        const gr = randomTensor([6], 14);
+        expectClose(
+          tf.grad((a: tf.Tensor) => tf.sum(tf.mul(channelMean(a, [0, 1, 2, 3], false)!, gr)))(x),
+          tf.grad((a: tf.Tensor) => tf.sum(tf.mul(tf.mean(a, [0, 1, 2, 3]), gr)))(x),
+          1e-6,
+          'd moments mean',
+        );
+      });
+    });
+
+    it(`${backend}: channelMean of one cell per clip (x [2,1,1,1,6] over [1,2,3]) is x, gradient dy`, async () => {
+      await useBackend(backend);
+      tf.tidy(() => {
+        const x = randomTensor([2, 1, 1, 1, 6], 15);
+        const gm = randomTensor(x.shape, 16);
+        expectClose(channelMean(x, [1, 2, 3], true)!, x, 0, 'value');
+        expectClose(tf.grad((a: tf.Tensor) => tf.sum(tf.mul(channelMean(a, [1, 2, 3], true)!, gm)))(x), gm, 0, 'gradient');
       });
     });
   }

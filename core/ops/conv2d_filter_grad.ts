@@ -1,26 +1,31 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type { Padding } from './ops.ts';
-import { axisPadding } from './shape.ts';
+import { conv2dFilterGradByConv } from './conv2d_filter_grad_by_conv.ts';
+import { conv2dFilterGradByTaps } from './conv2d_filter_grad_by_taps.ts';
 import { conv2dInputGrad } from './conv2d_input_grad.ts';
 
 /**
- * [m, rows, cols] window of t [m, R, C] starting at (top, left). A 2-D slice when whole rows are
- * taken: wasm copies slices run by run, so the longer the contiguous runs, the faster.
+ * Whether a filter gradient is faster as one dilated conv2d than as per-tap matmuls, by shape.
+ * CPU ms on wasm (test/bench/filter_grad.bench.ts, taps → conv), x as the 2-D rewrite hands it:
+ * - strided k×k (the 7×7 stem): [32,64,64,9] 109 → 23, [4,112,112,9] 62 → 33, [8,224,224,9] 566 → 297;
+ * - 3×3 over ≥ 8 images: [32,8,8,32] 6.0 → 3.5, [8,28,28,96] 82 → 71, [8,56,56,64] 339 → 308
+ *   (one about even: [8,28,28,128] 127 → 139);
+ * - 3×3 over 2–4 images: conv loses 8–29% ([4,28,28,64] 29 → 38): its contracted channels are
+ *   the images, too few for XNNPACK's inner loop;
+ * - temporal [3,1] (width folded into those channels): conv loses up to 45%.
+ * A 1×1 kernel is one matmul either way.
  */
-function window(t: tf.Tensor3D, top: number, left: number, rows: number, cols: number): tf.Tensor3D {
-  const [m, r, c] = t.shape;
-  if (left === 0 && cols === c) return tf.reshape(tf.slice(tf.reshape(t, [m, r * c]), [0, top * c], [m, rows * c]), [m, rows, cols]);
-  return tf.slice(t, [0, top, left], [m, rows, cols]);
+function prefersConv(images: number, filterShape: [number, number, number, number], strides: [number, number]): boolean {
+  const [kh, kw] = filterShape;
+  if (kh * kw === 1) return false;
+  if (strides[0] > 1 || strides[1] > 1) return true;
+  return kw > 1 && images >= 8;
 }
 
 /**
- * Gradient of conv2d with respect to its filter, as one matmul per kernel tap:
- * dW[i,j] = Σ_{n,y,x} xpad[n, y·sh+i, x·sw+j, :]ᵀ · dy[n, y, x, :].
- * Used where the backend's Conv2DBackpropFilter is missing (wasm) or very slow (cpu).
- * Laid out for wasm's fast path, which XNNPACK only takes for matmuls without transposes: x is
- * transposed once to channels-first ([Ci, N·H·W], each tap a window of it) and dy [N·Ho·Wo, Co]
- * is the same right operand for every tap. A strided conv first splits x into its sh×sw
- * phases (a reshape and a transpose), so every tap is a plain window of one phase.
+ * Gradient of conv2d (TF padding, no dilation) with respect to its filter, by whichever of our
+ * two formulations is faster for the shape. Used where the backend's Conv2DBackpropFilter is
+ * missing (wasm) or very slow (cpu).
  * x: [N,H,W,Ci]; dy: [N,Ho,Wo,Co]; returns [kh,kw,Ci,Co].
  */
 export function conv2dFilterGrad(
@@ -30,57 +35,15 @@ export function conv2dFilterGrad(
   strides: [number, number],
   padding: Padding,
 ): tf.Tensor4D {
-  return tf.tidy(() => {
-    const [n, h, w, ci] = x.shape;
-    const [, ho, wo, co] = dy.shape;
-    const [kh, kw] = filterShape;
-    const [sh, sw] = strides;
-    const dyFlat = tf.reshape(dy, [n * ho * wo, co]);
-    if (kh === 1 && kw === 1 && sh === 1 && sw === 1 && ho === h && wo === w) {
-      const xT = tf.transpose(tf.reshape(x, [n * h * w, ci]));
-      return tf.reshape(tf.matMul(xT, dyFlat), filterShape);
-    }
-    // Rows/columns of padded x, per phase: tap i reads phase i mod sh, rows ⌊i/sh⌋ … ⌊i/sh⌋+ho-1.
-    const hs = Math.floor((kh - 1) / sh) + ho;
-    const ws = Math.floor((kw - 1) / sw) + wo;
-    const [top] = axisPadding(h, kh, sh, padding);
-    const [left] = axisPadding(w, kw, sw, padding);
-    const rows = hs * sh;
-    const cols = ws * sw;
-    // Pad (or crop: VALID and uneven strides leave cells no tap reads) x to [n, rows, cols, ci].
-    const padded = tf.pad(x, [[0, 0], [top, Math.max(rows - top - h, 0)], [left, Math.max(cols - left - w, 0)], [0, 0]]);
-    const xp = padded.shape[1] === rows && padded.shape[2] === cols ? padded : tf.slice(padded, [0, 0, 0, 0], [n, rows, cols, ci]);
-    const xT = tf.transpose(xp, [3, 0, 1, 2]); // [ci, n, rows, cols]
-    const phases: tf.Tensor3D[] = [];
-    if (sh === 1 && sw === 1) {
-      phases.push(tf.reshape(xT, [ci * n, rows, cols]));
-    } else {
-      // [ci·n·hs, sh, ws, sw] → [sh, sw, ci·n·hs, ws]: phase (p, q) is one contiguous block.
-      const split = tf.transpose(tf.reshape(xT, [ci * n * hs, sh, ws, sw]), [1, 3, 0, 2]);
-      for (let p = 0; p < sh; p++) {
-        for (let q = 0; q < sw; q++) {
-          const block = tf.slice(split, [p, q, 0, 0], [1, 1, ci * n * hs, ws]);
-          phases.push(tf.reshape(block, [ci * n, hs, ws]));
-        }
-      }
-    }
-    const taps: tf.Tensor2D[] = [];
-    for (let i = 0; i < kh; i++) {
-      for (let j = 0; j < kw; j++) {
-        const phase = phases[(i % sh) * sw + (j % sw)];
-        const patch = window(phase, Math.floor(i / sh), Math.floor(j / sw), ho, wo);
-        taps.push(tf.matMul(tf.reshape(patch, [ci, n * ho * wo]), dyFlat));
-      }
-    }
-    return tf.reshape(tf.stack(taps), filterShape);
-  });
+  const grad = prefersConv(x.shape[0], filterShape, strides) ? conv2dFilterGradByConv : conv2dFilterGradByTaps;
+  return grad(x, dy, filterShape, strides, padding);
 }
 
 /**
  * conv2d (TF padding, no dilation) whose filter gradient comes from `conv2dFilterGrad` and
  * whose input gradient from `conv2dInputGrad`.
  */
-export function conv2dWithTapGrad(
+export function conv2dWithOwnGrads(
   x: tf.Tensor4D,
   filter: tf.Tensor4D,
   strides: [number, number],

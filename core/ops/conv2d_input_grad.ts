@@ -25,12 +25,7 @@ export function conv2dInputGrad(
     const [left] = axisPadding(w, kw, 1, padding);
     const ho = outputSize(h, kh, 1, padding);
     const wo = outputSize(w, kw, 1, padding);
-    const [, , ci, co] = filter.shape;
-    // Spatial flip: the taps restacked in reverse order. Each tap is one contiguous block, which
-    // wasm copies at memory speed (its Reverse and Gather kernels are ~10× slower).
-    const taps = tf.unstack(tf.reshape(filter, [kh * kw, ci, co]));
-    const flippedTaps = tf.stack(taps.reverse());
-    const flipped = tf.reshape(tf.transpose(flippedTaps, [0, 2, 1]), [kh, kw, co, ci]) as tf.Tensor4D;
+    const flipped = flippedSwapped(filter);
     const pads: [[number, number], [number, number], [number, number], [number, number]] = [
       [0, 0],
       [kh - 1 - top, h - ho + top],
@@ -39,4 +34,21 @@ export function conv2dInputGrad(
     ];
     return tf.conv2d(dy, flipped, 1, pads);
   });
+}
+
+/**
+ * filter [kh,kw,Ci,Co] flipped in space with its channel axes swapped: [kh,kw,Co,Ci], tap t
+ * taken from tap kh·kw−1−t. The taps are reversed by a matmul with the reversal permutation
+ * ([Co·Ci, taps] × [taps, taps]: exact, each output is one input times 1 plus zeros) between two
+ * transposes. On wasm every Slice copies its whole input first, so unstacking the taps costs
+ * taps × the filter: [3,3,192,384] 11 ms that way, 2.7 ms this way (Reverse and Gather: ~23).
+ */
+function flippedSwapped(filter: tf.Tensor4D): tf.Tensor4D {
+  const [kh, kw, ci, co] = filter.shape;
+  const taps = kh * kw;
+  if (taps === 1) return tf.reshape(tf.transpose(tf.reshape(filter, [ci, co])), [1, 1, co, ci]);
+  const byTap = tf.reshape(tf.transpose(tf.reshape(filter, [taps, ci, co]), [2, 1, 0]), [co * ci, taps]);
+  const reversal = tf.reverse(tf.eye(taps), 0);
+  const reversed = tf.reshape(tf.matMul(byTap, reversal), [co, ci, taps]);
+  return tf.reshape(tf.transpose(reversed, [2, 0, 1]), [kh, kw, co, ci]);
 }

@@ -5,7 +5,7 @@ import { conv2dInputGrad } from './conv2d_input_grad.ts';
 import { outputSize } from './shape.ts';
 
 /**
- * conv2d with the same gradients as `conv2dWithTapGrad`, but each hangs off its own
+ * conv2d with the same gradients as `conv2dWithOwnGrads`, but each hangs off its own
  * single-input op: y = conv(x; w) [gradient to w only] + zeros(x) [gradient to x only]. A
  * custom gradient computes all its inputs' gradients at once, while the tape skips an op none
  * of whose inputs lead to what is differentiated, so the input gradient is only computed when
