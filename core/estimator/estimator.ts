@@ -209,6 +209,8 @@ export class Estimator {
           trains,
           weightDecay: this.options.weightDecay,
           keepEndpoints: summarize,
+          // Dropout from (--seed, step): the same command gives the same run, resumed or not.
+          seed: (this.options.seed ?? 0) * 1_000_003 + step,
         }).finally(() => tf.dispose([tensors.clips, tensors.labels]));
         this.globalStep = step;
         loss = r.loss;

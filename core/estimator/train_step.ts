@@ -17,6 +17,8 @@ export interface StepOptions {
   weightDecay: number;
   /** Also return every endpoint's values (for activation summaries). */
   keepEndpoints?: boolean;
+  /** Seed of this step's dropout (a new one each step makes a seeded run reproducible). */
+  seed?: number;
 }
 
 /** What a step reports, as plain numbers (no tensors outlive the step). */
@@ -54,7 +56,7 @@ export async function trainStep(
   const decayed = regularizedNames(store).map((n) => store.get(n));
   let kept: { ce: tf.Scalar; l1: tf.Scalar; l2: tf.Scalar; probs: tf.Tensor; endpoints: [string, tf.Tensor][] } | null = null;
   const { value, grads } = tf.variableGrads(() => {
-    const out = model.apply(store.context(ops, true, options.trains), batch.clips);
+    const out = model.apply(store.context(ops, true, options.trains, options.seed), batch.clips);
     const terms = trainingLoss(batch.labels, out.logits!, decayed, options.weightDecay);
     kept = {
       ce: tf.keep(terms.crossEntropy),

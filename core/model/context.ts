@@ -8,6 +8,8 @@ export interface ApplyContext<T> {
   ops: Ops<T>;
   /** Training: batch-norm uses batch statistics and updates its moving averages; dropout is on. */
   training: boolean;
+  /** Seed of this pass's random choices (dropout), so a seeded run is reproducible; unseeded when absent. */
+  seed?: number;
   /**
    * Whether variable `name` is being trained in this pass. A batch norm whose offset is frozen
    * runs on its moving statistics and leaves them alone (as Keras treats frozen layers), so

@@ -27,7 +27,7 @@ export class Logits {
     const { ops } = ctx;
     const kernel = reducedKernel(ops.shape(x), [2, 7, 7]);
     let y = ops.avgPool3d(x, kernel, [1, 1, 1], 'VALID');
-    if (ctx.training && this.config.dropoutKeepProb < 1) y = ops.dropout(y, 1 - this.config.dropoutKeepProb);
+    if (ctx.training && this.config.dropoutKeepProb < 1) y = ops.dropout(y, 1 - this.config.dropoutKeepProb, ctx.seed);
     const conv = `${this.scope}/Conv2d_0c_1x1`;
     y = ops.biasAdd(ops.conv3d(y, ctx.variable(`${conv}/weights`), [1, 1, 1], 'SAME'), ctx.variable(`${conv}/biases`));
     y = ops.mean(y, [1], false);

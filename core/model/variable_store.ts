@@ -91,12 +91,13 @@ export class VariableStore {
 
   /**
    * A context that runs the model on these variables. `trains` says which variables the current
-   * pass trains (default: every trainable one when training).
+   * pass trains (default: every trainable one when training); `seed` seeds its dropout.
    */
-  context(ops: Ops<tf.Tensor>, training: boolean, trains: (name: string) => boolean = () => true): ApplyContext<tf.Tensor> {
+  context(ops: Ops<tf.Tensor>, training: boolean, trains: (name: string) => boolean = () => true, seed?: number): ApplyContext<tf.Tensor> {
     return {
       ops,
       training,
+      seed,
       trains: (name) => training && trains(name),
       variable: (name) => this.get(name),
       updateMovingAverage: (name, value, decay) => {

@@ -48,6 +48,9 @@ export interface Ops<T> {
   mean(x: T, axes: number[], keepDims: boolean): T;
   concat(xs: T[], axis: number): T;
   squeeze(x: T, axes: number[]): T;
-  /** Inverted dropout: zeroes elements with probability `rate`, scales the rest by 1/(1-rate). */
-  dropout(x: T, rate: number): T;
+  /**
+   * Inverted dropout: zeroes elements with probability `rate`, scales the rest by 1/(1-rate).
+   * The same `seed` gives the same mask (pass a new one each step).
+   */
+  dropout(x: T, rate: number, seed?: number): T;
 }

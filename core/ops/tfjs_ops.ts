@@ -49,6 +49,6 @@ export function tfjsOps(options: TfjsOpsOptions = {}): Ops<tf.Tensor> {
     mean: (x, axes, keepDims) => t(() => channelMean(x, axes, keepDims) ?? tf.mean(x, axes, keepDims)),
     concat: (xs, axis) => t(() => concat(xs, axis)),
     squeeze: (x, axes) => tf.squeeze(x, axes),
-    dropout: (x, rate) => tf.dropout(x, rate),
+    dropout: (x, rate, seed) => tf.dropout(x, rate, undefined, seed),
   };
 }

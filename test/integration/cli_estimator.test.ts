@@ -1,6 +1,7 @@
 /**
  * The `s3dg` CLI as users run it (a child process): flag and data errors before any work,
- * Ctrl-C writes a checkpoint and a rerun resumes there, predict writes CSV and JSON.
+ * Ctrl-C writes a checkpoint and a rerun resumes there, predict writes CSV and JSON, the same
+ * seeded command trains the same weights (dropout included), Adam's state survives a restart.
  */
 import { describe, it, before, after } from 'node:test';
 import assert from 'node:assert/strict';
@@ -9,6 +10,7 @@ import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { writeSyntheticSubset } from './synthetic_records.ts';
+import { CheckpointReader } from '../../core/formats/checkpoint_reader.ts';
 
 const CLI = new URL('../../node/bin/s3dg.js', import.meta.url).pathname;
 const root = mkdtempSync(join(tmpdir(), 's3dg-cli-'));
@@ -83,5 +85,26 @@ describe('s3dg CLI (estimator modes)', () => {
     const json = JSON.parse(readFileSync(join(modelDir, 'predictions-2.json'), 'utf8')) as { predictions: Array<{ file: string; index: number; absolute_errors: Record<string, number> }> };
     assert.deepEqual(json.predictions.map((p) => p.index), [0, 1, 2, 3]);
     assert.ok(json.predictions.every((p) => p.file.endsWith('part-0.tfrecord') && Object.keys(p.absolute_errors).length === 3));
+  });
+
+  it('the same seeded command trains bit-identical weights (dropout is seeded per step); adam resumes its state', () => {
+    const train = (dir: string, steps: number, seed = '3') =>
+      s3dg(['--mode', 'train', '--model_dir', join(root, dir), '--train_subset_dir_path', data('train'), ...COMMON, '--batch_size', '2', '--monitor_steps', '2', '--train_steps', String(steps), '--optimizer', 'adam', '--learning_rate', '0.01', '--dropout_rate', '0.5', '--seed', seed]);
+    for (const dir of ['same-a', 'same-b']) assert.equal(train(dir, 4).status, 0);
+    const weights = (dir: string, step: number) => readFileSync(join(root, dir, `model.ckpt-${step}.data-00000-of-00001`));
+    assert.ok(weights('same-a', 4).equals(weights('same-b', 4)), 'two runs of one command differ');
+    assert.equal(train('other-seed', 4, '4').status, 0);
+    assert.ok(!weights('same-a', 4).equals(weights('other-seed', 4)), 'another --seed gave the same weights');
+    // Stopping at step 2 and resuming to 4 carries Adam's state on: β1^t counts all 4 steps
+    // (TF keeps β^(t+1) after t steps), not the 2 since the restart.
+    assert.equal(train('resumed', 2).status, 0);
+    const r = train('resumed', 4);
+    assert.equal(r.status, 0, r.stderr);
+    const beta1Power = async () => {
+      const reader = await CheckpointReader.open(join(root, 'resumed', 'model.ckpt-4'), async (p) => new Uint8Array(readFileSync(p)));
+      assert.ok(reader.has('InceptionV1/Logits/Conv2d_0c_1x1/weights/Adam_1'), 'Adam slots are checkpointed');
+      return (await reader.read('beta1_power')).values[0] as number;
+    };
+    return beta1Power().then((p) => assert.ok(Math.abs(p - 0.9 ** 5) < 1e-6, `beta1_power ${p}, expected 0.9^5`));
   });
 });
