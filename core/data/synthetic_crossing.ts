@@ -28,17 +28,20 @@ export const CROSSING_CLASSES = [
  * stand-in (Kinetics-like generic motion and state labels rather than the crossing events):
  * which way things move, which way the bars turn (lowering turns both bars anticlockwise on
  * screen), whether the bars lie across the road, whether someone is on the track (gates or not).
+ * Pedestrians' walking direction was a class too, but a few-pixel walker's direction was never
+ * learned in the demo's steps, and with it the pretraining did not learn the trains' either.
  */
 export const SCENE_EVENT_CLASSES = [
   'object_moving_right',
   'object_moving_left',
-  'person_walking_down',
-  'person_walking_up',
   'bars_turning_clockwise',
   'bars_turning_anticlockwise',
   'bars_across_road',
   'person_on_track',
 ] as const;
+
+/** Index of each scene event in SCENE_EVENT_CLASSES. */
+const EVENT = Object.fromEntries(SCENE_EVENT_CLASSES.map((name, i) => [name, i])) as Record<(typeof SCENE_EVENT_CLASSES)[number], number>;
 
 export interface SceneSize {
   /** Frame size in pixels (e.g. 64×64 or 112×112). */
@@ -213,7 +216,7 @@ function drawFrame(c: Canvas, s: CrossingScript, t: number, style: Style = CROSS
       const [a0, a1] = train.leftToRight ? [x + from * w, x + to * w] : [x + length - to * w, x + length - from * w];
       fillRect(c, a0, trackTop + LAYOUT.windowInset * h, a1, trackBottom - LAYOUT.windowInset * h, WINDOW);
     }
-    if (x + length > 0 && x < w) label[train.leftToRight ? 2 : 3] = events[train.leftToRight ? 0 : 1] = 1;
+    if (x + length > 0 && x < w) label[train.leftToRight ? 2 : 3] = events[train.leftToRight ? EVENT.object_moving_right : EVENT.object_moving_left] = 1;
   }
   // Pedestrians walk along the road's edge, top to bottom or back.
   for (const walker of s.walkers) {
@@ -226,8 +229,7 @@ function drawFrame(c: Canvas, s: CrossingScript, t: number, style: Style = CROSS
     fillDisc(c, walker.x * w, y, Math.max(1.5, LAYOUT.walkerRadius * w), WALKER);
     const onCrossing = y > trackTop - LAYOUT.crossingMargin * h && y < trackBottom + LAYOUT.crossingMargin * h;
     if (onCrossing && gatesDown) label[4] = 1;
-    if (y > 0 && y < h) events[walker.downward ? 2 : 3] = 1;
-    if (onCrossing) events[7] = 1;
+    if (onCrossing) events[EVENT.person_on_track] = 1;
   }
   // Two barriers: pivots beside the road on opposite sides of the track; up = along the road.
   const arm = roadRight - roadLeft;
@@ -237,9 +239,9 @@ function drawFrame(c: Canvas, s: CrossingScript, t: number, style: Style = CROSS
   drawSegment(c, roadLeft - thick, py1, roadLeft - thick + arm * Math.sin(angle), py1 + arm * Math.cos(angle), thick, stripes);
   const py2 = trackTop - LAYOUT.pivotGap * h;
   drawSegment(c, roadRight + thick, py2, roadRight + thick - arm * Math.sin(angle), py2 - arm * Math.cos(angle), thick, stripes);
-  if (gate.moving === 1) label[0] = events[5] = 1;
-  if (gate.moving === -1) label[1] = events[4] = 1;
-  if (gatesDown) events[6] = 1;
+  if (gate.moving === 1) label[0] = events[EVENT.bars_turning_anticlockwise] = 1;
+  if (gate.moving === -1) label[1] = events[EVENT.bars_turning_clockwise] = 1;
+  if (gatesDown) events[EVENT.bars_across_road] = 1;
   return { label, events };
 }
 

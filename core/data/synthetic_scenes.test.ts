@@ -42,10 +42,13 @@ test('scene-event labels (pretraining vocabulary): same frames as the crossing v
     for (let i = 0; i < 48; i++) {
       const t = (i + 0.5) / 8;
       // Lowering turns both bars anticlockwise on screen, raising clockwise.
-      assert.equal(on(events.ranges, 5, t), on(crossing.ranges, 0, t));
-      assert.equal(on(events.ranges, 4, t), on(crossing.ranges, 1, t));
-      assert.ok(!on(events.ranges, 6, t) || !on(events.ranges, 4, t), 'bars across the road while turning');
-      if (on(crossing.ranges, 4, t)) assert.ok(on(events.ranges, 6, t) && on(events.ranges, 7, t), `seed ${seed} frame ${i}`);
+      const ev = (name: (typeof SCENE_EVENT_CLASSES)[number]) => on(events.ranges, SCENE_EVENT_CLASSES.indexOf(name), t);
+      assert.equal(ev('bars_turning_anticlockwise'), on(crossing.ranges, 0, t));
+      assert.equal(ev('bars_turning_clockwise'), on(crossing.ranges, 1, t));
+      assert.equal(ev('object_moving_right'), on(crossing.ranges, 2, t));
+      assert.equal(ev('object_moving_left'), on(crossing.ranges, 3, t));
+      assert.ok(!ev('bars_across_road') || !ev('bars_turning_clockwise'), 'bars across the road while turning');
+      if (on(crossing.ranges, 4, t)) assert.ok(ev('bars_across_road') && ev('person_on_track'), `seed ${seed} frame ${i}`);
     }
     events.ranges.forEach((r) => seen.add(r.classIndex));
   }
