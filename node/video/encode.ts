@@ -22,12 +22,16 @@ export interface EncodeOptions {
   crf?: number;
 }
 
-/** ffmpeg output arguments for a codec. */
+/**
+ * ffmpeg output arguments for a codec. One encoder thread: threaded x264 wrote different bytes
+ * for the same frames from run to run (1 of 40 demo videos), so the demo's data, and with it
+ * its training, were not reproducible. The videos written here are small.
+ */
 function codecArgs(codec: VideoCodec, crf: number | undefined): string[] {
   if (codec === 'h264') {
-    return ['-c:v', 'libx264', '-preset', 'veryfast', '-crf', String(crf ?? 18), '-pix_fmt', 'yuv420p', '-movflags', '+faststart', '-f', 'mp4'];
+    return ['-c:v', 'libx264', '-preset', 'veryfast', '-crf', String(crf ?? 18), '-threads', '1', '-pix_fmt', 'yuv420p', '-movflags', '+faststart', '-f', 'mp4'];
   }
-  return ['-c:v', 'libvpx-vp9', '-b:v', '0', '-crf', String(crf ?? 24), '-deadline', 'realtime', '-cpu-used', '8', '-row-mt', '1', '-pix_fmt', 'yuv420p', '-f', 'webm'];
+  return ['-c:v', 'libvpx-vp9', '-b:v', '0', '-crf', String(crf ?? 24), '-deadline', 'realtime', '-cpu-used', '8', '-threads', '1', '-pix_fmt', 'yuv420p', '-f', 'webm'];
 }
 
 /** The usual file extension for a codec's container. */
