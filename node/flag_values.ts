@@ -15,47 +15,27 @@ function finiteOrNaN(text: string): number {
   return text.trim() === '' ? NaN : Number(text);
 }
 
+/** A parser that accepts the numbers `ok` admits and refuses the rest as not being `mustBe`. */
+function numberParser(ok: (n: number) => boolean, mustBe: string): (flag: string, text: string) => number {
+  return (flag, text) => {
+    const n = finiteOrNaN(text);
+    if (!ok(n)) refuse(flag, mustBe, text);
+    return n;
+  };
+}
+
 /** Any finite number. */
-export function parseNumber(flag: string, text: string): number {
-  const n = finiteOrNaN(text);
-  if (!Number.isFinite(n)) refuse(flag, 'a number', text);
-  return n;
-}
-
+export const parseNumber = numberParser(Number.isFinite, 'a number');
 /** A number greater than zero. */
-export function parsePositiveNumber(flag: string, text: string): number {
-  const n = finiteOrNaN(text);
-  if (!(Number.isFinite(n) && n > 0)) refuse(flag, 'a positive number', text);
-  return n;
-}
-
+export const parsePositiveNumber = numberParser((n) => Number.isFinite(n) && n > 0, 'a positive number');
 /** A number of zero or more. */
-export function parseNonNegativeNumber(flag: string, text: string): number {
-  const n = finiteOrNaN(text);
-  if (!(Number.isFinite(n) && n >= 0)) refuse(flag, 'a number ≥ 0', text);
-  return n;
-}
-
+export const parseNonNegativeNumber = numberParser((n) => Number.isFinite(n) && n >= 0, 'a number ≥ 0');
 /** Any integer. */
-export function parseInteger(flag: string, text: string): number {
-  const n = finiteOrNaN(text);
-  if (!Number.isInteger(n)) refuse(flag, 'an integer', text);
-  return n;
-}
-
+export const parseInteger = numberParser(Number.isInteger, 'an integer');
 /** An integer of zero or more (seeds, counts that may be zero, pixel offsets). */
-export function parseNonNegativeInteger(flag: string, text: string): number {
-  const n = finiteOrNaN(text);
-  if (!(Number.isInteger(n) && n >= 0)) refuse(flag, 'an integer ≥ 0', text);
-  return n;
-}
-
+export const parseNonNegativeInteger = numberParser((n) => Number.isInteger(n) && n >= 0, 'an integer ≥ 0');
 /** An integer of one or more (sizes, lengths, counts). */
-export function parsePositiveInteger(flag: string, text: string): number {
-  const n = finiteOrNaN(text);
-  if (!(Number.isInteger(n) && n > 0)) refuse(flag, 'a positive integer', text);
-  return n;
-}
+export const parsePositiveInteger = numberParser((n) => Number.isInteger(n) && n > 0, 'a positive integer');
 
 /** The sub-intervals of [0, 1] flags use; the bracket says whether the end itself is allowed. */
 export type FractionInterval = '[0, 1]' | '(0, 1]' | '[0, 1)' | '(0, 1)';

@@ -33,13 +33,18 @@ export interface DecodedVideo {
   channels: number;
 }
 
-/** The output size decoding with `options` gives, probing the file only when needed. */
-export async function decodedSize(file: string, options: DecodeOptions): Promise<{ width: number; height: number }> {
+/** The output frame size: width and height when given, else the crop's, else the video's own. */
+function outputSize(native: { width: number; height: number }, options: DecodeOptions): { width: number; height: number } {
   if (options.width !== undefined && options.height !== undefined) return { width: options.width, height: options.height };
   if (options.width !== undefined || options.height !== undefined) throw new RangeError('decode: give both width and height, or neither');
-  if (options.crop) return { width: options.crop.width, height: options.crop.height };
-  const info = await probeVideo(file, { countFrames: false });
-  return { width: info.width, height: info.height };
+  const { width, height } = options.crop ?? native;
+  return { width, height };
+}
+
+/** The output size decoding with `options` gives, probing the file only when needed. */
+export async function decodedSize(file: string, options: DecodeOptions): Promise<{ width: number; height: number }> {
+  if ((options.width !== undefined && options.height !== undefined) || options.crop) return outputSize({ width: 0, height: 0 }, options);
+  return outputSize(await probeVideo(file, { countFrames: false }), options);
 }
 
 /**
@@ -59,7 +64,7 @@ export function decodeArgs(file: string, options: Pick<DecodeOptions, 'fps'>, si
 
 /** Native RGB(A) frames → the frames asked for. */
 function frameMaker(file: string, native: { width: number; height: number; pixelStride: number }, options: DecodeOptions): ModelFrameMaker {
-  const size = options.width !== undefined && options.height !== undefined ? { width: options.width, height: options.height } : (options.crop ?? native);
+  const size = outputSize(native, options);
   try {
     return new ModelFrameMaker(native, { frameHeight: size.height, frameWidth: size.width, channels: options.channels ?? 3, crop: options.crop });
   } catch (e) {
@@ -74,7 +79,7 @@ function frameMaker(file: string, native: { width: number; height: number; pixel
  * at all could be decoded.
  */
 export async function* decodeFrames(file: string, options: DecodeOptions = {}): AsyncGenerator<Uint8Array> {
-  if ((options.width === undefined) !== (options.height === undefined)) throw new RangeError('decode: give both width and height, or neither');
+  outputSize({ width: 0, height: 0 }, options); // refuses a width without a height (or the reverse) before probing
   const info = await probeVideo(file, { countFrames: false });
   const raw = rawFormatOf(info);
   const maker = frameMaker(file, { width: info.width, height: info.height, pixelStride: raw.pixelStride }, options);
