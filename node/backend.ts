@@ -1,4 +1,5 @@
 import * as tf from '@tensorflow/tfjs';
+import { registerCoreKernelOverrides } from '../core/kernels/register.ts';
 
 /** Backends s3dg can run on in Node, fastest first. */
 export const NODE_BACKENDS = ['tensorflow', 'wasm', 'cpu'] as const;
@@ -32,6 +33,7 @@ async function tryTensorflow(): Promise<{ ok: true; binding: string } | { ok: fa
 async function tryWasm(): Promise<boolean> {
   if (!wasmRegistered) {
     await import('@tensorflow/tfjs-backend-wasm');
+    registerCoreKernelOverrides();
     wasmRegistered = true;
   }
   return tf.setBackend('wasm');

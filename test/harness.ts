@@ -1,10 +1,15 @@
 /**
  * Shared helpers for the unit tests beside the code: backends, random tensors, closeness.
- * Importing it loads the full tfjs (gradients included) and registers wasm.
+ * Importing it loads the full tfjs (gradients included) and registers wasm, with core's kernel
+ * overrides.
  */
 import * as tf from '@tensorflow/tfjs';
 import '@tensorflow/tfjs-backend-wasm';
 import assert from 'node:assert/strict';
+import { registerCoreKernelOverrides } from '../core/kernels/register.ts';
+
+// As node/backend.ts does: the tests run the kernels the CLI runs.
+registerCoreKernelOverrides();
 
 /** Backends every op test runs on in Node (tensorflow joins when tfjs-node is installed). */
 export const NODE_TEST_BACKENDS = ['cpu', 'wasm'] as const;

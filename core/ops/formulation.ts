@@ -46,7 +46,7 @@ export function channelSumsFor(backend: string): ChannelSums {
 export interface BackendDefects {
   /** maxPool3d must go through 2-D pools. */
   maxPool3d: boolean;
-  /** 2-D max pool's gradient needs positive inputs (wasm's MaxPoolGrad starts its search from 0). */
+  /** 2-D max pool's gradient must be our FirstMaxPoolGrad (wasm's MaxPoolGrad starts its search from 0). */
   maxPoolGrad: boolean;
   /** conv3d must go through 2-D kernels: its input gradient is wrong (wasm, every stride). */
   conv3dGradient: boolean;

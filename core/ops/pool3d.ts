@@ -1,7 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type { Padding, Triple } from './ops.ts';
 import type { BackendDefects, Formulation } from './formulation.ts';
-import { maxPool2dShiftedGrad } from './max_pool_grad.ts';
+import { maxPool2dFirstMaxGrad } from './max_pool_grad.ts';
 
 export type PoolKind = 'max' | 'avg';
 
@@ -26,7 +26,7 @@ export function pool3d(
   }
   const pool2d = (t: tf.Tensor4D, k: [number, number], s: [number, number]) => {
     if (kind === 'avg') return tf.avgPool(t, k, s, pad);
-    return defects.maxPoolGrad ? maxPool2dShiftedGrad(t, k, s, padding) : tf.maxPool(t, k, s, pad);
+    return defects.maxPoolGrad ? maxPool2dFirstMaxGrad(t, k, s, padding) : tf.maxPool(t, k, s, pad);
   };
   const [b, t, h, w, c] = x.shape;
   const [kt, kh, kw] = ksize;

@@ -8,8 +8,9 @@ import '@tensorflow/tfjs-core/dist/register_all_gradients';
 import '@tensorflow/tfjs-backend-cpu';
 import '@tensorflow/tfjs-backend-webgl';
 import '@tensorflow/tfjs-backend-webgpu';
-import '../kernels/register.ts';
 import { setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
+// After every backend: the overrides replace kernels the backends registered on import.
+import '../kernels/register.ts';
 import wasmPlain from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm.wasm?url';
 import wasmSimd from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm-simd.wasm?url';
 import { BACKENDS, type BackendName } from './parity_types.ts';
