@@ -17,15 +17,8 @@
  * window is searched in JS. Exact ties (in S3D-G: ReLU zeros, whose gradient is cut anyway) go
  * to one of the tied cells; TensorFlow picks the first.
  */
-import {
-  backend_util,
-  getKernel,
-  registerKernel,
-  type DataType,
-  type KernelBackend,
-  type KernelFunc,
-  type TensorInfo,
-} from '@tensorflow/tfjs-core';
+import { backend_util, getKernel, registerKernel, type KernelBackend, type KernelFunc, type TensorInfo } from '@tensorflow/tfjs-core';
+import { CPU_MEMORY_BACKENDS, memoryOf } from './cpu_memory.ts';
 
 export const FIRST_MAX_POOL_GRAD = 'FirstMaxPoolGrad';
 
@@ -114,46 +107,6 @@ export function routeToMax(
   }
 }
 
-/** The wasm backend's heap access (BackendWasm): JS kernels read and write tensors in place. */
-interface WasmHeap {
-  makeOutput(shape: number[], dtype: DataType): TensorInfo;
-  typedArrayFromHeap(t: TensorInfo): Float32Array;
-}
-
-/** Float32 tensor memory a JS kernel reads, allocates and frees, on wasm's heap or cpu's arrays. */
-interface Memory {
-  read(t: TensorInfo): Float32Array;
-  /** A new tensor of `shape`, written by `fill`, which may read other tensors. */
-  alloc(shape: number[], fill: (values: Float32Array) => void): TensorInfo;
-  free(t: TensorInfo): void;
-}
-
-function memoryOf(backend: KernelBackend): Memory {
-  const free = (t: TensorInfo) => void backend.disposeData(t.dataId);
-  if ('typedArrayFromHeap' in backend && 'makeOutput' in backend) {
-    const heap = backend as KernelBackend & WasmHeap;
-    return {
-      read: (t) => heap.typedArrayFromHeap(t),
-      // Views are taken after the allocation: growing the heap detaches earlier ones.
-      alloc: (shape, fill) => {
-        const out = heap.makeOutput(shape, 'float32');
-        fill(heap.typedArrayFromHeap(out));
-        return out;
-      },
-      free,
-    };
-  }
-  return {
-    read: (t) => backend.readSync(t.dataId) as Float32Array,
-    alloc: (shape, fill) => {
-      const values = new Float32Array(shape.reduce((a, d) => a * d, 1));
-      fill(values);
-      return { dataId: backend.write(values, shape, 'float32'), shape, dtype: 'float32' };
-    },
-    free,
-  };
-}
-
 function firstMaxPoolGradOn(backendName: string): KernelFunc {
   return ({ inputs, backend: anyBackend, attrs }) => {
     const backend = anyBackend as KernelBackend;
@@ -178,7 +131,7 @@ function firstMaxPoolGradOn(backendName: string): KernelFunc {
 
 /** Registers the kernel for the CPU-memory backends (wasm, cpu); a no-op where it already is. */
 export function registerFirstMaxPoolGrad(): void {
-  for (const backendName of ['wasm', 'cpu']) {
+  for (const backendName of CPU_MEMORY_BACKENDS) {
     if (getKernel(FIRST_MAX_POOL_GRAD, backendName)) continue;
     registerKernel({ kernelName: FIRST_MAX_POOL_GRAD, backendName, kernelFunc: firstMaxPoolGradOn(backendName) });
   }

@@ -4,20 +4,35 @@
  */
 import { getKernel, registerKernel, unregisterKernel, type KernelConfig } from '@tensorflow/tfjs-core';
 import { sharedIdentityWasm } from './shared_identity.ts';
+import { heapSliceWasm } from './heap_slice.ts';
 
-const OVERRIDES: KernelConfig[] = [sharedIdentityWasm];
+interface Override {
+  kernelName: string;
+  backendName: string;
+  /** The replacement, given the backend's own kernel (to fall back to). */
+  make: (original: KernelConfig) => KernelConfig;
+}
 
-/** Replaces each backend kernel in OVERRIDES that is registered; returns "Kernel/backend" names. */
+const OVERRIDES: Override[] = [
+  { kernelName: 'Identity', backendName: 'wasm', make: sharedIdentityWasm },
+  { kernelName: 'Slice', backendName: 'wasm', make: heapSliceWasm },
+];
+
+const installed = new Set<KernelConfig>();
+
+/** Replaces each kernel in OVERRIDES whose backend is registered; returns "Kernel/backend" names. */
 export function registerCoreKernelOverrides(): string[] {
   const done: string[] = [];
-  for (const config of OVERRIDES) {
-    const current = getKernel(config.kernelName, config.backendName);
+  for (const { kernelName, backendName, make } of OVERRIDES) {
+    const current = getKernel(kernelName, backendName);
     if (current === undefined) continue;
-    if (current.kernelFunc !== config.kernelFunc) {
-      unregisterKernel(config.kernelName, config.backendName);
-      registerKernel(config);
+    if (!installed.has(current)) {
+      const replacement = make(current);
+      unregisterKernel(kernelName, backendName);
+      registerKernel(replacement);
+      installed.add(replacement);
     }
-    done.push(`${config.kernelName}/${config.backendName}`);
+    done.push(`${kernelName}/${backendName}`);
   }
   return done;
 }

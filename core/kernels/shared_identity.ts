@@ -8,7 +8,7 @@
  */
 import { Identity, type KernelBackend, type KernelConfig, type TensorInfo } from '@tensorflow/tfjs-core';
 
-export const sharedIdentityWasm: KernelConfig = {
+export const sharedIdentityWasm = (): KernelConfig => ({
   kernelName: Identity,
   backendName: 'wasm',
   kernelFunc: ({ inputs, backend }) => {
@@ -16,4 +16,4 @@ export const sharedIdentityWasm: KernelConfig = {
     (backend as KernelBackend).incRef(x.dataId);
     return { dataId: x.dataId, shape: x.shape, dtype: x.dtype };
   },
-};
+});

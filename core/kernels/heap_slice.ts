@@ -1,0 +1,52 @@
+/**
+ * Slice for the wasm backend that copies only the slice. tfjs 4.22's wasm Slice first copies
+ * its whole input out of the heap (readSync), then the slice from that copy: slicing a tap's
+ * window, a concat's branch or one filter tap costs the whole tensor every time.
+ */
+import { Slice, slice_util, util, type KernelBackend, type KernelConfig, type TensorInfo } from '@tensorflow/tfjs-core';
+import { isWasmHeap } from './cpu_memory.ts';
+
+/** Copies x[begin … begin+size) of x (shape `shape`) into out, one contiguous run at a time. */
+export function copySlice(
+  src: { length: number; [i: number]: number; subarray(a: number, b: number): ArrayLike<number> },
+  dst: { set(a: ArrayLike<number>, offset: number): void },
+  shape: number[],
+  begin: number[],
+  size: number[],
+): void {
+  const rank = shape.length;
+  if (rank === 0) return dst.set(src.subarray(0, 1), 0);
+  // The trailing axes the slice spans whole, plus the one before, make one contiguous run.
+  let k = rank - 1;
+  while (k > 0 && begin[k] === 0 && size[k] === shape[k]) k--;
+  const strides = util.computeStrides(shape);
+  const run = size.slice(k).reduce((a, d) => a * d, 1);
+  const outer = size.slice(0, k);
+  const count = outer.reduce((a, d) => a * d, 1);
+  const index = new Array<number>(k).fill(0);
+  for (let r = 0, out = 0; r < count; r++, out += run) {
+    let from = begin[k] * (k < rank - 1 ? strides[k] : 1);
+    for (let d = 0; d < k; d++) from += (begin[d] + index[d]) * strides[d];
+    dst.set(src.subarray(from, from + run), out);
+    for (let d = k - 1; d >= 0 && ++index[d] === outer[d]; d--) index[d] = 0;
+  }
+}
+
+/** wasm's Slice with this copy; string tensors still go to `original`. */
+export const heapSliceWasm = (original: KernelConfig): KernelConfig => ({
+  kernelName: Slice,
+  backendName: 'wasm',
+  kernelFunc: (args) => {
+    const { inputs, attrs, backend } = args;
+    const { x } = inputs as { x: TensorInfo };
+    const { begin, size } = attrs as unknown as { begin: number[]; size: number[] };
+    const wasm = backend as KernelBackend;
+    if (!isWasmHeap(wasm) || x.dtype === 'string') return original.kernelFunc(args);
+    const [b, s] = slice_util.parseSliceParams(x, begin, size);
+    const out = wasm.makeOutput(s, x.dtype);
+    // Views after the allocation: growing the heap detaches earlier ones.
+    if (out.shape.some((d) => d === 0)) return out;
+    copySlice(wasm.typedArrayFromHeap(x), wasm.typedArrayFromHeap(out), x.shape, b, s);
+    return out;
+  },
+});
