@@ -32,21 +32,25 @@ export function copySlice(
   }
 }
 
+/** x[begin … begin+size) as a new wasm tensor, copied straight from the heap. */
+export function copySliceKernel(backend: unknown, x: TensorInfo, begin: number[], size: number[]): TensorInfo {
+  const wasm = backend as KernelBackend;
+  if (!isWasmHeap(wasm)) throw new Error('copySliceKernel: not the wasm backend');
+  const out = wasm.makeOutput(size, x.dtype);
+  // Views after the allocation: growing the heap detaches earlier ones.
+  if (size.every((d) => d > 0)) copySlice(wasm.typedArrayFromHeap(x), wasm.typedArrayFromHeap(out), x.shape, begin, size);
+  return out;
+}
+
 /** wasm's Slice with this copy; string tensors still go to `original`. */
 export const heapSliceWasm = (original: KernelConfig): KernelConfig => ({
   kernelName: Slice,
   backendName: 'wasm',
   kernelFunc: (args) => {
-    const { inputs, attrs, backend } = args;
-    const { x } = inputs as { x: TensorInfo };
-    const { begin, size } = attrs as unknown as { begin: number[]; size: number[] };
-    const wasm = backend as KernelBackend;
-    if (!isWasmHeap(wasm) || x.dtype === 'string') return original.kernelFunc(args);
+    const { x } = args.inputs as { x: TensorInfo };
+    if (x.dtype === 'string') return original.kernelFunc(args);
+    const { begin, size } = args.attrs as unknown as { begin: number[]; size: number[] };
     const [b, s] = slice_util.parseSliceParams(x, begin, size);
-    const out = wasm.makeOutput(s, x.dtype);
-    // Views after the allocation: growing the heap detaches earlier ones.
-    if (out.shape.some((d) => d === 0)) return out;
-    copySlice(wasm.typedArrayFromHeap(x), wasm.typedArrayFromHeap(out), x.shape, b, s);
-    return out;
+    return copySliceKernel(args.backend, x, b, s);
   },
 });

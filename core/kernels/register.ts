@@ -5,6 +5,7 @@
 import { getKernel, registerKernel, unregisterKernel, type KernelConfig } from '@tensorflow/tfjs-core';
 import { sharedIdentityWasm } from './shared_identity.ts';
 import { heapSliceWasm } from './heap_slice.ts';
+import { heapSplitVWasm, heapUnpackWasm } from './heap_split.ts';
 
 interface Override {
   kernelName: string;
@@ -16,6 +17,8 @@ interface Override {
 const OVERRIDES: Override[] = [
   { kernelName: 'Identity', backendName: 'wasm', make: sharedIdentityWasm },
   { kernelName: 'Slice', backendName: 'wasm', make: heapSliceWasm },
+  { kernelName: 'SplitV', backendName: 'wasm', make: heapSplitVWasm },
+  { kernelName: 'Unpack', backendName: 'wasm', make: heapUnpackWasm },
 ];
 
 const installed = new Set<KernelConfig>();

@@ -1,0 +1,48 @@
+import { describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import * as tf from '@tensorflow/tfjs';
+import { useBackend } from '../../test/harness.ts';
+import { registerCoreKernelOverrides } from './register.ts';
+
+/** The outputs of `f` on cpu and on wasm, as plain arrays with their shapes. */
+async function onBoth(f: () => tf.Tensor[]): Promise<[unknown, unknown]> {
+  const run = () => tf.tidy(() => f().map((t) => ({ shape: t.shape, values: Array.from(t.dataSync()) })));
+  await useBackend('cpu');
+  const cpu = run();
+  await useBackend('wasm');
+  return [run(), cpu];
+}
+
+const x = (shape: number[], dtype: 'float32' | 'int32' = 'float32') =>
+  tf.tensor(Array.from({ length: shape.reduce((a, d) => a * d, 1) }, (_, i) => i * 5 - 11), shape, dtype);
+
+describe('SplitV and Unpack on wasm (heap_split.ts)', () => {
+  it('are among the overrides the harness registered', () => {
+    const names = registerCoreKernelOverrides();
+    assert.ok(names.includes('SplitV/wasm') && names.includes('Unpack/wasm'));
+  });
+
+  for (const [shape, sizes, axis] of [
+    [[2, 3, 4, 10], [1, 4, 2, 3], 3],
+    [[2, 6, 5], [2, 4], 1],
+    [[6, 4], 3, 0],
+    [[6, 4], [1, -1], -1],
+  ] as [number[], number | number[], number][]) {
+    it(`split [${shape}] into ${JSON.stringify(sizes)} along ${axis} equals cpu's`, async () => {
+      const [wasm, cpu] = await onBoth(() => tf.split(x(shape), sizes, axis));
+      assert.deepEqual(wasm, cpu);
+    });
+  }
+
+  for (const [shape, axis, dtype] of [
+    [[3, 4, 5], 0, 'float32'],
+    [[3, 4, 5], 1, 'int32'],
+    [[3, 4, 5], -1, 'float32'],
+    [[2, 1, 3, 2, 2], 3, 'float32'],
+  ] as [number[], number, 'float32' | 'int32'][]) {
+    it(`unstack ${dtype} [${shape}] along ${axis} equals cpu's`, async () => {
+      const [wasm, cpu] = await onBoth(() => tf.unstack(x(shape, dtype), axis));
+      assert.deepEqual(wasm, cpu);
+    });
+  }
+});
