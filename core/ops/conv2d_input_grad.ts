@@ -1,12 +1,17 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type { Padding } from './ops.ts';
-import { axisPadding, outputSize } from './shape.ts';
+import { conv2dInputGradByConv } from './conv2d_input_grad_by_conv.ts';
+import { conv2dInputGradByMatmul } from './conv2d_input_grad_by_matmul.ts';
 
 /**
- * Gradient of conv2d with respect to its input. At stride 1 it is itself a conv2d: dy, padded
- * by (k-1-before) in front and (size-out+before) behind, correlated with the filter flipped in
- * space and with its channel axes swapped. That runs on the backend's optimised Conv2D (XNNPACK
- * on wasm), ~10× faster there than Conv2DBackpropInput. Strided convs use tf.conv2dTranspose.
+ * Gradient of conv2d (TF padding, no dilation) with respect to its input, by whichever of our
+ * two stride-1 formulations is faster for the shape; strided convs (only S3D-G's stem, whose
+ * input is the clip) use tf.conv2dTranspose.
+ * A map of P ≤ Ci positions goes by matmul. Measured on wasm (by conv → by matmul, ms with a
+ * fresh filter, as in training): P = 16 [1,4,4,192]·[3,3,192,384] 5.6 → 0.1,
+ * [1,4,4,832]·[1,1,832,384] 1.9 → 0.3; P = 98 [2,7,7,160]·[3,3,160,320] 7.3 → 4.9,
+ * [1,2,49,320]·[3,1,320,320] 4.7 → 2.3, [2,7,7,96]·[3,3,96,208] 3.4 → 3.2; P = 784
+ * [4,14,14,128]·[3,3,128,192] 12.6 → 17.7, [1,4,196,192]·[3,1,192,192] 6.7 → 6.7.
  * dy: [N,Ho,Wo,Co]; filter: [kh,kw,Ci,Co]; returns [N,H,W,Ci] for xShape [N,H,W,Ci].
  */
 export function conv2dInputGrad(
@@ -16,39 +21,10 @@ export function conv2dInputGrad(
   strides: [number, number],
   padding: Padding,
 ): tf.Tensor4D {
-  return tf.tidy(() => {
-    const [, h, w] = xShape;
-    const [kh, kw] = filter.shape;
-    const [sh, sw] = strides;
-    if (sh !== 1 || sw !== 1) return tf.conv2dTranspose(dy, filter, xShape, strides, padding === 'SAME' ? 'same' : 'valid');
-    const [top] = axisPadding(h, kh, 1, padding);
-    const [left] = axisPadding(w, kw, 1, padding);
-    const ho = outputSize(h, kh, 1, padding);
-    const wo = outputSize(w, kw, 1, padding);
-    const flipped = flippedSwapped(filter);
-    const pads: [[number, number], [number, number], [number, number], [number, number]] = [
-      [0, 0],
-      [kh - 1 - top, h - ho + top],
-      [kw - 1 - left, w - wo + left],
-      [0, 0],
-    ];
-    return tf.conv2d(dy, flipped, 1, pads);
-  });
-}
-
-/**
- * filter [kh,kw,Ci,Co] flipped in space with its channel axes swapped: [kh,kw,Co,Ci], tap t
- * taken from tap kh·kw−1−t. The taps are reversed by a matmul with the reversal permutation
- * ([Co·Ci, taps] × [taps, taps]: exact, each output is one input times 1 plus zeros) between two
- * transposes. On wasm every Slice copies its whole input first, so unstacking the taps costs
- * taps × the filter: [3,3,192,384] 11 ms that way, 2.7 ms this way (Reverse and Gather: ~23).
- */
-function flippedSwapped(filter: tf.Tensor4D): tf.Tensor4D {
-  const [kh, kw, ci, co] = filter.shape;
-  const taps = kh * kw;
-  if (taps === 1) return tf.reshape(tf.transpose(tf.reshape(filter, [ci, co])), [1, 1, co, ci]);
-  const byTap = tf.reshape(tf.transpose(tf.reshape(filter, [taps, ci, co]), [2, 1, 0]), [co * ci, taps]);
-  const reversal = tf.reverse(tf.eye(taps), 0);
-  const reversed = tf.reshape(tf.matMul(byTap, reversal), [co, ci, taps]);
-  return tf.reshape(tf.transpose(reversed, [2, 0, 1]), [kh, kw, co, ci]);
+  if (strides[0] !== 1 || strides[1] !== 1) {
+    return tf.conv2dTranspose(dy, filter, xShape, strides, padding === 'SAME' ? 'same' : 'valid');
+  }
+  const [n, h, w, ci] = xShape;
+  const grad = n * h * w <= ci ? conv2dInputGradByMatmul : conv2dInputGradByConv;
+  return grad(dy, filter, xShape, padding);
 }
