@@ -33,7 +33,8 @@ export type FirstMaxPoolGradAttrs = {
 const CODE_BITS = 4;
 const CODE_MASK = (1 << CODE_BITS) - 1;
 
-const bitsOf = (f: Float32Array) => new Uint32Array(f.buffer, f.byteOffset, f.length);
+// Int32, not Uint32: negative floats have the sign bit set, which a Uint32 read turns into a double.
+const bitsOf = (f: Float32Array) => new Int32Array(f.buffer, f.byteOffset, f.length);
 
 /** out = x with each value's low bits set to its cell's code (row mod kh)·kw + (column mod kw). */
 export function encodePositions(x: Float32Array, out: Float32Array, info: backend_util.Conv2DInfo): void {
@@ -42,9 +43,10 @@ export function encodePositions(x: Float32Array, out: Float32Array, info: backen
   const dst = bitsOf(out);
   for (let b = 0, i = 0; b < n; b++) {
     for (let y = 0; y < h; y++) {
+      const rowCode = (y % kh) * kw;
       for (let xx = 0; xx < w; xx++) {
-        const code = (y % kh) * kw + (xx % kw);
-        for (const end = i + c; i < end; i++) dst[i] = (src[i] & ~CODE_MASK) | code;
+        const code = rowCode + (xx % kw);
+        for (let k = 0; k < c; k++, i++) dst[i] = (src[i] & ~CODE_MASK) | code;
       }
     }
   }

@@ -7,19 +7,21 @@ import { conv2dInputGrad } from './conv2d_input_grad.ts';
 /**
  * Whether a filter gradient is faster as one dilated conv2d than as per-tap matmuls, by shape.
  * CPU ms on wasm (test/bench/filter_grad.bench.ts, taps → conv), x as the 2-D rewrite hands it:
- * - strided k×k (the 7×7 stem): [32,64,64,9] 109 → 23, [4,112,112,9] 62 → 33, [8,224,224,9] 566 → 297;
- * - 3×3 over ≥ 8 images: [32,8,8,32] 6.0 → 3.5, [8,28,28,96] 82 → 71, [8,56,56,64] 339 → 308
- *   (one about even: [8,28,28,128] 127 → 139);
- * - 3×3 over 2–4 images: conv loses 8–29% ([4,28,28,64] 29 → 38): its contracted channels are
- *   the images, too few for XNNPACK's inner loop;
- * - temporal [3,1] (width folded into those channels): conv loses up to 45%.
+ * - strided k×k (the 7×7 stem): [32,64,64,9] 78 → 23, [4,112,112,9] 59 → 35, [8,224,224,9] 421 → 288;
+ * - 3×3 under ~0.08 GFLOP, where the taps' 2·9+1 kernels outweigh the arithmetic: [32,8,8,32]
+ *   3.9 → 3.5, [16,4,4,28] 0.9 → 0.4;
+ * - larger 3×3: conv loses 9–35% ([8,56,56,64] 228 → 302, [8,28,28,128] 104 → 140,
+ *   [2,7,7,160] 5.6 → 6.2): its contracted channels are the images, too few for XNNPACK's
+ *   inner loop;
+ * - temporal [3,1] (width folded into those channels): conv loses up to 55%.
  * A 1×1 kernel is one matmul either way.
  */
-function prefersConv(images: number, filterShape: [number, number, number, number], strides: [number, number]): boolean {
-  const [kh, kw] = filterShape;
+function prefersConv(x: [number, number, number, number], filterShape: [number, number, number, number], strides: [number, number]): boolean {
+  const [kh, kw, ci, co] = filterShape;
   if (kh * kw === 1) return false;
   if (strides[0] > 1 || strides[1] > 1) return true;
-  return kw > 1 && images >= 8;
+  const [n, h, w] = x;
+  return kw > 1 && 2 * n * h * w * kh * kw * ci * co < 8e7;
 }
 
 /**
@@ -35,7 +37,7 @@ export function conv2dFilterGrad(
   strides: [number, number],
   padding: Padding,
 ): tf.Tensor4D {
-  const grad = prefersConv(x.shape[0], filterShape, strides) ? conv2dFilterGradByConv : conv2dFilterGradByTaps;
+  const grad = prefersConv(x.shape, filterShape, strides) ? conv2dFilterGradByConv : conv2dFilterGradByTaps;
   return grad(x, dy, filterShape, strides, padding);
 }
 

@@ -11,9 +11,9 @@ import { S3DG } from '../../core/model/s3dg.ts';
 import { VariableStore } from '../../core/model/variable_store.ts';
 import { tfjsOps } from '../../core/ops/tfjs_ops.ts';
 import { weightsOf } from '../../node/parallel/weights.ts';
-import { CLIP_SIZES, runsFor, skipReason, type BenchCase, type Pass } from './cases.ts';
+import { CLIP_SIZES, runsFor, skipReason, type Pass } from './cases.ts';
 import { TRAIN_FLOPS_FACTOR, forwardFlops } from './flops.ts';
-import { passOf, time } from './measure.ts';
+import { pairRatio, passOf, timeInterleaved } from './measure.ts';
 import { streamThroughput } from './stream.ts';
 import { table, toJsonLine, type Row } from './report.ts';
 
@@ -58,21 +58,21 @@ async function benchBackend(backend: string): Promise<void> {
   }
   const store = new VariableStore(model.variables(), 0);
   const ops = tfjsOps();
-  const forwardMs = new Map<string, number>();
   for (const { frames, size } of flags['stream-only'] ? [] : CLIP_SIZES) {
+    const passes: Pass[] = [];
     for (const pass of ['forward', 'train'] as Pass[]) {
-      const c: BenchCase = { frames, size, pass };
-      const why = skipReason(backend, c, quick);
-      if (why) {
-        note(`${backend} ${frames}×${size}² ${pass}: skipped (${why})`);
-        continue;
-      }
-      const input = tf.randomUniform([1, frames, size, size, 3], -1, 1, 'float32', 1);
-      const t = await time(passOf(model, store, ops, pass, input), runsFor(backend, c, quick));
-      input.dispose();
+      const why = skipReason(backend, { frames, size, pass }, quick);
+      if (why) note(`${backend} ${frames}×${size}² ${pass}: skipped (${why})`);
+      else passes.push(pass);
+    }
+    if (passes.length === 0) continue;
+    const input = tf.randomUniform([1, frames, size, size, 3], -1, 1, 'float32', 1);
+    const runs = Math.min(...passes.map((pass) => runsFor(backend, { frames, size, pass }, quick)));
+    const timings = await timeInterleaved(passes.map((pass) => passOf(model, store, ops, pass, input)), runs);
+    input.dispose();
+    passes.forEach((pass, i) => {
+      const t = timings[i];
       const gflops = flopsOf(frames, size, pass) / 1e9;
-      if (pass === 'forward') forwardMs.set(`${frames}x${size}`, t.ms);
-      const fwd = forwardMs.get(`${frames}x${size}`);
       emit({
         backend, frames, size, pass, mode: 'single', threads: 1, batch: 1,
         ms: t.ms,
@@ -80,13 +80,13 @@ async function benchBackend(backend: string): Promise<void> {
         clips_per_s: 1000 / t.ms,
         gflops_per_clip: gflops,
         gflops_per_s: gflops / (t.ms / 1000),
-        ...(pass === 'train' && fwd !== undefined ? { train_over_forward: t.ms / fwd } : {}),
+        ...(pass === 'train' && passes[0] === 'forward' ? { train_over_forward: pairRatio(t, timings[0]) } : {}),
         runs: t.runs.length,
         warmup_ms: t.warmupMs,
         peak_tensor_mb: mb(t.peakTensorBytes),
         max_rss_mb: mb(t.maxRssBytes),
       });
-    }
+    });
   }
   const weights = backend === 'wasm' && !flags['no-stream'] ? weightsOf(store) : null;
   store.dispose();
@@ -123,6 +123,7 @@ if (!flags.json) {
   console.log(table(rows));
   console.log('\nFLOPs: counted by the model on CountingOps (2 per multiply-add); train = 3 × forward.');
   console.log('ms: median of the timed runs after one warm-up run (stream: wall time per clip, all workers busy).');
+  console.log('train/fwd: median over rounds that each run forward then train (interleaved, so drift in machine speed cancels).');
   console.log('peak tensors: tfjs bytes high-water during the warm-up run; max RSS: process high-water so far.');
   for (const n of notes) console.log(`note: ${n}`);
   const best = Math.max(0, ...rows.filter((r) => r.mode === 'stream' && r.frames === 64).map((r) => r.gflops_per_s));

@@ -37,5 +37,6 @@ export function skipReason(backend: string, c: BenchCase, quick: boolean): strin
 export function runsFor(backend: string, c: BenchCase, quick: boolean): number {
   if (quick) return 1;
   if (backend === 'cpu' && c.pass === 'train') return 1;
-  return 3;
+  // One forward and one training step per round: 5 rounds of 16×224² take ~30 s on wasm.
+  return c.frames === 64 ? 3 : 5;
 }

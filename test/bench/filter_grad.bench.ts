@@ -5,6 +5,7 @@ import '@tensorflow/tfjs-backend-wasm';
 import { conv2dFilterGradByTaps } from '../../core/ops/conv2d_filter_grad_by_taps.ts';
 import { conv2dFilterGradByConv } from '../../core/ops/conv2d_filter_grad_by_conv.ts';
 import { outputSize } from '../../core/ops/shape.ts';
+import { registerCoreKernelOverrides } from '../../core/kernels/register.ts';
 
 type Shape4 = [number, number, number, number];
 interface Case {
@@ -62,6 +63,7 @@ function cpuMs(f: (x: tf.Tensor4D, dy: tf.Tensor4D) => tf.Tensor, x: tf.Tensor4D
   return (used.user + used.system) / 1000;
 }
 
+registerCoreKernelOverrides(); // as the CLI runs wasm
 await tf.setBackend('wasm');
 await tf.ready();
 console.log('case\tx\tfilter\tGFLOP\ttaps ms\tconv ms\tconv/taps\tmax |diff|');

@@ -53,31 +53,37 @@ export function passOf(model: S3DG, store: VariableStore, ops: Ops<tf.Tensor>, p
   };
 }
 
-/** Warm-up (profiled) + `runs` timed calls of `run`; checks no tensors leak between passes. */
-export async function time(run: () => void, runs: number): Promise<Timing> {
-  const t0 = performance.now();
-  const before = tf.memory().numTensors;
-  const profile = await tf.profile(run);
-  const warmupMs = performance.now() - t0;
+/**
+ * Warm-up (profiled) of each pass, then `runs` rounds that run every pass once, in turn; checks no
+ * tensors leak. Interleaving keeps passes comparable on a machine whose speed drifts (shared
+ * cores): each round's passes see the same conditions, so ratios come from rounds (`pairRatio`).
+ */
+export async function timeInterleaved(passes: Array<() => void>, runs: number): Promise<Timing[]> {
+  const warm: Array<Pick<Timing, 'warmupMs' | 'peakTensorBytes' | 'maxRssBytes'>> = [];
+  for (const run of passes) {
+    const t0 = performance.now();
+    const profile = await tf.profile(run);
+    warm.push({ warmupMs: performance.now() - t0, peakTensorBytes: profile.peakBytes, maxRssBytes: process.resourceUsage().maxRSS * 1024 });
+  }
   const afterWarmup = tf.memory().numTensors;
-  const times: number[] = [];
-  const cpu: number[] = [];
+  const times = passes.map(() => [] as number[]);
+  const cpu = passes.map(() => [] as number[]);
   for (let i = 0; i < runs; i++) {
-    const cpuStart = process.cpuUsage();
-    const start = performance.now();
-    run();
-    times.push(performance.now() - start);
-    const used = process.cpuUsage(cpuStart);
-    cpu.push((used.user + used.system) / 1000);
+    passes.forEach((run, p) => {
+      const cpuStart = process.cpuUsage();
+      const start = performance.now();
+      run();
+      times[p].push(performance.now() - start);
+      const used = process.cpuUsage(cpuStart);
+      cpu[p].push((used.user + used.system) / 1000);
+    });
   }
   const leaked = tf.memory().numTensors - afterWarmup;
-  if (leaked !== 0) throw new Error(`bench pass leaks ${leaked} tensors per ${runs} runs (warm-up made ${afterWarmup - before})`);
-  return {
-    ms: median(times),
-    runs: times,
-    cpuMs: median(cpu),
-    warmupMs,
-    peakTensorBytes: profile.peakBytes,
-    maxRssBytes: process.resourceUsage().maxRSS * 1024,
-  };
+  if (leaked !== 0) throw new Error(`bench passes leak ${leaked} tensors over ${runs} rounds`);
+  return passes.map((_, p) => ({ ms: median(times[p]), runs: times[p], cpuMs: median(cpu[p]), ...warm[p] }));
+}
+
+/** Median over rounds of a's time / b's time (from one timeInterleaved call). */
+export function pairRatio(a: Timing, b: Timing): number {
+  return median(a.runs.map((ms, i) => ms / b.runs[i]));
 }
