@@ -2,6 +2,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import type { ApplyContext } from './context.ts';
 import type { Ops } from '../ops/ops.ts';
 import type { Initializer, VariableSpec } from './variables.ts';
+import { tfjsSeed } from '../ops/tfjs_seed.ts';
 
 /** Initial value of a variable. `seed` makes random initialisers reproducible. */
 export function initialValue(spec: VariableSpec, seed?: number): tf.Tensor {
@@ -13,13 +14,13 @@ export function initialValue(spec: VariableSpec, seed?: number): tf.Tensor {
     case 'ones':
       return tf.ones(shape);
     case 'truncated_normal':
-      return tf.truncatedNormal(shape, 0, 0.01, 'float32', seed);
+      return tf.truncatedNormal(shape, 0, 0.01, 'float32', tfjsSeed(seed));
     case 'glorot_uniform': {
       const receptive = shape.slice(0, -2).reduce((a, b) => a * b, 1);
       const fanIn = receptive * shape[shape.length - 2];
       const fanOut = receptive * shape[shape.length - 1];
       const limit = Math.sqrt(6 / (fanIn + fanOut));
-      return tf.randomUniform(shape, -limit, limit, 'float32', seed);
+      return tf.randomUniform(shape, -limit, limit, 'float32', tfjsSeed(seed));
     }
     case 'center': {
       const [k, h, w, cin, cout] = shape;

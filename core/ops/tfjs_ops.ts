@@ -4,6 +4,7 @@ import { defectsOf, formulationFor, type Formulation } from './formulation.ts';
 import { conv3d } from './conv3d.ts';
 import { pool3d } from './pool3d.ts';
 import { batchNorm, biasAdd, moments } from './batch_norm.ts';
+import { tfjsSeed } from './tfjs_seed.ts';
 import { channelMean, isChannelScale, scaleChannels } from './channel_sums.ts';
 import { concat } from './concat.ts';
 
@@ -49,6 +50,6 @@ export function tfjsOps(options: TfjsOpsOptions = {}): Ops<tf.Tensor> {
     mean: (x, axes, keepDims) => t(() => channelMean(x, axes, keepDims) ?? tf.mean(x, axes, keepDims)),
     concat: (xs, axis) => t(() => concat(xs, axis)),
     squeeze: (x, axes) => tf.squeeze(x, axes),
-    dropout: (x, rate, seed) => tf.dropout(x, rate, undefined, seed),
+    dropout: (x, rate, seed) => tf.dropout(x, rate, undefined, tfjsSeed(seed)),
   };
 }
