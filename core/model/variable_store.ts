@@ -51,7 +51,9 @@ export class VariableStore {
     // tfjs keeps one global registry of variable names: prefix ours so several stores can coexist.
     const prefix = `s3dg${storeCount++}:`;
     specs.forEach((spec, i) => {
-      const value = initialValue(spec, seed + i);
+      // Variable i of seed s draws from stream s·1000003 + i: the streams of two seeds never
+      // overlap (with seed + i, seed 1 gave variable i what seed 0 gave variable i + 1).
+      const value = initialValue(spec, seed * 1_000_003 + i);
       const v = tf.variable(value, spec.trainable, prefix + spec.name);
       this.vars.set(spec.name, v);
       this.tfNames.set(v.name, spec.name);
