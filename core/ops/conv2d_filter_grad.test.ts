@@ -26,6 +26,11 @@ const CASES: [number[], number[], [number, number], Padding][] = [
   [[1, 8, 9, 2], [3, 1, 2, 2], [2, 1], 'VALID'],
   [[1, 10, 10, 2], [3, 3, 2, 2], [3, 3], 'VALID'],
   [[8, 5, 4, 3], [3, 3, 3, 5], [1, 1], 'SAME'],
+  // Contractions long enough for the taps to chunk them: by images, and by rows of one image.
+  [[4, 48, 48, 2], [3, 3, 2, 3], [1, 1], 'SAME'],
+  [[1, 100, 100, 2], [3, 3, 2, 2], [1, 1], 'SAME'],
+  [[1, 6, 2000, 2], [3, 1, 2, 2], [1, 1], 'SAME'],
+  [[2, 96, 90, 2], [7, 7, 2, 2], [2, 2], 'SAME'],
 ];
 
 describe('conv2d filter gradient', () => {
