@@ -1,6 +1,8 @@
 /**
  * Kernel overrides for the backends core runs on in Node and the browser alike. Call after the
  * backend packages are imported (importing a backend registers its own kernels, over ours).
+ * Kernels of our own names (FirstMaxPoolGrad) need no ordering: they register on import where
+ * they are used (ops/max_pool_grad.ts).
  */
 import { getKernel, registerKernel, unregisterKernel, type KernelConfig } from '@tensorflow/tfjs-core';
 import { sharedIdentityWasm } from './shared_identity.ts';

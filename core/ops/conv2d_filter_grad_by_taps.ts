@@ -38,16 +38,16 @@ export function conv2dFilterGradByTaps(
     const hs = Math.floor((kh - 1) / sh) + ho + (ws > wo ? 1 : 0);
     const [top] = axisPadding(h, kh, sh, padding);
     const [left] = axisPadding(w, kw, sw, padding);
-    const rows = hs * sh;
-    const cols = ws * sw;
+    const paddedRows = hs * sh;
+    const paddedCols = ws * sw;
     // Pad (or crop: VALID and uneven strides leave cells no tap reads) x, channels first, to
-    // [ci, n, rows, cols].
+    // [ci, n, paddedRows, paddedCols].
     const unpadded = tf.transpose(x, [3, 0, 1, 2]); // [ci, n, h, w]
-    const padded = tf.pad(unpadded, [[0, 0], [0, 0], [top, Math.max(rows - top - h, 0)], [left, Math.max(cols - left - w, 0)]]);
-    const xT = padded.shape[2] === rows && padded.shape[3] === cols ? padded : tf.slice(padded, [0, 0, 0, 0], [ci, n, rows, cols]);
+    const padded = tf.pad(unpadded, [[0, 0], [0, 0], [top, Math.max(paddedRows - top - h, 0)], [left, Math.max(paddedCols - left - w, 0)]]);
+    const xT = padded.shape[2] === paddedRows && padded.shape[3] === paddedCols ? padded : tf.slice(padded, [0, 0, 0, 0], [ci, n, paddedRows, paddedCols]);
     const phases: tf.Tensor3D[] = [];
     if (sh === 1 && sw === 1) {
-      phases.push(tf.reshape(xT, [ci, n, rows * cols]));
+      phases.push(tf.reshape(xT, [ci, n, paddedRows * paddedCols]));
     } else {
       // [ci·n·hs, sh, ws, sw] → [sh, sw, ci·n·hs, ws]: phase (p, q) is one contiguous block.
       const split = tf.transpose(tf.reshape(xT, [ci * n * hs, sh, ws, sw]), [1, 3, 0, 2]);
@@ -71,9 +71,9 @@ export function conv2dFilterGradByTaps(
       for (let j = 0; j < kw; j++) {
         const phase = unshifted(i, j) ? tf.reshape(unpadded, [ci, n, h * w]) : phases[(i % sh) * sw + (j % sw)];
         const start = unshifted(i, j) ? 0 : Math.floor(i / sh) * ws + Math.floor(j / sw);
-        const rowsOf = phase.shape[2];
+        const perImage = phase.shape[2];
         const parts = chunks.map(({ image, images, row, rows }, c) => {
-          const whole = images === n && row === 0 && rows === ho && start === 0 && rowsOf === ho * ws;
+          const whole = images === n && row === 0 && rows === ho && start === 0 && perImage === ho * ws;
           const patch = whole ? phase : tf.slice(phase, [0, image, start + row * ws], [ci, images, rows * ws]);
           return tf.matMul(tf.reshape(patch, [ci, images * rows * ws]), dyChunks[c]);
         });
