@@ -11,7 +11,7 @@
  * stays a Const under its TF name (the web app rebuilds the trainable model from them) while TF's
  * constant folding reduces the [C]-sized arithmetic at load time.
  */
-import type { Moments, Ops, Padding, Triple } from '../ops/ops.ts';
+import type { Ops, Padding, Triple } from '../ops/ops.ts';
 import { broadcastShape, outputShape3d } from '../ops/shape.ts';
 import { attr, type GraphBuilder, type SymbolicTensor } from './graph_builder.ts';
 
@@ -68,7 +68,7 @@ export class GraphOps implements Ops<SymbolicTensor> {
     return this.pool('AvgPool3D', x, ksize, strides, padding);
   }
 
-  moments(): Moments<SymbolicTensor> {
+  batchNormReluTraining(): SymbolicTensor {
     throw new Error('graph export traces inference only: batch statistics (training mode) cannot be exported');
   }
 

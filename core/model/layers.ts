@@ -41,17 +41,14 @@ export class Unit3D implements Block {
     const y = ops.conv3d(x, ctx.variable(`${this.scope}/weights`), this.strides, 'SAME');
     const bn = `${this.scope}/BatchNorm`;
     const beta = ctx.variable(`${bn}/beta`);
-    const eps = this.config.batchNormEpsilon;
-    let normed: T;
+    const { batchNormEpsilon: eps, batchNormDecay: decay } = this.config;
     if (ctx.training && ctx.trains(`${bn}/beta`)) {
-      const { mean, variance } = ops.moments(y);
-      ctx.updateMovingAverage(`${bn}/moving_mean`, mean, this.config.batchNormDecay);
-      ctx.updateMovingAverage(`${bn}/moving_variance`, variance, this.config.batchNormDecay);
-      normed = ops.batchNorm(y, mean, variance, beta, eps);
-    } else {
-      normed = ops.batchNorm(y, ctx.variable(`${bn}/moving_mean`), ctx.variable(`${bn}/moving_variance`), beta, eps);
+      return ops.batchNormReluTraining(y, beta, eps, ({ mean, variance }) => {
+        ctx.updateMovingAverage(`${bn}/moving_mean`, mean, decay);
+        ctx.updateMovingAverage(`${bn}/moving_variance`, variance, decay);
+      });
     }
-    return ops.relu(normed);
+    return ops.relu(ops.batchNorm(y, ctx.variable(`${bn}/moving_mean`), ctx.variable(`${bn}/moving_variance`), beta, eps));
   }
 }
 

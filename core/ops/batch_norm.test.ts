@@ -1,16 +1,21 @@
 import { describe, it } from 'node:test';
+import assert from 'node:assert/strict';
 import * as tf from '@tensorflow/tfjs';
 import { NODE_TEST_BACKENDS, expectClose, randomTensor, useBackend } from '../../test/harness.ts';
-import { batchNorm, biasAdd, moments } from './batch_norm.ts';
+import { batchNorm, batchNormReluTraining, biasAdd } from './batch_norm.ts';
 import { channelMean, scaleChannels } from './channel_sums.ts';
 
 /** Plain tfjs formulations: the references our matmul-reduction versions must equal. */
 const reference = {
   batchNorm: (x: tf.Tensor, m: tf.Tensor, v: tf.Tensor, o: tf.Tensor) => tf.add(tf.div(tf.sub(x, m), tf.sqrt(tf.add(v, 1e-3))), o),
   moments: (x: tf.Tensor) => tf.moments(x, [0, 1, 2, 3]),
+  batchNormRelu: (x: tf.Tensor, o: tf.Tensor) => {
+    const { mean, variance } = tf.moments(x, [0, 1, 2, 3]);
+    return tf.relu(reference.batchNorm(x, mean, variance, o));
+  },
 };
 
-describe('batch norm, moments, bias and channel scaling (matmul reductions)', () => {
+describe('batch norm (inference and training), bias and channel scaling (matmul reductions)', () => {
   for (const backend of NODE_TEST_BACKENDS) {
     it(`${backend}: batchNorm of x [2,3,4,5,6] equals the textbook formula, value and all four gradients`, async () => {
       await useBackend(backend);
@@ -27,21 +32,38 @@ describe('batch norm, moments, bias and channel scaling (matmul reductions)', ()
       });
     });
 
-    it(`${backend}: moments of x [2,3,4,5,6] equal tf.moments over axes 0–3, with gradients`, async () => {
+    it(`${backend}: batchNormReluTraining of x [2,3,4,5,6] equals moments → batch norm → ReLU in plain tfjs: value, moments, dx, d offset`, async () => {
       await useBackend(backend);
       tf.tidy(() => {
         const x = randomTensor([2, 3, 4, 5, 6], 6);
-        const [gm, gv] = [randomTensor([6], 7), randomTensor([6], 8)];
-        const ours = moments(x);
+        const o = randomTensor([6], 7);
+        const g = randomTensor(x.shape, 8);
+        const seen: tf.Tensor[] = [];
+        const ours = batchNormReluTraining(x, o, 1e-3, (m) => seen.push(tf.keep(tf.clone(m.mean)), tf.keep(tf.clone(m.variance))));
         const ref = reference.moments(x);
-        expectClose(ours.mean, ref.mean, 1e-5, 'mean');
-        expectClose(ours.variance, ref.variance, 1e-5, 'variance');
-        const loss = (f: (a: tf.Tensor) => { mean: tf.Tensor; variance: tf.Tensor }) => (a: tf.Tensor) => {
-          const r = f(a);
-          return tf.add(tf.sum(tf.mul(r.mean, gm)), tf.sum(tf.mul(r.variance, gv)));
-        };
-        expectClose(tf.grad(loss(moments))(x), tf.grad(loss(reference.moments))(x), 1e-5, 'dx');
+        expectClose(ours, reference.batchNormRelu(x, o), 1e-5, 'value');
+        expectClose(seen[0], ref.mean, 1e-5, 'mean');
+        expectClose(seen[1], ref.variance, 1e-5, 'variance');
+        tf.dispose(seen);
+        const loss = (f: (a: tf.Tensor, b: tf.Tensor) => tf.Tensor) => (a: tf.Tensor, b: tf.Tensor) => tf.sum(tf.mul(f(a, b), g));
+        const dOurs = tf.grads(loss((a, b) => batchNormReluTraining(a, b, 1e-3, () => {})))([x, o]);
+        const dRef = tf.grads(loss(reference.batchNormRelu))([x, o]);
+        expectClose(dOurs[0], dRef[0], 1e-4, 'dx');
+        expectClose(dOurs[1], dRef[1], 1e-4, 'd offset');
       });
+    });
+
+    it(`${backend}: batchNormReluTraining leaves no tensors behind across training steps`, async () => {
+      await useBackend(backend);
+      const x = randomTensor([1, 2, 3, 3, 4], 9);
+      const o = randomTensor([4], 10);
+      const step = () => tf.tidy(() => tf.dispose(tf.grads((a: tf.Tensor, b: tf.Tensor) => tf.sum(batchNormReluTraining(a, b, 1e-3, () => {})))([x, o])));
+      step();
+      const before = tf.memory().numTensors;
+      step();
+      step();
+      assert.equal(tf.memory().numTensors, before);
+      tf.dispose([x, o]);
     });
 
     it(`${backend}: biasAdd, channelMean over [1,2,3] and [0..3], and scaleChannels by [B,1,1,1,C] equal tf's broadcasting ops`, async () => {

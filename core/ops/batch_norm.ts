@@ -1,33 +1,44 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type { Moments } from './ops.ts';
-import { sumOverRows } from './channel_sums.ts';
+import { meanOverRows, sumOverRows } from './channel_sums.ts';
 
 /**
- * Mean and biased variance over every axis but the last, as tf.nn.moments (which TF-slim's
- * non-fused batch_norm uses, so moving variances get the biased estimate too). The sums are
- * matmuls (channel_sums.ts); the gradient is written out so it needs no reduction at all:
- * dx = d mean / n + 2·d variance·(x − mean) / n (the variance's path through the mean is zero).
+ * Training-mode batch norm without a scale, then ReLU, as one differentiable op:
+ * relu((x − mean)·s + offset), s = 1/√(variance + ε), with x's own mean and biased variance over
+ * every axis but the last (tf.nn.moments, which TF-slim's non-fused batch_norm uses). The moments
+ * go to `onMoments` while the op runs, for the moving averages: there the tape is off, so those
+ * updates cost no gradient bookkeeping. They are disposed when the op returns.
+ *
+ * One custom gradient instead of moments → batch norm → ReLU, each with its own tape node and
+ * saved tensors, halves the kernels of the whole stretch (each kernel costs a few µs of engine
+ * time on wasm, whatever its size). With x̂ = (x − mean)·s and dy the gradient after the ReLU:
+ *   d offset = Σdy;   dx = s·(dy − mean(dy) − x̂·mean(dy·x̂))   (the textbook batch-norm gradient).
  */
-export function moments(x: tf.Tensor): Moments<tf.Tensor> {
+export function batchNormReluTraining(x: tf.Tensor, offset: tf.Tensor, epsilon: number, onMoments: (m: Moments<tf.Tensor>) => void): tf.Tensor {
   const n = x.size / x.shape[x.rank - 1];
-  const run = tf.customGrad((xIn, save) => {
-    const xs = xIn as tf.Tensor;
-    const mean = tf.div(sumOverRows(xs), n);
+  const run = tf.customGrad((xIn, offsetIn, save) => {
+    const [xs, o] = [xIn, offsetIn] as tf.Tensor[];
+    const mean = meanOverRows(xs);
     const centered = tf.sub(xs, mean);
-    (save as tf.GradSaveFunc)([centered]);
-    const variance = tf.div(sumOverRows(tf.square(centered)), n);
-    // customGrad returns one tensor: mean and variance stacked as [2, C].
+    const variance = meanOverRows(tf.square(centered));
+    onMoments({ mean, variance });
+    const s = tf.rsqrt(tf.add(variance, epsilon));
+    const normalized = tf.mul(centered, s);
+    const value = tf.relu(tf.add(normalized, o));
+    (save as tf.GradSaveFunc)([normalized, value, s]);
     return {
-      value: tf.stack([mean, variance]),
-      gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) => {
-        const [dMean, dVariance] = tf.unstack(dy);
-        const [c] = saved;
-        return [tf.add(tf.div(dMean, n), tf.mul(c, tf.mul(dVariance, 2 / n)))];
+      value,
+      gradFunc: (dz: tf.Tensor, saved: tf.Tensor[]) => {
+        const [xHat, z, sSaved] = saved;
+        const dy = tf.mul(dz, tf.step(z));
+        const meanDy = meanOverRows(dy);
+        const meanDyXHat = meanOverRows(tf.mul(dy, xHat));
+        const dx = tf.mul(tf.sub(tf.sub(dy, meanDy), tf.mul(xHat, meanDyXHat)), sSaved);
+        return [dx, tf.mul(meanDy, n)];
       },
     };
   });
-  const [mean, variance] = tf.unstack(run(x));
-  return { mean, variance };
+  return run(x, offset);
 }
 
 /**

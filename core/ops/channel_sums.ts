@@ -1,9 +1,12 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { channelSumsFor } from './formulation.ts';
+import { channelMeans, registerChannelMeans } from '../kernels/channel_means.ts';
+
+registerChannelMeans();
 
 /**
- * Per-channel sums, as matmuls with a row of ones or, on wasm, as average pools (see
- * formulation.ts). tfjs backends reduce along the innermost axis only: summing a [B,T,H,W,C]
+ * Per-channel sums and means, as matmuls with a row of ones or, on wasm, as one average pool
+ * (the ChannelMeans kernel; see formulation.ts). tfjs backends reduce along the innermost axis only: summing a [B,T,H,W,C]
  * tensor over everything but C makes them transpose the whole tensor first (on wasm that cost
  * more than every convolution of a small model's training step), while a [1,N]×[N,C] matmul or
  * a pool reads it once.
@@ -13,7 +16,7 @@ import { channelSumsFor } from './formulation.ts';
 export function sumOverRows(x: tf.Tensor): tf.Tensor1D {
   const c = x.shape[x.rank - 1];
   const n = x.size / c;
-  if (channelSumsFor(tf.getBackend()) === 'avgPool') return tf.reshape(pooledSum(tf.reshape(x, [1, n, c])), [c]);
+  if (channelSumsFor(tf.getBackend()) === 'avgPool') return tf.mul(channelMeans(x, false), n);
   return tf.reshape(tf.matMul(tf.ones([1, n]), tf.reshape(x, [n, c])), [c]);
 }
 
@@ -22,33 +25,20 @@ export function sumOverMiddle(x: tf.Tensor): tf.Tensor2D {
   const b = x.shape[0];
   const c = x.shape[x.rank - 1];
   const n = x.size / (b * c);
-  if (channelSumsFor(tf.getBackend()) === 'avgPool') return pooledSum(tf.reshape(x, [b, n, c]));
+  if (channelSumsFor(tf.getBackend()) === 'avgPool') return tf.mul(channelMeans(x, true), n);
   return tf.reshape(tf.matMul(tf.ones([b, 1, n]), tf.reshape(x, [b, n, c])), [b, c]);
 }
 
-/**
- * Σ over the middle axis of x [B, N, C] → [B, C], as N × the mean from one average pool over
- * [B, 1, N, C]. Its gradient copies dy to every row as a [N,1]×[1,C] matmul per batch entry:
- * tf's own (AvgPoolGrad) visits every window cell for every input cell, N² here (N = 16384:
- * 7 s), and broadcasting (Tile, or a multiply by ones) is 4–100× slower than the
- * matmul on wasm (measured on [25088,192]: Tile 307 ms, ones·dy 12 ms, matmul 3 ms).
- */
-function pooledSum(x: tf.Tensor3D): tf.Tensor2D {
-  const run = tf.customGrad((xIn) => {
-    const xs = xIn as tf.Tensor3D;
-    const [b, n, c] = xs.shape;
-    // One row: the sum is the row itself.
-    const sum = n === 1 ? tf.reshape(xs, [b, c]) : tf.mul(tf.reshape(tf.avgPool(tf.reshape(xs, [b, 1, n, c]) as tf.Tensor4D, [1, n], 1, 'valid'), [b, c]), n);
-    return {
-      value: sum,
-      gradFunc: (dy: tf.Tensor) => {
-        const ones = tf.ones([n, 1]);
-        const rows = tf.unstack(tf.reshape(dy, [b, 1, c])).map((d) => tf.matMul(ones, d as tf.Tensor2D));
-        return tf.reshape(b === 1 ? rows[0] : tf.concat(rows), [b, n, c]);
-      },
-    };
-  });
-  return run(x) as tf.Tensor2D;
+/** Mean over all axes but the last: x [..., C] → [C]. */
+export function meanOverRows(x: tf.Tensor): tf.Tensor1D {
+  if (channelSumsFor(tf.getBackend()) === 'avgPool') return channelMeans(x, false) as tf.Tensor1D;
+  return tf.div(sumOverRows(x), x.size / x.shape[x.rank - 1]);
+}
+
+/** Mean over the middle axes: x [B, ..., C] → [B, C]. */
+export function meanOverMiddle(x: tf.Tensor): tf.Tensor2D {
+  if (channelSumsFor(tf.getBackend()) === 'avgPool') return channelMeans(x, true) as tf.Tensor2D;
+  return tf.div(sumOverMiddle(x), x.size / (x.shape[0] * x.shape[x.rank - 1]));
 }
 
 /**
@@ -61,8 +51,8 @@ export function channelMean(x: tf.Tensor, axes: number[], keepDims: boolean): tf
   const sorted = [...axes].sort((a, b) => a - b);
   const run = (from: number) => sorted.length === r - 1 - from && sorted.every((a, i) => a === from + i);
   let out: tf.Tensor;
-  if (r >= 2 && run(0)) out = tf.div(sumOverRows(x), x.size / x.shape[r - 1]);
-  else if (r >= 3 && run(1)) out = tf.div(sumOverMiddle(x), x.size / (x.shape[0] * x.shape[r - 1]));
+  if (r >= 2 && run(0)) out = meanOverRows(x);
+  else if (r >= 3 && run(1)) out = meanOverMiddle(x);
   else return null;
   if (!keepDims) return out;
   return tf.reshape(out, x.shape.map((d, i) => (sorted.includes(i) ? 1 : d)));

@@ -1,4 +1,4 @@
-import type { Ops, Padding, Triple } from './ops.ts';
+import type { Moments, Ops, Padding, Triple } from './ops.ts';
 import { broadcastShape, outputShape3d } from './shape.ts';
 
 /** A tensor known only by its shape. */
@@ -37,14 +37,16 @@ export class CountingOps implements Ops<ShapeOnly> {
   avgPool3d(x: ShapeOnly, ksize: Triple, strides: Triple, padding: Padding): ShapeOnly {
     return this.maxPool3d(x, ksize, strides, padding);
   }
-  moments(x: ShapeOnly) {
-    this.flops += 3 * size(x.shape);
-    const c = x.shape[x.shape.length - 1];
-    return { mean: { shape: [c] }, variance: { shape: [c] } };
-  }
   batchNorm(x: ShapeOnly): ShapeOnly {
     this.flops += size(x.shape);
     return this.elementwise(x.shape);
+  }
+  /** Moments (3 per element: mean, centring, squares), then batch norm and ReLU as above. */
+  batchNormReluTraining(x: ShapeOnly, offset: ShapeOnly, epsilon: number, onMoments: (m: Moments<ShapeOnly>) => void): ShapeOnly {
+    const c = x.shape[x.shape.length - 1];
+    this.flops += 3 * size(x.shape);
+    onMoments({ mean: { shape: [c] }, variance: { shape: [c] } });
+    return this.relu(this.batchNorm(x));
   }
   relu(x: ShapeOnly): ShapeOnly {
     return this.elementwise(x.shape);

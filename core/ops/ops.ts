@@ -33,10 +33,15 @@ export interface Ops<T> {
   /** Average pool over [kt,kh,kw] windows. SAME averages the cells inside the input only. */
   avgPool3d(x: T, ksize: Triple, strides: Triple, padding: Padding): T;
 
-  /** Mean and biased variance over all axes but the last, as tf.nn.moments. */
-  moments(x: T): Moments<T>;
   /** (x - mean) / sqrt(variance + epsilon) + offset, all [C] along the last axis (no scale). */
   batchNorm(x: T, mean: T, variance: T, offset: T, epsilon: number): T;
+  /**
+   * Training-mode batch norm then ReLU: relu(batchNorm(x, mean, variance, offset, epsilon)) with
+   * x's own mean and biased variance over all axes but the last (as tf.nn.moments). Those go to
+   * `onMoments` (for the moving averages) while the op runs; they carry no gradient and must not
+   * be kept past the call.
+   */
+  batchNormReluTraining(x: T, offset: T, epsilon: number, onMoments: (m: Moments<T>) => void): T;
 
   relu(x: T): T;
   sigmoid(x: T): T;

@@ -3,7 +3,7 @@ import type { Ops } from './ops.ts';
 import { defectsOf, formulationFor, type Formulation } from './formulation.ts';
 import { conv3d } from './conv3d.ts';
 import { pool3d } from './pool3d.ts';
-import { batchNorm, biasAdd, moments } from './batch_norm.ts';
+import { batchNorm, batchNormReluTraining, biasAdd } from './batch_norm.ts';
 import { tfjsSeed } from './tfjs_seed.ts';
 import { channelMean, isChannelScale, scaleChannels } from './channel_sums.ts';
 import { concat } from './concat.ts';
@@ -37,11 +37,8 @@ export function tfjsOps(options: TfjsOpsOptions = {}): Ops<tf.Tensor> {
       const r = routing();
       return t(() => pool3d('avg', x as tf.Tensor5D, ksize, strides, padding, r.formulation, r.defects));
     },
-    moments: (x) => {
-      const m = t(() => ({ ...moments(x) }));
-      return { mean: m.mean, variance: m.variance };
-    },
     batchNorm: (x, mean, variance, offset, epsilon) => t(() => batchNorm(x, mean, variance, offset, epsilon)),
+    batchNormReluTraining: (x, offset, epsilon, onMoments) => t(() => batchNormReluTraining(x, offset, epsilon, onMoments)),
     relu: (x) => tf.relu(x),
     sigmoid: (x) => tf.sigmoid(x),
     softmax: (x) => tf.softmax(x),

@@ -40,10 +40,13 @@ const OP_CASES: Array<[string, number, CaseFn]> = [
   ['maxPool3d [1,4,9,9,3] [1,3,3]/[1,2,2] SAME', 1e-6, (o) => [o.maxPool3d(input([1, 4, 9, 9, 3], 9), [1, 3, 3], [1, 2, 2], 'SAME')]],
   ['maxPool3d [1,5,7,7,2] [3,3,3]/[2,2,2] SAME', 1e-6, (o) => [o.maxPool3d(input([1, 5, 7, 7, 2], 10), [3, 3, 3], [2, 2, 2], 'SAME')]],
   ['avgPool3d [1,4,7,7,3] [2,7,7]/[1,1,1] VALID', 1e-5, (o) => [o.avgPool3d(input([1, 4, 7, 7, 3], 11), [2, 7, 7], [1, 1, 1], 'VALID')]],
-  ['batchNorm + moments [2,3,5,5,4]', 1e-4, (o) => {
+  ['batchNormReluTraining [2,3,5,5,4], its moments and gradients', 1e-4, (o) => {
     const x = input([2, 3, 5, 5, 4], 12);
-    const m = o.moments(x);
-    return [o.batchNorm(x, m.mean, m.variance, input([4], 13), 1e-3), m.mean, m.variance];
+    const offset = input([4], 13);
+    const moments: tf.Tensor[] = [];
+    const y = o.batchNormReluTraining(x, offset, 1e-3, (m) => moments.push(tf.keep(tf.clone(m.mean)), tf.keep(tf.clone(m.variance))));
+    const g = tf.grads((a: tf.Tensor, b: tf.Tensor) => tf.sum(tf.mul(o.batchNormReluTraining(a, b, 1e-3, () => {}), input([2, 3, 5, 5, 4], 20))));
+    return [y, ...moments, ...g([x, offset])];
   }],
   ['concat axis 4 of [1,2,3,3,2]+[1,2,3,3,5]', 0, (o) => [o.concat([input([1, 2, 3, 3, 2], 14), input([1, 2, 3, 3, 5], 15)], 4)]],
   ['conv3d gradients [1,4,8,8,3]×[3,3,3,3,4] stride 2', 1e-3, (o) => {
