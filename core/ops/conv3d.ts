@@ -1,7 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type { Padding, Triple } from './ops.ts';
 import type { BackendDefects, Formulation } from './formulation.ts';
-import { conv2dWithOwnGrads } from './conv2d_filter_grad.ts';
+import { conv2dWithOwnGrads, type Conv2dView } from './conv2d_filter_grad.ts';
 import { conv2dWithSeparateGrads } from './conv2d_separate_grads.ts';
 import { axisPadding, outputSize } from './shape.ts';
 
@@ -26,11 +26,13 @@ export function conv3d(x: tf.Tensor5D, filter: tf.Tensor5D, strides: Triple, pad
   return conv3dAs2d(x, filter, strides, padding, routing.defects.conv2dFilterGrad);
 }
 
-/** Which conv2d: tf's own, or ours with our own filter gradient (joint or separate gradients). */
-type Conv2dKind = 'tf' | 'ownGrads' | 'separateGrads';
+/** A conv2d's view of conv3d's 5-D tensors (its output is 5-D again). */
+type View5D = Conv2dView & { out: [number, number, number, number, number] };
+
+/** Which conv2d: tf's own, or ours with our own gradients, separate for input and filter. */
+type Conv2dKind = 'tf' | 'separateGrads';
 
 function conv2d(x: tf.Tensor4D, w: tf.Tensor4D, strides: [number, number], padding: Padding, kind: Conv2dKind): tf.Tensor4D {
-  if (kind === 'ownGrads') return conv2dWithOwnGrads(x, w, strides, padding);
   if (kind === 'separateGrads') return conv2dWithSeparateGrads(x, w, strides, padding);
   return tf.conv2d(x, w, strides, padding === 'SAME' ? 'same' : 'valid');
 }
@@ -61,35 +63,39 @@ function conv3dAs2d(x: tf.Tensor5D, filter: tf.Tensor5D, strides: Triple, paddin
 
   if (kh === 1 && kw === 1 && sh === 1 && sw === 1 && kt > 1) {
     // Temporal k×1×1: every pixel is a column of length T; conv2d with a [k,1] kernel.
-    const kind = ownGrads ? 'ownGrads' : 'tf';
-    const y = conv2d(tf.reshape(x, [b, t, h * w, c]), tf.reshape(filter, [kt, 1, ci, co]), [st, 1], padding, kind);
-    return tf.reshape(y, [b, to, h, w, co]);
+    const view: View5D = { x: [b, t, h * w, c], filter: [kt, 1, ci, co], out: [b, to, h, w, co] };
+    if (ownGrads) return conv2dWithOwnGrads<tf.Tensor5D>(x, filter, [st, 1], padding, view);
+    const y = conv2d(tf.reshape(x, view.x) as tf.Tensor4D, tf.reshape(filter, view.filter) as tf.Tensor4D, [st, 1], padding, 'tf');
+    return tf.reshape(y, view.out);
   }
 
   // Pick the kt temporal taps of every output frame and stack them as channels: tap i of output
   // frame f reads input frame f·st + i - padBefore (zero outside the clip).
   const [padBefore, padAfter] = axisPadding(t, kt, st, padding);
   const xp = padBefore + padAfter > 0 ? tf.pad(x, [[0, 0], [padBefore, padAfter], [0, 0], [0, 0], [0, 0]]) : x;
-  let folded: tf.Tensor5D;
-  let w4: tf.Tensor4D;
+  const view: View5D = {
+    x: [b * to, h, w, kt * c],
+    filter: [kh, kw, kt * ci, co],
+    out: [b, to, outputSize(h, kh, sh, padding), outputSize(w, kw, sw, padding), co],
+  };
   if (kt === 1) {
-    folded = st === 1 ? xp : framesEvery(xp, 0, st, to);
-    w4 = tf.reshape(filter, [kh, kw, ci, co]);
-  } else {
-    // The taps side by side per output frame ([B·To, kt·H·W·C]: whole frames at a time), then
-    // each pixel's kt·C values brought together by one transpose. Concatenating the taps along
-    // channels instead copies C = 3 values at a time on wasm: 71 ms vs 8 for the transpose at
-    // 16×224².
-    const taps: tf.Tensor2D[] = [];
-    for (let i = 0; i < kt; i++) taps.push(tf.reshape(framesEvery(xp, i, st, to), [b * to, h * w * c]));
-    const sideBySide = tf.reshape(tf.concat(taps, 1), [b * to, kt, h * w, c]);
-    folded = tf.reshape(tf.transpose(sideBySide, [0, 2, 1, 3]), [b, to, h, w, kt * c]);
-    // [kt,kh,kw,ci,co] → [kh,kw,kt·ci,co], channel index i·ci + c as in the fold above.
-    w4 = tf.reshape(tf.transpose(filter, [1, 2, 0, 3, 4]), [kh, kw, kt * ci, co]);
+    const frames = st === 1 ? xp : framesEvery(xp, 0, st, to);
+    if (ownGrads) return conv2dWithOwnGrads<tf.Tensor5D>(frames, filter, [sh, sw], padding, view);
+    const y = conv2d(tf.reshape(frames, view.x) as tf.Tensor4D, tf.reshape(filter, view.filter) as tf.Tensor4D, [sh, sw], padding, 'tf');
+    return tf.reshape(y, view.out);
   }
+  // The taps side by side per output frame ([B·To, kt·H·W·C]: whole frames at a time), then
+  // each pixel's kt·C values brought together by one transpose. Concatenating the taps along
+  // channels instead copies C = 3 values at a time on wasm: 71 ms vs 8 for the transpose at
+  // 16×224².
+  const taps: tf.Tensor2D[] = [];
+  for (let i = 0; i < kt; i++) taps.push(tf.reshape(framesEvery(xp, i, st, to), [b * to, h * w * c]));
+  const sideBySide = tf.reshape(tf.concat(taps, 1), [b * to, kt, h * w, c]);
+  const folded = tf.reshape(tf.transpose(sideBySide, [0, 2, 1, 3]), view.x) as tf.Tensor4D;
+  // [kt,kh,kw,ci,co] → [kh,kw,kt·ci,co], channel index i·ci + c as in the fold above.
+  const w4 = tf.reshape(tf.transpose(filter, [1, 2, 0, 3, 4]), view.filter) as tf.Tensor4D;
   // A full kt×kh×kw conv is the stem, which reads the clip: keep its input gradient separate so
   // it is skipped when the clip needs none.
-  const kind: Conv2dKind = !ownGrads ? 'tf' : kt > 1 ? 'separateGrads' : 'ownGrads';
-  const y = conv2d(tf.reshape(folded, [b * to, h, w, kt * c]), w4, [sh, sw], padding, kind);
-  return tf.reshape(y, [b, to, y.shape[1], y.shape[2], co]);
+  const y = conv2d(folded, w4, [sh, sw], padding, ownGrads ? 'separateGrads' : 'tf');
+  return tf.reshape(y, view.out);
 }
