@@ -42,6 +42,20 @@ export function expectClose(a: tf.Tensor, b: tf.Tensor, tol: number, what: strin
   assert.ok(diff <= tol * scale, `${what}: max abs diff ${diff} > ${tol * scale}`);
 }
 
+/** The outputs of `f` on wasm and on cpu (the reference), as plain arrays with their shapes. */
+export async function onWasmAndCpu(f: () => tf.Tensor[]): Promise<[unknown, unknown]> {
+  const run = () => tf.tidy(() => f().map((t) => ({ shape: t.shape, values: Array.from(t.dataSync()) })));
+  await useBackend('cpu');
+  const cpu = run();
+  await useBackend('wasm');
+  return [run(), cpu];
+}
+
+/** A tensor of distinct, exactly representable values i·5 − 11, to compare data movement. */
+export function ramp(shape: number[], dtype: 'float32' | 'int32' = 'float32'): tf.Tensor {
+  return tf.tensor(Array.from({ length: shape.reduce((a, d) => a * d, 1) }, (_, i) => i * 5 - 11), shape, dtype);
+}
+
 /** Copies a tensor's values to the cpu-independent form so it survives a backend switch. */
 export function snapshot(t: tf.Tensor): { shape: number[]; values: Float32Array } {
   return { shape: t.shape, values: Float32Array.from(t.dataSync() as Float32Array) };

@@ -1,20 +1,8 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import * as tf from '@tensorflow/tfjs';
-import { useBackend } from '../../test/harness.ts';
+import { onWasmAndCpu as onBoth, ramp as x } from '../../test/harness.ts';
 import { registerCoreKernelOverrides } from './register.ts';
-
-/** The outputs of `f` on cpu and on wasm, as plain arrays with their shapes. */
-async function onBoth(f: () => tf.Tensor[]): Promise<[unknown, unknown]> {
-  const run = () => tf.tidy(() => f().map((t) => ({ shape: t.shape, values: Array.from(t.dataSync()) })));
-  await useBackend('cpu');
-  const cpu = run();
-  await useBackend('wasm');
-  return [run(), cpu];
-}
-
-const x = (shape: number[], dtype: 'float32' | 'int32' = 'float32') =>
-  tf.tensor(Array.from({ length: shape.reduce((a, d) => a * d, 1) }, (_, i) => i * 5 - 11), shape, dtype);
 
 describe('SplitV and Unpack on wasm (heap_split.ts)', () => {
   it('are among the overrides the harness registered', () => {

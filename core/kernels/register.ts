@@ -8,6 +8,7 @@ import { getKernel, registerKernel, unregisterKernel, type KernelConfig } from '
 import { sharedIdentityWasm } from './shared_identity.ts';
 import { heapSliceWasm } from './heap_slice.ts';
 import { heapSplitVWasm, heapUnpackWasm } from './heap_split.ts';
+import { heapTransposeWasm } from './heap_transpose.ts';
 
 interface Override {
   kernelName: string;
@@ -21,6 +22,7 @@ const OVERRIDES: Override[] = [
   { kernelName: 'Slice', backendName: 'wasm', make: heapSliceWasm },
   { kernelName: 'SplitV', backendName: 'wasm', make: heapSplitVWasm },
   { kernelName: 'Unpack', backendName: 'wasm', make: heapUnpackWasm },
+  { kernelName: 'Transpose', backendName: 'wasm', make: heapTransposeWasm },
 ];
 
 const installed = new Set<KernelConfig>();
@@ -32,7 +34,9 @@ export function registerCoreKernelOverrides(): string[] {
     const current = getKernel(kernelName, backendName);
     if (current === undefined) continue;
     if (!installed.has(current)) {
-      const replacement = make(current);
+      // The backend's own kernel stays the fallback: keep its set-up (run when the backend
+      // starts) or falling back to it before then finds it unprepared.
+      const replacement = { setupFunc: current.setupFunc, ...make(current) };
       unregisterKernel(kernelName, backendName);
       registerKernel(replacement);
       installed.add(replacement);
