@@ -5,21 +5,23 @@ import { conv2dFilterGradByTaps } from './conv2d_filter_grad_by_taps.ts';
 import { conv2dInputGrad } from './conv2d_input_grad.ts';
 
 /**
- * Whether a filter gradient is faster as one dilated conv2d than as per-tap matmuls, by shape.
- * CPU ms on wasm (test/bench/filter_grad.bench.ts, taps → conv), x as the 2-D rewrite hands it:
- * - strided k×k (the 7×7 stem): [32,64,64,9] 78 → 23, [4,112,112,9] 59 → 35, [8,224,224,9] 421 → 288;
- * - 3×3 under ~0.08 GFLOP, where the taps' 2·9+1 kernels outweigh the arithmetic: [32,8,8,32]
- *   3.9 → 3.5, [16,4,4,28] 0.9 → 0.4;
- * - larger 3×3: conv loses 9–35% ([8,56,56,64] 228 → 302, [8,28,28,128] 104 → 140,
- *   [2,7,7,160] 5.6 → 6.2): its contracted channels are the images, too few for XNNPACK's
- *   inner loop;
- * - temporal [3,1] (width folded into those channels): conv loses up to 55%.
+ * Whether a filter gradient is faster as one dilated conv2d than as stacked tap windows times dy
+ * (by taps), by shape. CPU ms on wasm (test/bench/filter_grad.bench.ts, taps → conv), x as the
+ * 2-D rewrite hands it:
+ * - strided k×k (the 7×7 stem): taps win with 64 filters ([4,112,112,9] 31.9 → 33.5,
+ *   [8,224,224,9] 255 → 311) but not with 16 ([32,64,64,9] 31.3 → 24.0), where the matmul's
+ *   16 columns leave XNNPACK's tiles part-empty;
+ * - 3×3 under ~0.08 GFLOP, where the taps' fixed costs outweigh the arithmetic: [16,4,4,28]
+ *   0.8 → 0.5, [32,8,8,32] 5.1 → 5.2;
+ * - larger 3×3: conv loses 20–80% ([4,28,28,64] 30 → 38, [8,56,56,64] 217 → 386): its
+ *   contracted channels are the images, too few for XNNPACK's inner loop;
+ * - temporal [3,1] (width folded into those channels): conv loses up to 60%.
  * A 1×1 kernel is one matmul either way.
  */
 function prefersConv(x: [number, number, number, number], filterShape: [number, number, number, number], strides: [number, number]): boolean {
   const [kh, kw, ci, co] = filterShape;
   if (kh * kw === 1) return false;
-  if (strides[0] > 1 || strides[1] > 1) return true;
+  if (strides[0] > 1 || strides[1] > 1) return co <= 16;
   const [n, h, w] = x;
   return kw > 1 && 2 * n * h * w * kh * kw * ci * co < 8e7;
 }

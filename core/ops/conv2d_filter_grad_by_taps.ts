@@ -1,18 +1,22 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type { Padding } from './ops.ts';
 import { axisPadding } from './shape.ts';
+import { registerTapPatches, tapPatches } from '../kernels/tap_patches.ts';
+
+registerTapPatches();
 
 /**
- * Gradient of conv2d with respect to its filter, as one matmul per kernel tap:
- * dW[i,j] = Σ_{n,y,x} xpad[n, y·sh+i, x·sw+j, :]ᵀ · dy[n, y, x, :].
+ * Gradient of conv2d with respect to its filter, as one matmul of every kernel tap's window of x
+ * with dy: dW[i,j] = Σ_{n,y,x} xpad[n, y·sh+i, x·sw+j, :]ᵀ · dy[n, y, x, :], the windows stacked
+ * as the rows of the left operand (kernels/tap_patches.ts), so the result is [kh·kw·Ci, Co].
  * Laid out for wasm's fast path, which XNNPACK only takes for matmuls without transposes: x is
- * transposed once to channels-first ([Ci, N·H·W], each tap a window of it) and dy [N·Ho·Wo, Co]
- * is the same right operand for every tap. A strided conv first splits x into its sh×sw
- * phases (a reshape and a transpose), so every tap is a plain window of one phase.
+ * transposed once to channels first ([Ci, N, H·W], each tap a window of it) and dy [N·Ho·Wo, Co]
+ * is the right operand. A strided conv first splits x into its sh×sw phases (a reshape and a
+ * transpose), so every tap is a plain window of one phase.
  * Each window is taken whole-row wide: rows ⌊i/sh⌋ … +Ho of its phase with all Ws columns, one
  * contiguous run per image, and dy is widened to Ws columns with zeros, so the columns beyond
- * the window add nothing. wasm slices run by run in JavaScript: windows Wo wide cost Ho runs per
- * image instead ([4,28,28,64] → 192: 8 windows 62 ms of a 112² training step).
+ * the window add nothing: runs Wo wide instead cost Ho copies per image ([4,28,28,64] → 192:
+ * 62 ms of a 112² training step when they were slices).
  * x: [N,H,W,Ci]; dy: [N,Ho,Wo,Co]; returns [kh,kw,Ci,Co].
  */
 export function conv2dFilterGradByTaps(
@@ -45,42 +49,32 @@ export function conv2dFilterGradByTaps(
     const unpadded = tf.transpose(x, [3, 0, 1, 2]); // [ci, n, h, w]
     const padded = tf.pad(unpadded, [[0, 0], [0, 0], [top, Math.max(paddedRows - top - h, 0)], [left, Math.max(paddedCols - left - w, 0)]]);
     const xT = padded.shape[2] === paddedRows && padded.shape[3] === paddedCols ? padded : tf.slice(padded, [0, 0, 0, 0], [ci, n, paddedRows, paddedCols]);
-    const phases: tf.Tensor3D[] = [];
-    if (sh === 1 && sw === 1) {
-      phases.push(tf.reshape(xT, [ci, n, paddedRows * paddedCols]));
-    } else {
-      // [ci·n·hs, sh, ws, sw] → [sh, sw, ci·n·hs, ws]: phase (p, q) is one contiguous block.
-      const split = tf.transpose(tf.reshape(xT, [ci * n * hs, sh, ws, sw]), [1, 3, 0, 2]);
-      for (let p = 0; p < sh; p++) {
-        for (let q = 0; q < sw; q++) {
-          const block = tf.slice(split, [p, q, 0, 0], [1, 1, ci * n * hs, ws]);
-          phases.push(tf.reshape(block, [ci, n, hs * ws]));
-        }
-      }
-    }
+    // Every phase as one block of ci rows: [phases·ci, n, hs·ws].
+    const phases =
+      sh === 1 && sw === 1
+        ? tf.reshape(xT, [ci, n, paddedRows * paddedCols])
+        : // [ci·n·hs, sh, ws, sw] → [sh, sw, ci·n·hs, ws]: phase (p, q) is one contiguous block.
+          tf.reshape(tf.transpose(tf.reshape(xT, [ci * n * hs, sh, ws, sw]), [1, 3, 0, 2]), [sh * sw * ci, n, hs * ws]);
     const dyWide = ws > wo ? tf.pad(dy, [[0, 0], [0, 0], [0, ws - wo], [0, 0]]) : dy;
     const dyFlat = tf.reshape(dyWide, [n * ho * ws, co]);
-    // The contraction runs over n·ho·ws positions, in chunks of whole rows (rowChunks).
-    const chunks = rowChunks(n, ho, ws);
-    const dyChunks = chunks.length === 1 ? [dyFlat] : chunks.map(({ image, images, row, rows }) => tf.slice(dyFlat, [(image * ho + row) * ws, 0], [images * rows * ws, co]));
-    // The tap that reads x exactly where it lies (the centre of a stride-1 SAME [k,1] kernel)
-    // needs no window: one slice fewer is one copy fewer.
-    const unshifted = (i: number, j: number) => sh === 1 && sw === 1 && i === top && j === left && ho === h && ws === w;
-    const taps: tf.Tensor[] = [];
+    // Tap (i, j) reads phase (i mod sh, j mod sw) from row ⌊i/sh⌋, column ⌊j/sw⌋ on.
+    const tapPhases: number[] = [];
+    const tapStarts: number[] = [];
     for (let i = 0; i < kh; i++) {
       for (let j = 0; j < kw; j++) {
-        const phase = unshifted(i, j) ? tf.reshape(unpadded, [ci, n, h * w]) : phases[(i % sh) * sw + (j % sw)];
-        const start = unshifted(i, j) ? 0 : Math.floor(i / sh) * ws + Math.floor(j / sw);
-        const perImage = phase.shape[2];
-        const parts = chunks.map(({ image, images, row, rows }, c) => {
-          const whole = images === n && row === 0 && rows === ho && start === 0 && perImage === ho * ws;
-          const patch = whole ? phase : tf.slice(phase, [0, image, start + row * ws], [ci, images, rows * ws]);
-          return tf.matMul(tf.reshape(patch, [ci, images * rows * ws]), dyChunks[c]);
-        });
-        taps.push(parts.length === 1 ? parts[0] : tf.addN(parts));
+        tapPhases.push((i % sh) * sw + (j % sw));
+        tapStarts.push(Math.floor(i / sh) * ws + Math.floor(j / sw));
       }
     }
-    return tf.reshape(tf.stack(taps), filterShape);
+    // The contraction runs over n·ho·ws positions, in chunks of whole rows (rowChunks); each
+    // chunk is one matmul of every tap's window, stacked, with dy.
+    const chunks = rowChunks(n, ho, ws);
+    const parts = chunks.map(({ image, images, row, rows }) => {
+      const patches = tapPatches(phases as tf.Tensor3D, { channels: ci, phases: tapPhases, starts: tapStarts, image, images, offset: row * ws, length: rows * ws });
+      const dyChunk = chunks.length === 1 ? dyFlat : tf.slice(dyFlat, [(image * ho + row) * ws, 0], [images * rows * ws, co]);
+      return tf.matMul(patches, dyChunk);
+    });
+    return tf.reshape(parts.length === 1 ? parts[0] : tf.addN(parts), filterShape);
   });
 }
 
