@@ -9,9 +9,9 @@
  * data under another shape), so this is one kernel call where tf.avgPool with its reshapes, cast
  * and scaling took five, each with its engine overhead, a few hundred times a training step.
  */
-import { getKernel, registerGradient, registerKernel, tidy, type KernelFunc, type Tensor, type TensorInfo } from '@tensorflow/tfjs-core';
+import { getKernel, registerGradient, registerKernel, tidy, type KernelBackend, type KernelFunc, type Tensor, type TensorInfo } from '@tensorflow/tfjs-core';
 import * as tf from '@tensorflow/tfjs-core';
-import { CPU_MEMORY_BACKENDS } from './cpu_memory.ts';
+import { CPU_MEMORY_BACKENDS, memoryOf } from './cpu_memory.ts';
 
 export const CHANNEL_MEANS = 'ChannelMeans';
 
@@ -38,8 +38,12 @@ function channelMeansOn(backendName: string): KernelFunc {
     if (avgPool === undefined) throw new Error(`${CHANNEL_MEANS}: backend ${backendName} has no AvgPool kernel`);
     const view: TensorInfo = { dataId: x.dataId, shape: [groups, 1, rows, c], dtype: x.dtype };
     const pooled = avgPool.kernelFunc({ inputs: { x: view }, backend, attrs: { filterSize: [1, rows], strides: 1, pad: 'valid' } }) as TensorInfo;
-    // The pool's [G,1,1,C] output, viewed as what was asked for.
-    return { dataId: pooled.dataId, shape: perBatch ? [groups, c] : [c], dtype: pooled.dtype };
+    // The pool's [G,1,1,C] output copied into a tensor of the asked shape (G·C values): a mere
+    // view would keep the pool's shape in the backend's own records, which some kernels check.
+    const mem = memoryOf(backend as KernelBackend);
+    const out = mem.alloc(perBatch ? [groups, c] : [c], (values) => values.set(mem.read(pooled)));
+    mem.free(pooled);
+    return out;
   };
 }
 

@@ -17,13 +17,15 @@ const reference = {
 
 describe('batch norm (inference and training), bias and channel scaling (matmul reductions)', () => {
   for (const backend of NODE_TEST_BACKENDS) {
-    it(`${backend}: batchNorm of x [2,3,4,5,6] equals the textbook formula, value and all four gradients`, async () => {
+    for (const shape of [[2, 3, 4, 5, 6], [1, 2, 32, 32, 64]]) {
+    it(`${backend}: batchNorm of x [${shape}] equals the textbook formula, value and all four gradients`, async () => {
       await useBackend(backend);
       tf.tidy(() => {
-        const x = randomTensor([2, 3, 4, 5, 6], 1);
-        const m = randomTensor([6], 2);
-        const v = randomTensor([6], 3, 0.5, 1.5);
-        const o = randomTensor([6], 4);
+        const c = shape[4];
+        const x = randomTensor(shape, 1);
+        const m = randomTensor([c], 2);
+        const v = randomTensor([c], 3, 0.5, 1.5);
+        const o = randomTensor([c], 4);
         const g = randomTensor(x.shape, 5);
         expectClose(batchNorm(x, m, v, o, 1e-3), reference.batchNorm(x, m, v, o), 1e-5, 'value');
         const ours = tf.grads((a, b, c, d) => tf.sum(tf.mul(batchNorm(a, b, c, d, 1e-3), g)))([x, m, v, o]);
@@ -31,12 +33,16 @@ describe('batch norm (inference and training), bias and channel scaling (matmul 
         ['dx', 'dmean', 'dvariance', 'doffset'].forEach((name, i) => expectClose(ours[i], ref[i], 1e-4, name));
       });
     });
+    }
 
-    it(`${backend}: batchNormReluTraining of x [2,3,4,5,6] equals moments → batch norm → ReLU in plain tfjs: value, moments, dx, d offset`, async () => {
+    // The second shape is large enough for wasm's depthwise-conv affine maps (channel_affine.ts).
+    for (const shape of [[2, 3, 4, 5, 6], [1, 2, 32, 32, 64]]) {
+    it(`${backend}: batchNormReluTraining of x [${shape}] equals moments → batch norm → ReLU in plain tfjs: value, moments, dx, d offset`, async () => {
       await useBackend(backend);
       tf.tidy(() => {
-        const x = randomTensor([2, 3, 4, 5, 6], 6);
-        const o = randomTensor([6], 7);
+        const c = shape[4];
+        const x = randomTensor(shape, 6);
+        const o = randomTensor([c], 7);
         const g = randomTensor(x.shape, 8);
         const seen: tf.Tensor[] = [];
         const ours = batchNormReluTraining(x, o, 1e-3, (m) => seen.push(tf.keep(tf.clone(m.mean)), tf.keep(tf.clone(m.variance))));
@@ -52,6 +58,7 @@ describe('batch norm (inference and training), bias and channel scaling (matmul 
         expectClose(dOurs[1], dRef[1], 1e-4, 'd offset');
       });
     });
+    }
 
     it(`${backend}: batchNormReluTraining leaves no tensors behind across training steps`, async () => {
       await useBackend(backend);

@@ -1,6 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type { Moments } from './ops.ts';
 import { meanOverRows, sumOverRows } from './channel_sums.ts';
+import { channelAffine } from './channel_affine.ts';
 
 /**
  * Training-mode batch norm without a scale, then ReLU, as one differentiable op:
@@ -11,7 +12,8 @@ import { meanOverRows, sumOverRows } from './channel_sums.ts';
  *
  * One custom gradient instead of moments → batch norm → ReLU, each with its own tape node and
  * saved tensors, halves the kernels of the whole stretch (each kernel costs a few µs of engine
- * time on wasm, whatever its size). With x̂ = (x − mean)·s and dy the gradient after the ReLU:
+ * time on wasm, whatever its size); the per-channel maps are channelAffine's single passes.
+ * With x̂ = (x − mean)·s and dy the gradient after the ReLU:
  *   d offset = Σdy;   dx = s·(dy − mean(dy) − x̂·mean(dy·x̂))   (the textbook batch-norm gradient).
  */
 export function batchNormReluTraining(x: tf.Tensor, offset: tf.Tensor, epsilon: number, onMoments: (m: Moments<tf.Tensor>) => void): tf.Tensor {
@@ -19,21 +21,21 @@ export function batchNormReluTraining(x: tf.Tensor, offset: tf.Tensor, epsilon: 
   const run = tf.customGrad((xIn, offsetIn, save) => {
     const [xs, o] = [xIn, offsetIn] as tf.Tensor[];
     const mean = meanOverRows(xs);
-    const centered = tf.sub(xs, mean);
+    const centered = channelAffine(xs, null, tf.neg(mean));
     const variance = meanOverRows(tf.square(centered));
     onMoments({ mean, variance });
     const s = tf.rsqrt(tf.add(variance, epsilon));
-    const normalized = tf.mul(centered, s);
-    const value = tf.relu(tf.add(normalized, o));
-    (save as tf.GradSaveFunc)([normalized, value, s]);
+    const value = channelAffine(centered, s, o, true);
+    (save as tf.GradSaveFunc)([centered, value, s]);
     return {
       value,
       gradFunc: (dz: tf.Tensor, saved: tf.Tensor[]) => {
-        const [xHat, z, sSaved] = saved;
+        const [c, z, sSaved] = saved;
         const dy = tf.mul(dz, tf.step(z));
         const meanDy = meanOverRows(dy);
-        const meanDyXHat = meanOverRows(tf.mul(dy, xHat));
-        const dx = tf.mul(tf.sub(tf.sub(dy, meanDy), tf.mul(xHat, meanDyXHat)), sSaved);
+        // mean(dy·x̂) = s·mean(dy·c), so x̂·mean(dy·x̂) = c·s²·mean(dy·c).
+        const k = tf.mul(tf.square(sSaved), meanOverRows(tf.mul(dy, c)));
+        const dx = channelAffine(tf.sub(dy, channelAffine(c, k, meanDy)), sSaved, null);
         return [dx, tf.mul(meanDy, n)];
       },
     };
@@ -53,7 +55,7 @@ export function batchNorm(x: tf.Tensor, mean: tf.Tensor, variance: tf.Tensor, of
     const s = tf.rsqrt(tf.add(v, epsilon));
     (save as tf.GradSaveFunc)([xs, m, s]);
     return {
-      value: tf.add(tf.mul(xs, s), tf.sub(o, tf.mul(m, s))),
+      value: channelAffine(xs, s, tf.sub(o, tf.mul(m, s))),
       gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) => {
         const [xSaved, mSaved, sSaved] = saved;
         const sumDy = sumOverRows(dy);
