@@ -69,11 +69,14 @@ export function conv2dFilterGradByTaps(
     // The contraction runs over n·ho·ws positions, in chunks of whole rows (rowChunks); each
     // chunk is one matmul of every tap's window, stacked, with dy.
     const chunks = rowChunks(n, ho, ws);
-    const parts = chunks.map(({ image, images, row, rows }) => {
-      const patches = tapPatches(phases as tf.Tensor3D, { channels: ci, phases: tapPhases, starts: tapStarts, image, images, offset: row * ws, length: rows * ws });
-      const dyChunk = chunks.length === 1 ? dyFlat : tf.slice(dyFlat, [(image * ho + row) * ws, 0], [images * rows * ws, co]);
-      return tf.matMul(patches, dyChunk);
-    });
+    // Each chunk's patches (taps × its share of x) are freed as soon as its matmul is done.
+    const parts = chunks.map(({ image, images, row, rows }) =>
+      tf.tidy(() => {
+        const patches = tapPatches(phases as tf.Tensor3D, { channels: ci, phases: tapPhases, starts: tapStarts, image, images, offset: row * ws, length: rows * ws });
+        const dyChunk = chunks.length === 1 ? dyFlat : tf.slice(dyFlat, [(image * ho + row) * ws, 0], [images * rows * ws, co]);
+        return tf.matMul(patches, dyChunk);
+      }),
+    );
     return tf.reshape(parts.length === 1 ? parts[0] : tf.addN(parts), filterShape);
   });
 }

@@ -124,7 +124,7 @@ if (!flags.json) {
   console.log('\nFLOPs: counted by the model on CountingOps (2 per multiply-add); train = 3 × forward.');
   console.log('ms: median of the timed runs after one warm-up run (stream: wall time per clip, all workers busy).');
   console.log('train/fwd: median over rounds that each run forward then train (interleaved, so drift in machine speed cancels).');
-  console.log('peak tensors: tfjs bytes high-water during the warm-up run; max RSS: process high-water so far.');
+  console.log('peak tensors: tfjs bytes high-water during the warm-up run (tfjs counts each reshaped view again, so it overstates memory held); max RSS: process high-water so far.');
   for (const n of notes) console.log(`note: ${n}`);
   const best = Math.max(0, ...rows.filter((r) => r.mode === 'stream' && r.frames === 64).map((r) => r.gflops_per_s));
   if (best > 0) console.log(`stream 64×224² best: ${best.toFixed(1)} GFLOP/s (target ≥ ${STREAM_TARGET_GFLOPS})`);
