@@ -73,6 +73,21 @@ describe('batch norm (inference and training), bias and channel scaling (matmul 
       tf.dispose([x, o]);
     });
 
+    // One clip, as the model gates at batch 1.
+    it(`${backend}: scaleChannels of one clip x [1,2,32,32,64] by [1,1,1,1,64], value and gradients, equals tf.mul`, async () => {
+      await useBackend(backend);
+      tf.tidy(() => {
+        const x = randomTensor([1, 2, 32, 32, 64], 14);
+        const s = randomTensor([1, 1, 1, 1, 64], 15);
+        const g = randomTensor(x.shape, 16);
+        expectClose(scaleChannels(x, s), tf.mul(x, s), 1e-6, 'value');
+        const ours = tf.grads((a, c) => tf.sum(tf.mul(scaleChannels(a, c), g)))([x, s]);
+        const ref = tf.grads((a, c) => tf.sum(tf.mul(tf.mul(a, c), g)))([x, s]);
+        expectClose(ours[0], ref[0], 1e-5, 'd x');
+        expectClose(ours[1], ref[1], 1e-4, 'd scale');
+      });
+    });
+
     it(`${backend}: biasAdd, channelMean over [1,2,3] and [0..3], and scaleChannels by [B,1,1,1,C] equal tf's broadcasting ops`, async () => {
       await useBackend(backend);
       tf.tidy(() => {
