@@ -16,6 +16,17 @@ export interface WasmHeap {
 
 export const isWasmHeap = (b: KernelBackend): b is KernelBackend & WasmHeap => 'typedArrayFromHeap' in b && 'makeOutput' in b;
 
+/**
+ * A new wasm tensor of `shape`, written by `fill` with its own values (any dtype but string).
+ * The view is taken after the allocation: growing the heap detaches views taken before, so
+ * `fill` must also take its views of other tensors then.
+ */
+export function allocOnHeap(heap: WasmHeap, shape: number[], dtype: DataType, fill: (values: backend_util.TypedArray) => void): TensorInfo {
+  const out = heap.makeOutput(shape, dtype);
+  fill(heap.typedArrayFromHeap(out));
+  return out;
+}
+
 /** Float32 tensor memory a JS kernel reads, allocates and frees. */
 export interface Memory {
   /** The tensor's values, not a copy: read only. */
@@ -31,12 +42,7 @@ export function memoryOf(backend: KernelBackend): Memory {
     const heap = backend;
     return {
       read: (t) => heap.typedArrayFromHeap(t) as Float32Array,
-      // Views are taken after the allocation: growing the heap detaches earlier ones.
-      alloc: (shape, fill) => {
-        const out = heap.makeOutput(shape, 'float32');
-        fill(heap.typedArrayFromHeap(out) as Float32Array);
-        return out;
-      },
+      alloc: (shape, fill) => allocOnHeap(heap, shape, 'float32', (values) => fill(values as Float32Array)),
       free,
     };
   }

@@ -1,7 +1,7 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import * as tf from '@tensorflow/tfjs';
-import { useBackend } from '../../test/harness.ts';
+import { onWasmAndCpu, ramp } from '../../test/harness.ts';
 import { registerCoreKernelOverrides } from './register.ts';
 
 // [shape, begin, size]: contiguous, strided, whole trailing axes, single elements, ranks 1–5.
@@ -21,17 +21,9 @@ describe('Slice on wasm (heap_slice.ts)', () => {
   for (const [shape, begin, size] of CASES) {
     for (const dtype of ['float32', 'int32'] as const) {
       it(`${dtype} [${shape}] from [${begin}] size [${size}] equals cpu's`, async () => {
-        const n = shape.reduce((a, d) => a * d, 1);
-        const values = Array.from({ length: n }, (_, i) => i * 3 - 7);
-        await useBackend('cpu');
-        const expected = tf.tidy(() => Array.from(tf.slice(tf.tensor(values, shape, dtype), begin, size).dataSync()));
-        await useBackend('wasm');
-        const got = tf.tidy(() => {
-          const y = tf.slice(tf.tensor(values, shape, dtype), begin, size);
-          assert.deepEqual(y.shape, size);
-          return Array.from(y.dataSync());
-        });
-        assert.deepEqual(got, expected);
+        const [wasm, cpu] = await onWasmAndCpu(() => [tf.slice(ramp(shape, dtype), begin, size)]);
+        assert.deepEqual((wasm as { shape: number[] }[])[0].shape, size);
+        assert.deepEqual(wasm, cpu);
       });
     }
   }

@@ -4,7 +4,7 @@
  * window, a concat's branch or one filter tap costs the whole tensor every time.
  */
 import { Slice, slice_util, util, type KernelBackend, type KernelConfig, type TensorInfo } from '@tensorflow/tfjs-core';
-import { isWasmHeap } from './cpu_memory.ts';
+import { allocOnHeap, isWasmHeap } from './cpu_memory.ts';
 
 /** Typed arrays of any dtype, as copySlice reads and writes them. */
 interface Values {
@@ -45,10 +45,9 @@ export function copySlice(src: Values, dst: Values, shape: number[], begin: numb
 export function copySliceKernel(backend: unknown, x: TensorInfo, begin: number[], size: number[]): TensorInfo {
   const wasm = backend as KernelBackend;
   if (!isWasmHeap(wasm)) throw new Error('copySliceKernel: not the wasm backend');
-  const out = wasm.makeOutput(size, x.dtype);
-  // Views after the allocation: growing the heap detaches earlier ones.
-  if (size.every((d) => d > 0)) copySlice(wasm.typedArrayFromHeap(x), wasm.typedArrayFromHeap(out), x.shape, begin, size);
-  return out;
+  return allocOnHeap(wasm, size, x.dtype, (out) => {
+    if (size.every((d) => d > 0)) copySlice(wasm.typedArrayFromHeap(x), out, x.shape, begin, size);
+  });
 }
 
 /** wasm's Slice with this copy; string tensors still go to `original`. */

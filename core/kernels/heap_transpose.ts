@@ -6,7 +6,7 @@
  * a training step. Other permutations go to the backend's own kernel.
  */
 import { Transpose, util, type KernelBackend, type KernelConfig, type TensorInfo } from '@tensorflow/tfjs-core';
-import { isWasmHeap } from './cpu_memory.ts';
+import { allocOnHeap, isWasmHeap } from './cpu_memory.ts';
 
 /** Runs shorter than this stay with the backend's kernel: a subarray copy costs ~0.2 µs. */
 const MIN_RUN = 32;
@@ -52,11 +52,8 @@ export const heapTransposeWasm = (original: KernelConfig): KernelConfig => ({
     const { axes, run } = keptRun(x.shape, perm);
     const backend = args.backend as KernelBackend;
     if (run < MIN_RUN || axes === x.shape.length || (x.dtype !== 'float32' && x.dtype !== 'int32') || !isWasmHeap(backend)) return original.kernelFunc(args);
-    const out = backend.makeOutput(perm.map((p) => x.shape[p]), x.dtype);
-    // Views after the allocation: growing the heap detaches earlier ones.
-    const src = backend.typedArrayFromHeap(x) as Float32Array | Int32Array;
-    const dst = backend.typedArrayFromHeap(out) as Float32Array | Int32Array;
-    copyTransposed(src, dst, x.shape, perm, axes, run);
-    return out;
+    return allocOnHeap(backend, perm.map((p) => x.shape[p]), x.dtype, (out) =>
+      copyTransposed(backend.typedArrayFromHeap(x) as Float32Array | Int32Array, out as Float32Array | Int32Array, x.shape, perm, axes, run),
+    );
   },
 });

@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type { Padding } from './ops.ts';
-import { axisPadding, outputSize } from './shape.ts';
+import { inputGradPadding } from './shape.ts';
 
 /**
  * Gradient of a stride-1 conv2d with respect to its input, as a conv2d: dy, padded by
@@ -18,18 +18,13 @@ export function conv2dInputGradByConv(
   return tf.tidy(() => {
     const [, h, w] = xShape;
     const [kh, kw] = filter.shape;
-    const [top] = axisPadding(h, kh, 1, padding);
-    const [left] = axisPadding(w, kw, 1, padding);
-    const ho = outputSize(h, kh, 1, padding);
-    const wo = outputSize(w, kw, 1, padding);
-    const flipped = flippedSwapped(filter);
     const pads: [[number, number], [number, number], [number, number], [number, number]] = [
       [0, 0],
-      [kh - 1 - top, h - ho + top],
-      [kw - 1 - left, w - wo + left],
+      inputGradPadding(h, kh, padding),
+      inputGradPadding(w, kw, padding),
       [0, 0],
     ];
-    return tf.conv2d(dy, flipped, 1, pads);
+    return tf.conv2d(dy, flippedSwapped(filter), 1, pads);
   });
 }
 

@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type { Padding } from './ops.ts';
-import { axisPadding } from './shape.ts';
+import { inputGradPadding } from './shape.ts';
 
 /**
  * Gradient of a stride-1 conv2d with respect to its input, as one matmul with the filter as it
@@ -29,14 +29,7 @@ export function conv2dInputGradByMatmul(
     if (taps === 1 && ho === h && wo === w) return tf.reshape(tf.transpose(y), xShape);
     // Tap (i, j) read x at output position + (i − top, j − left): its block, padded so that every
     // shift stays in range, is read back at offset (kh−1−i, kw−1−j).
-    const [top] = axisPadding(h, kh, 1, padding);
-    const [left] = axisPadding(w, kw, 1, padding);
-    const blocks = tf.pad(tf.reshape(y, [taps, ci * n, ho, wo]), [
-      [0, 0],
-      [0, 0],
-      [kh - 1 - top, h - ho + top],
-      [kw - 1 - left, w - wo + left],
-    ]);
+    const blocks = tf.pad(tf.reshape(y, [taps, ci * n, ho, wo]), [[0, 0], [0, 0], inputGradPadding(h, kh, padding), inputGradPadding(w, kw, padding)]);
     const shifted: tf.Tensor[] = [];
     for (let i = 0; i < kh; i++) {
       for (let j = 0; j < kw; j++) shifted.push(tf.slice(blocks, [i * kw + j, 0, kh - 1 - i, kw - 1 - j], [1, ci * n, h, w]));

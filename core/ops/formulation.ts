@@ -38,7 +38,7 @@ export function channelSumsFor(backend: string): ChannelSums {
 }
 
 /**
- * How per-channel affine maps x·scale + shift (batch norm, its gradient, self-gating) run:
+ * How per-channel affine maps x·scale + shift (batch norm and its gradient) run:
  * broadcasting multiplies and adds, or, on wasm, one 1×1 depthwise conv with bias (and ReLU)
  * over all rows. wasm broadcasts at ~0.45 ns an element against 0.13 for same-shape operands;
  * XNNPACK's depthwise conv does the whole map in one pass at ~0.2 ns ([4,56,56,64]: ReLU of

@@ -22,6 +22,16 @@ export function axisPadding(inSize: number, kernel: number, stride: number, padd
   return [before, total - before];
 }
 
+/**
+ * [before, after] padding of one axis of a stride-1 conv's output gradient dy that lines each
+ * kernel tap up with the input cells it read: a correlation of the padded dy with the flipped
+ * kernel, or the col2im of per-tap blocks, then yields the input gradient, `inSize` long.
+ */
+export function inputGradPadding(inSize: number, kernel: number, padding: Padding): [number, number] {
+  const [before] = axisPadding(inSize, kernel, 1, padding);
+  return [kernel - 1 - before, inSize - outputSize(inSize, kernel, 1, padding) + before];
+}
+
 /** Output shape of a 3-D conv or pool on [B,T,H,W,C] producing `channels` channels. */
 export function outputShape3d(
   inShape: number[],
