@@ -18,3 +18,19 @@ declare const performance: { now(): number };
 declare const crypto: {
   subtle: { digest(algorithm: 'SHA-256', data: Uint8Array): Promise<ArrayBuffer> };
 };
+/** Base64 to a binary string (Node 16+, browsers, workers): the embedded wasm kernels' bytes. */
+declare function atob(data: string): string;
+/** The WebAssembly API, as far as the embedded kernels (kernels/wasm/) use it. */
+declare namespace WebAssembly {
+  class Memory {
+    readonly buffer: ArrayBuffer;
+  }
+  class Module {
+    constructor(bytes: Uint8Array);
+  }
+  class Instance {
+    constructor(module: Module, imports: Record<string, Record<string, unknown>>);
+    readonly exports: Record<string, unknown>;
+  }
+  function validate(bytes: Uint8Array): boolean;
+}

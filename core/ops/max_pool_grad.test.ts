@@ -11,15 +11,29 @@ const CASES: [[number, number, number, number], number, number, Padding][] = [
   [[2, 5, 5, 2], 3, 1, 'SAME'],
   [[1, 8, 9, 2], 3, 2, 'VALID'],
   [[1, 6, 12, 4], 2, 2, 'SAME'], // even window, padding only below/right
+  // Channel counts for each path of wasm's SIMD kernel: 16 at a time, then 4, then single.
+  [[1, 7, 9, 23], 3, 2, 'SAME'],
+  [[2, 6, 5, 36], 3, 1, 'SAME'],
+  [[1, 8, 8, 20], 2, 2, 'VALID'],
+];
+
+/**
+ * Cases whose values repeat (as ReLU zeros do), so windows have tied maxima: the first one wins,
+ * on wasm (its SIMD kernel). The JS route (cpu) gives a tie to any one of the tied cells.
+ */
+const TIED: typeof CASES = [
+  [[1, 7, 9, 23], 3, 2, 'SAME'],
+  [[2, 6, 5, 36], 3, 1, 'SAME'],
 ];
 
 describe('maxPool2dFirstMaxGrad', () => {
   for (const backend of NODE_TEST_BACKENDS) {
-    for (const [shape, k, s, p] of CASES) {
-      it(`${backend}: x [${shape}] ksize ${k} stride ${s} ${p} — gradient equals cpu MaxPoolGrad`, async () => {
+    for (const [[shape, k, s, p], tied] of [...CASES.map((c) => [c, false] as const), ...(backend === 'wasm' ? TIED : []).map((c) => [c, true] as const)]) {
+      it(`${backend}: x [${shape}] ksize ${k} stride ${s} ${p}${tied ? ', tied maxima' : ''} — gradient equals cpu MaxPoolGrad`, async () => {
         await useBackend('cpu');
         // Mostly negative, so that windows with only negative values occur (wasm's own kernel fails there).
-        const x = randomTensor(shape, 7, -1, 0.3) as tf.Tensor4D;
+        const random = randomTensor(shape, 7, -1, 0.3);
+        const x = (tied ? tf.round(tf.mul(random, 2)) : random) as tf.Tensor4D;
         const pad = p === 'SAME' ? 'same' : 'valid';
         const g = randomTensor(tf.maxPool(x, k, s, pad).shape, 8);
         const expected = tf.grad((a: tf.Tensor) => tf.mul(tf.maxPool(a as tf.Tensor4D, k, s, pad), g).sum())(x);

@@ -34,6 +34,7 @@ describe('backend parity in Chromium', { skip: BROWSER_SKIP }, () => {
         const report: ParityReport = await s.page.evaluate(([w, b]) => window.s3dgParity[w](b), [where, backend] as const);
         assert.equal(report.backend, backend);
         assert.ok(report.cases.length >= 12, `only ${report.cases.length} cases ran`);
+        if (backend === 'wasm') assert.equal(report.wasmKernels, true, 'our SIMD wasm kernels did not load');
         const bad = report.cases.filter((c) => !c.ok);
         assert.deepEqual(bad.map((c) => `${c.name}: |diff| ${c.maxAbsDiff} (values up to ${c.maxAbsValue}, tolerance ${c.tolerance})`), []);
       });

@@ -18,6 +18,8 @@ export interface ParityCase {
 export interface ParityReport {
   backend: BackendName;
   cases: ParityCase[];
+  /** On wasm: whether our own SIMD kernels (core/kernels/wasm/) loaded, so the cases ran them. */
+  wasmKernels?: boolean;
 }
 
 /** What the parity page offers to tests (`window.s3dgParity`). */

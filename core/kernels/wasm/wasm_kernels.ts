@@ -1,0 +1,62 @@
+/**
+ * Our hand-written WebAssembly kernels (the .wat files here), run on the memory of tfjs's wasm
+ * backend: each module imports that memory, so a kernel reads and writes tensors where they are,
+ * by their byte offsets, with no copies. One instance per backend memory (a worker has its own).
+ *
+ * The modules use SIMD, as do the tfjs wasm builds we run on; where the host lacks it (or tfjs
+ * runs its plain build), `wasmKernelsOf` returns undefined and callers keep their JS route.
+ */
+import type { DataId, KernelBackend, TensorInfo } from '@tensorflow/tfjs-core';
+import { COMPILED_MODULES } from './compiled_modules.ts';
+
+/** The exports of max_pool_grad.wat; all arguments are i32, pointers are byte offsets. */
+export interface WasmKernels {
+  maxPoolGrad(
+    x: number, dy: number, dx: number,
+    n: number, h: number, w: number, c: number,
+    oh: number, ow: number, sh: number, sw: number,
+    kh: number, kw: number, top: number, left: number,
+  ): void;
+}
+
+/** The parts of tfjs's BackendWasm this needs (its Emscripten module and tensor table). */
+interface BackendWasmInternals {
+  wasm: { wasmMemory?: WebAssembly.Memory; asm?: { memory?: WebAssembly.Memory } };
+  dataIdMap: { get(id: DataId): { memoryOffset: number } | undefined };
+}
+
+const isBackendWasm = (b: KernelBackend): b is KernelBackend & BackendWasmInternals =>
+  'wasm' in b && 'dataIdMap' in b;
+
+const bytesOf = (base64: string) => Uint8Array.from(atob(base64), (ch) => ch.charCodeAt(0));
+
+// null: tried, unavailable on this memory (no SIMD, an unknown memory).
+const instances = new WeakMap<WebAssembly.Memory, WasmKernels | null>();
+
+function instantiate(memory: WebAssembly.Memory): WasmKernels | null {
+  const shared = typeof SharedArrayBuffer !== 'undefined' && memory.buffer instanceof SharedArrayBuffer;
+  const bytes = bytesOf(shared ? COMPILED_MODULES.maxPoolGrad.sharedMemory : COMPILED_MODULES.maxPoolGrad.plainMemory);
+  if (!WebAssembly.validate(bytes)) return null;
+  const instance = new WebAssembly.Instance(new WebAssembly.Module(bytes), { env: { memory } });
+  return { maxPoolGrad: instance.exports.maxPoolGrad as WasmKernels['maxPoolGrad'] };
+}
+
+/** Our kernels on `backend`'s memory, or undefined where it is not tfjs's wasm or they cannot run. */
+export function wasmKernelsOf(backend: KernelBackend): WasmKernels | undefined {
+  if (!isBackendWasm(backend)) return undefined;
+  const memory = backend.wasm.wasmMemory ?? backend.wasm.asm?.memory;
+  if (memory === undefined) return undefined;
+  let kernels = instances.get(memory);
+  if (kernels === undefined) {
+    kernels = instantiate(memory);
+    instances.set(memory, kernels);
+  }
+  return kernels ?? undefined;
+}
+
+/** The byte offset of a wasm backend tensor in its memory. */
+export function heapOffset(backend: KernelBackend, t: TensorInfo): number {
+  const entry = isBackendWasm(backend) ? backend.dataIdMap.get(t.dataId) : undefined;
+  if (entry === undefined) throw new Error('heapOffset: not a tensor of the wasm backend');
+  return entry.memoryOffset;
+}
