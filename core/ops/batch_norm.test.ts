@@ -4,6 +4,7 @@ import * as tf from '@tensorflow/tfjs';
 import { NODE_TEST_BACKENDS, expectClose, randomTensor, useBackend } from '../../test/harness.ts';
 import { batchNorm, batchNormReluTraining, biasAdd } from './batch_norm.ts';
 import { channelMean, scaleChannels } from './channel_sums.ts';
+import { canFuseBatchNormRelu } from '../kernels/batch_norm_relu.ts';
 
 /** Plain tfjs formulations: the references our matmul-reduction versions must equal. */
 const reference = {
@@ -35,8 +36,9 @@ describe('batch norm (inference and training), bias and channel scaling (matmul 
     });
     }
 
-    // The second shape is large enough for wasm's depthwise-conv affine maps (channel_affine.ts).
-    for (const shape of [[2, 3, 4, 5, 6], [1, 2, 32, 32, 64]]) {
+    // On wasm, 6 channels go through tfjs ops, 8 and 64 through our kernels (189 rows: two blocks
+    // of their blocked sums and part of a third); on cpu, all through tfjs ops.
+    for (const shape of [[2, 3, 4, 5, 6], [1, 3, 7, 9, 8], [1, 2, 32, 32, 64]]) {
     it(`${backend}: batchNormReluTraining of x [${shape}] equals moments → batch norm → ReLU in plain tfjs: value, moments, dx, d offset`, async () => {
       await useBackend(backend);
       tf.tidy(() => {
@@ -59,6 +61,12 @@ describe('batch norm (inference and training), bias and channel scaling (matmul 
       });
     });
     }
+
+    it(`${backend}: batchNormReluTraining runs as our kernels exactly where they load (wasm, channels a multiple of 4)`, async () => {
+      await useBackend(backend);
+      assert.equal(canFuseBatchNormRelu(tf.backend(), [1, 2, 3, 3, 8]), backend === 'wasm');
+      assert.equal(canFuseBatchNormRelu(tf.backend(), [1, 2, 3, 3, 6]), false);
+    });
 
     it(`${backend}: batchNormReluTraining leaves no tensors behind across training steps`, async () => {
       await useBackend(backend);

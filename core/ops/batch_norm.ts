@@ -2,6 +2,9 @@ import * as tf from '@tensorflow/tfjs-core';
 import type { Moments } from './ops.ts';
 import { meanOverRows, sumOverRows } from './channel_sums.ts';
 import { channelAffine } from './channel_affine.ts';
+import { BATCH_NORM_RELU_TRAINING, BATCH_NORM_RELU_TRAINING_GRAD, canFuseBatchNormRelu, registerBatchNormRelu, type BatchNormReluTrainingAttrs } from '../kernels/batch_norm_relu.ts';
+
+registerBatchNormRelu();
 
 /**
  * Training-mode batch norm without a scale, then ReLU, as one differentiable op:
@@ -15,8 +18,11 @@ import { channelAffine } from './channel_affine.ts';
  * time on wasm, whatever its size); the per-channel maps are channelAffine's single passes.
  * With x̂ = (x − mean)·s and dy the gradient after the ReLU:
  *   d offset = Σdy;   dx = s·(dy − mean(dy) − x̂·mean(dy·x̂))   (the textbook batch-norm gradient).
+ * On wasm, with C a multiple of 4, forward and gradient are one kernel each of our own
+ * (kernels/batch_norm_relu.ts: SIMD, two to three passes over memory).
  */
 export function batchNormReluTraining(x: tf.Tensor, offset: tf.Tensor, epsilon: number, onMoments: (m: Moments<tf.Tensor>) => void): tf.Tensor {
+  if (canFuseBatchNormRelu(tf.backend(), x.shape)) return batchNormReluTrainingFused(x, offset, epsilon, onMoments);
   const n = x.size / x.shape[x.rank - 1];
   const run = tf.customGrad((xIn, offsetIn, save) => {
     const [xs, o] = [xIn, offsetIn] as tf.Tensor[];
@@ -37,6 +43,24 @@ export function batchNormReluTraining(x: tf.Tensor, offset: tf.Tensor, epsilon: 
         const k = tf.mul(tf.square(sSaved), meanOverRows(tf.mul(dy, c)));
         const dx = channelAffine(tf.sub(dy, channelAffine(c, k, meanDy)), sSaved, null);
         return [dx, tf.mul(meanDy, n)];
+      },
+    };
+  });
+  return run(x, offset);
+}
+
+/** The same op as two of our wasm kernels (kernels/batch_norm_relu.ts). */
+function batchNormReluTrainingFused(x: tf.Tensor, offset: tf.Tensor, epsilon: number, onMoments: (m: Moments<tf.Tensor>) => void): tf.Tensor {
+  const run = tf.customGrad((xIn, offsetIn, save) => {
+    const attrs: BatchNormReluTrainingAttrs = { epsilon };
+    const [centered, value, mean, variance, scale] = tf.engine().runKernel(BATCH_NORM_RELU_TRAINING, { x: xIn as tf.Tensor, offset: offsetIn as tf.Tensor }, attrs) as tf.Tensor[];
+    onMoments({ mean, variance });
+    (save as tf.GradSaveFunc)([centered, value, scale]);
+    return {
+      value,
+      gradFunc: (dz: tf.Tensor, saved: tf.Tensor[]) => {
+        const [c, z, s] = saved;
+        return tf.engine().runKernel(BATCH_NORM_RELU_TRAINING_GRAD, { dz, value: z, centered: c, scale: s }) as tf.Tensor[];
       },
     };
   });

@@ -9,13 +9,24 @@
 import type { DataId, KernelBackend, TensorInfo } from '@tensorflow/tfjs-core';
 import { COMPILED_MODULES } from './compiled_modules.ts';
 
-/** The exports of max_pool_grad.wat; all arguments are i32, pointers are byte offsets. */
+/** The exports of our modules; pointers are byte offsets, counts i32. */
 export interface WasmKernels {
+  /** max_pool_grad.wat */
   maxPoolGrad(
     x: number, dy: number, dx: number,
     n: number, h: number, w: number, c: number,
     oh: number, ow: number, sh: number, sw: number,
     kh: number, kw: number, top: number, left: number,
+  ): void;
+  /** batch_norm_relu.wat: x [rows, C], C a multiple of 4; scratch holds C floats. */
+  batchNormReluForward(
+    x: number, offset: number, rows: number, c: number, epsilon: number,
+    centered: number, value: number, mean: number, variance: number, scale: number, scratch: number,
+  ): void;
+  /** batch_norm_relu.wat: scratch holds 4·C floats. */
+  batchNormReluBackward(
+    dz: number, value: number, centered: number, scale: number, rows: number, c: number,
+    dx: number, sumDy: number, scratch: number,
   ): void;
 }
 
@@ -35,10 +46,13 @@ const instances = new WeakMap<WebAssembly.Memory, WasmKernels | null>();
 
 function instantiate(memory: WebAssembly.Memory): WasmKernels | null {
   const shared = typeof SharedArrayBuffer !== 'undefined' && memory.buffer instanceof SharedArrayBuffer;
-  const bytes = bytesOf(shared ? COMPILED_MODULES.maxPoolGrad.sharedMemory : COMPILED_MODULES.maxPoolGrad.plainMemory);
-  if (!WebAssembly.validate(bytes)) return null;
-  const instance = new WebAssembly.Instance(new WebAssembly.Module(bytes), { env: { memory } });
-  return { maxPoolGrad: instance.exports.maxPoolGrad as WasmKernels['maxPoolGrad'] };
+  const exports: Record<string, unknown> = {};
+  for (const compiled of Object.values(COMPILED_MODULES)) {
+    const bytes = bytesOf(shared ? compiled.sharedMemory : compiled.plainMemory);
+    if (!WebAssembly.validate(bytes)) return null;
+    Object.assign(exports, new WebAssembly.Instance(new WebAssembly.Module(bytes), { env: { memory } }).exports);
+  }
+  return exports as unknown as WasmKernels;
 }
 
 /** Our kernels on `backend`'s memory, or undefined where it is not tfjs's wasm or they cannot run. */
