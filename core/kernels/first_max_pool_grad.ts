@@ -19,7 +19,7 @@
  *
  * On tfjs's wasm builds, which have SIMD, the whole gradient runs instead in our own wasm kernel
  * (wasm/max_pool_grad.wat): a SIMD search of every window, 16 channels at a time, that keeps the
- * first maximum exactly as TensorFlow does, 5–8× faster than the route above. The route stays
+ * first maximum exactly as TensorFlow does, 5–10× faster than the route above. The route stays
  * for the cpu backend and wasm without SIMD.
  */
 import { backend_util, getKernel, registerKernel, type KernelBackend, type KernelFunc, type TensorInfo } from '@tensorflow/tfjs-core';
@@ -124,7 +124,7 @@ function firstMaxPoolGradOn(backendName: string): KernelFunc {
     const mem = memoryOf(backend);
     const simd = wasmKernelsOf(backend);
     if (simd) {
-      const dx = mem.alloc(x.shape, () => {});
+      const dx = mem.alloc(x.shape, () => {}); // written by the kernel
       const at = (t: TensorInfo) => heapOffset(backend, t);
       const { batchSize, inHeight, inWidth, inChannels, outHeight, outWidth, strideHeight, strideWidth, filterHeight, filterWidth, padInfo } = info;
       simd.maxPoolGrad(at(x), at(dy), at(dx), batchSize, inHeight, inWidth, inChannels, outHeight, outWidth, strideHeight, strideWidth, filterHeight, filterWidth, padInfo.top, padInfo.left);

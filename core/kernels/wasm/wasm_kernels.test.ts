@@ -4,7 +4,7 @@ import { readFile } from 'node:fs/promises';
 import * as tf from '@tensorflow/tfjs';
 import { useBackend } from '../../../test/harness.ts';
 import { COMPILED_MODULES_FILE, compiledModulesSource } from '../../../node/build/wasm_modules.ts';
-import { heapOffset, wasmKernelsOf } from './wasm_kernels.ts';
+import { heapOffset, wasmKernelsOf, wasmKernelsOn } from './wasm_kernels.ts';
 
 describe('wasm kernels', () => {
   it('compiled_modules.ts matches the .wat sources (else run `npm run build:wasm`)', async () => {
@@ -24,6 +24,19 @@ describe('wasm kernels', () => {
     kernels.maxPoolGrad(at(x), at(dy), at(dx), 1, 1, 4, 1, 1, 2, 1, 2, 1, 2, 0, 0);
     assert.deepEqual(Array.from(dx.dataSync()), [0, 10, 20, 0]);
     tf.dispose([x, dy, dx]);
+  });
+
+  it("run on a shared memory too (tfjs's threaded build), as their shared-memory build", () => {
+    const memory = new WebAssembly.Memory({ initial: 1, maximum: 4, shared: true });
+    assert.ok(memory.buffer instanceof SharedArrayBuffer);
+    const kernels = wasmKernelsOn(memory);
+    assert.ok(kernels, 'the shared-memory build did not load');
+    const heap = new Float32Array(memory.buffer);
+    heap.set([3, 7, 5, 1], 0); // x at byte 0
+    heap.set([10, 20], 16); // dy at byte 64
+    heap.fill(-1, 32, 36); // dx at byte 128: the kernel must clear it
+    kernels.maxPoolGrad(0, 64, 128, 1, 1, 4, 1, 1, 2, 1, 2, 1, 2, 0, 0);
+    assert.deepEqual(Array.from(heap.subarray(32, 36)), [0, 10, 20, 0]);
   });
 
   it('are not offered on the cpu backend', async () => {

@@ -58,8 +58,13 @@ function instantiate(memory: WebAssembly.Memory): WasmKernels | null {
 /** Our kernels on `backend`'s memory, or undefined where it is not tfjs's wasm or they cannot run. */
 export function wasmKernelsOf(backend: KernelBackend): WasmKernels | undefined {
   if (!isBackendWasm(backend)) return undefined;
+  // The threaded build keeps its (shared) memory in wasmMemory, the others export theirs.
   const memory = backend.wasm.wasmMemory ?? backend.wasm.asm?.memory;
-  if (memory === undefined) return undefined;
+  return memory === undefined ? undefined : wasmKernelsOn(memory);
+}
+
+/** Our kernels on `memory` (instantiated once per memory), or undefined where they cannot run. */
+export function wasmKernelsOn(memory: WebAssembly.Memory): WasmKernels | undefined {
   let kernels = instances.get(memory);
   if (kernels === undefined) {
     kernels = instantiate(memory);
