@@ -17,9 +17,10 @@ export const BATCH_NORM_RELU_TRAINING_GRAD = 'BatchNormReluTrainingGrad';
 // A type, not an interface: tfjs's attribute map needs an implicit index signature.
 export type BatchNormReluTrainingAttrs = { epsilon: number };
 
-/** Whether the kernels can run on `backend` for x of this shape. */
+/** Whether the kernels can run on `backend` for x of this shape (their loops need ≥ 1 row and 4 channels). */
 export function canFuseBatchNormRelu(backend: KernelBackend, shape: number[]): boolean {
-  return shape[shape.length - 1] % 4 === 0 && getKernel(BATCH_NORM_RELU_TRAINING, 'wasm') !== undefined && wasmKernelsOf(backend) !== undefined;
+  const c = shape[shape.length - 1];
+  return c > 0 && c % 4 === 0 && shape.every((d) => d > 0) && getKernel(BATCH_NORM_RELU_TRAINING, 'wasm') !== undefined && wasmKernelsOf(backend) !== undefined;
 }
 
 const forward: KernelFunc = ({ inputs, backend: anyBackend, attrs }) => {

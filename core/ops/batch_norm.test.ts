@@ -66,6 +66,7 @@ describe('batch norm (inference and training), bias and channel scaling (matmul 
       await useBackend(backend);
       assert.equal(canFuseBatchNormRelu(tf.backend(), [1, 2, 3, 3, 8]), backend === 'wasm');
       assert.equal(canFuseBatchNormRelu(tf.backend(), [1, 2, 3, 3, 6]), false);
+      assert.equal(canFuseBatchNormRelu(tf.backend(), [1, 0, 3, 3, 8]), false);
     });
 
     it(`${backend}: batchNormReluTraining leaves no tensors behind across training steps`, async () => {
