@@ -9,7 +9,7 @@
  */
 import { registerKernel, getKernel, type KernelBackend, type KernelFunc, type TensorInfo } from '@tensorflow/tfjs-core';
 import { memoryOf } from './cpu_memory.ts';
-import { heapOffset, wasmKernelsOf } from './wasm/wasm_kernels.ts';
+import { heapOffsetsOn, wasmKernelsOf } from './wasm/wasm_kernels.ts';
 
 export const BATCH_NORM_RELU_TRAINING = 'BatchNormReluTraining';
 export const BATCH_NORM_RELU_TRAINING_GRAD = 'BatchNormReluTrainingGrad';
@@ -20,7 +20,7 @@ export type BatchNormReluTrainingAttrs = { epsilon: number };
 /** Whether the kernels can run on `backend` for x of this shape (their loops need ≥ 1 row and 4 channels). */
 export function canFuseBatchNormRelu(backend: KernelBackend, shape: number[]): boolean {
   const c = shape[shape.length - 1];
-  return c > 0 && c % 4 === 0 && shape.every((d) => d > 0) && getKernel(BATCH_NORM_RELU_TRAINING, 'wasm') !== undefined && wasmKernelsOf(backend) !== undefined;
+  return c > 0 && c % 4 === 0 && shape.every((d) => d > 0) && wasmKernelsOf(backend) !== undefined;
 }
 
 const forward: KernelFunc = ({ inputs, backend: anyBackend, attrs }) => {
@@ -35,7 +35,7 @@ const forward: KernelFunc = ({ inputs, backend: anyBackend, attrs }) => {
   // Allocate everything first: a later allocation may grow the heap, but offsets stay valid.
   const [centered, value] = [mem.alloc(x.shape, none), mem.alloc(x.shape, none)];
   const [mean, variance, scale, scratch] = [0, 1, 2, 3].map(() => mem.alloc([c], none));
-  const at = (t: TensorInfo) => heapOffset(backend, t);
+  const at = heapOffsetsOn(backend);
   kernels.batchNormReluForward(at(x), at(offset), x.shape.reduce((a, d) => a * d, 1) / c, c, epsilon, at(centered), at(value), at(mean), at(variance), at(scale), at(scratch));
   mem.free(scratch);
   return [centered, value, mean, variance, scale];
@@ -50,13 +50,16 @@ const backward: KernelFunc = ({ inputs, backend: anyBackend }) => {
   const mem = memoryOf(backend);
   const none = () => {};
   const [dx, sumDy, scratch] = [mem.alloc(dz.shape, none), mem.alloc([c], none), mem.alloc([4 * c], none)];
-  const at = (t: TensorInfo) => heapOffset(backend, t);
+  const at = heapOffsetsOn(backend);
   kernels.batchNormReluBackward(at(dz), at(value), at(centered), at(scale), dz.shape.reduce((a, d) => a * d, 1) / c, c, at(dx), at(sumDy), at(scratch));
   mem.free(scratch);
   return [dx, sumDy];
 };
 
-/** Registers both kernels on wasm (once); they run only where `canFuseBatchNormRelu` says so. */
+/**
+ * Registers both kernels on wasm (once, when ops/batch_norm.ts loads); they run only where
+ * `canFuseBatchNormRelu` says so.
+ */
 export function registerBatchNormRelu(): void {
   if (getKernel(BATCH_NORM_RELU_TRAINING, 'wasm')) return;
   registerKernel({ kernelName: BATCH_NORM_RELU_TRAINING, backendName: 'wasm', kernelFunc: forward });

@@ -24,7 +24,7 @@
  */
 import { backend_util, getKernel, registerKernel, type KernelBackend, type KernelFunc, type TensorInfo } from '@tensorflow/tfjs-core';
 import { CPU_MEMORY_BACKENDS, memoryOf } from './cpu_memory.ts';
-import { heapOffset, wasmKernelsOf } from './wasm/wasm_kernels.ts';
+import { heapOffsetsOn, wasmKernelsOf } from './wasm/wasm_kernels.ts';
 
 export const FIRST_MAX_POOL_GRAD = 'FirstMaxPoolGrad';
 
@@ -125,7 +125,7 @@ function firstMaxPoolGradOn(backendName: string): KernelFunc {
     const simd = wasmKernelsOf(backend);
     if (simd) {
       const dx = mem.alloc(x.shape, () => {}); // written by the kernel
-      const at = (t: TensorInfo) => heapOffset(backend, t);
+      const at = heapOffsetsOn(backend);
       const { batchSize, inHeight, inWidth, inChannels, outHeight, outWidth, strideHeight, strideWidth, filterHeight, filterWidth, padInfo } = info;
       simd.maxPoolGrad(at(x), at(dy), at(dx), batchSize, inHeight, inWidth, inChannels, outHeight, outWidth, strideHeight, strideWidth, filterHeight, filterWidth, padInfo.top, padInfo.left);
       return dx;

@@ -17,8 +17,9 @@ export const COMPILED_MODULES_FILE = join(WAT_DIR, 'compiled_modules.ts');
 const PLAIN_MEMORY = '(import "env" "memory" (memory 1))';
 const SHARED_MEMORY = '(import "env" "memory" (memory 1 65536 shared))';
 
-async function compile(wat: string, name: string): Promise<Uint8Array> {
-  const wabt = await wabtInit();
+type Wabt = Awaited<ReturnType<typeof wabtInit>>;
+
+function compile(wabt: Wabt, wat: string, name: string): Uint8Array {
   const features = { simd: true, bulk_memory: true, threads: true };
   const parsed = wabt.parseWat(name, wat, features);
   try {
@@ -35,12 +36,13 @@ const base64 = (bytes: Uint8Array) => Buffer.from(bytes).toString('base64');
 /** The text of compiled_modules.ts for the .wat files in WAT_DIR. */
 export async function compiledModulesSource(): Promise<string> {
   const files = (await readdir(WAT_DIR)).filter((f) => f.endsWith('.wat')).sort();
+  const wabt = await wabtInit();
   const entries: string[] = [];
   for (const file of files) {
     const wat = await readFile(join(WAT_DIR, file), 'utf8');
     if (!wat.includes(PLAIN_MEMORY)) throw new Error(`${file}: must import its memory as ${PLAIN_MEMORY}`);
-    const plain = await compile(wat, file);
-    const shared = await compile(wat.replace(PLAIN_MEMORY, SHARED_MEMORY), file);
+    const plain = compile(wabt, wat, file);
+    const shared = compile(wabt, wat.replace(PLAIN_MEMORY, SHARED_MEMORY), file);
     const key = file.replace(/\.wat$/, '').replace(/_(\w)/g, (_, ch: string) => ch.toUpperCase());
     entries.push(`  ${key}: {\n    plainMemory: '${base64(plain)}',\n    sharedMemory: '${base64(shared)}',\n  },`);
   }

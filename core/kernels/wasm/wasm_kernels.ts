@@ -79,3 +79,6 @@ export function heapOffset(backend: KernelBackend, t: TensorInfo): number {
   if (entry === undefined) throw new Error('heapOffset: not a tensor of the wasm backend');
   return entry.memoryOffset;
 }
+
+/** heapOffset on one backend, for a kernel's arguments. */
+export const heapOffsetsOn = (backend: KernelBackend) => (t: TensorInfo): number => heapOffset(backend, t);
