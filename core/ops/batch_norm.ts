@@ -15,57 +15,63 @@ registerBatchNormRelu();
  *
  * One custom gradient instead of moments → batch norm → ReLU, each with its own tape node and
  * saved tensors, halves the kernels of the whole stretch (each kernel costs a few µs of engine
- * time on wasm, whatever its size); the per-channel maps are channelAffine's single passes.
- * With x̂ = (x − mean)·s and dy the gradient after the ReLU:
+ * time on wasm, whatever its size). With x̂ = (x − mean)·s and dy the gradient after the ReLU:
  *   d offset = Σdy;   dx = s·(dy − mean(dy) − x̂·mean(dy·x̂))   (the textbook batch-norm gradient).
- * On wasm, with C a multiple of 4, forward and gradient are one kernel each of our own
- * (kernels/batch_norm_relu.ts: SIMD, two to three passes over memory).
+ * Two routes compute the halves: on wasm, with C a multiple of 4, one kernel each of our own
+ * (kernels/batch_norm_relu.ts: SIMD, two to three passes over memory); elsewhere tfjs ops.
  */
 export function batchNormReluTraining(x: tf.Tensor, offset: tf.Tensor, epsilon: number, onMoments: (m: Moments<tf.Tensor>) => void): tf.Tensor {
-  if (canFuseBatchNormRelu(tf.backend(), x.shape)) return batchNormReluTrainingFused(x, offset, epsilon, onMoments);
-  const n = x.size / x.shape[x.rank - 1];
+  const halves = canFuseBatchNormRelu(tf.backend(), x.shape) ? BY_OUR_KERNELS : BY_TFJS_OPS;
   const run = tf.customGrad((xIn, offsetIn, save) => {
-    const [xs, o] = [xIn, offsetIn] as tf.Tensor[];
-    const mean = meanOverRows(xs);
-    const centered = channelAffine(xs, null, tf.neg(mean));
-    const variance = meanOverRows(tf.square(centered));
-    onMoments({ mean, variance });
-    const s = tf.rsqrt(tf.add(variance, epsilon));
-    const value = channelAffine(centered, s, o, true);
-    (save as tf.GradSaveFunc)([centered, value, s]);
-    return {
-      value,
-      gradFunc: (dz: tf.Tensor, saved: tf.Tensor[]) => {
-        const [c, z, sSaved] = saved;
-        const dy = tf.mul(dz, tf.step(z));
-        const meanDy = meanOverRows(dy);
-        // mean(dy·x̂) = s·mean(dy·c), so x̂·mean(dy·x̂) = c·s²·mean(dy·c).
-        const k = tf.mul(tf.square(sSaved), meanOverRows(tf.mul(dy, c)));
-        const dx = channelAffine(tf.sub(dy, channelAffine(c, k, meanDy)), sSaved, null);
-        return [dx, tf.mul(meanDy, n)];
-      },
-    };
-  });
-  return run(x, offset);
-}
-
-/** The same op as two of our wasm kernels (kernels/batch_norm_relu.ts). */
-function batchNormReluTrainingFused(x: tf.Tensor, offset: tf.Tensor, epsilon: number, onMoments: (m: Moments<tf.Tensor>) => void): tf.Tensor {
-  const run = tf.customGrad((xIn, offsetIn, save) => {
-    const attrs: BatchNormReluTrainingAttrs = { epsilon };
-    const [centered, value, mean, variance, scale] = tf.engine().runKernel(BATCH_NORM_RELU_TRAINING, { x: xIn as tf.Tensor, offset: offsetIn as tf.Tensor }, attrs) as tf.Tensor[];
+    const { centered, value, mean, variance, scale } = halves.forward(xIn as tf.Tensor, offsetIn as tf.Tensor, epsilon);
     onMoments({ mean, variance });
     (save as tf.GradSaveFunc)([centered, value, scale]);
     return {
       value,
       gradFunc: (dz: tf.Tensor, saved: tf.Tensor[]) => {
         const [c, z, s] = saved;
-        return tf.engine().runKernel(BATCH_NORM_RELU_TRAINING_GRAD, { dz, value: z, centered: c, scale: s }) as tf.Tensor[];
+        return halves.backward(dz, z, c, s);
       },
     };
   });
   return run(x, offset);
 }
+
+/** batchNormReluTraining's forward and backward, by one route (their tensors as named above). */
+interface BatchNormReluHalves {
+  forward(x: tf.Tensor, offset: tf.Tensor, epsilon: number): { centered: tf.Tensor; value: tf.Tensor; mean: tf.Tensor; variance: tf.Tensor; scale: tf.Tensor };
+  /** [dx, d offset] from dz, the gradient after the ReLU. */
+  backward(dz: tf.Tensor, value: tf.Tensor, centered: tf.Tensor, scale: tf.Tensor): tf.Tensor[];
+}
+
+/** Any backend: tfjs ops, with channelAffine's single-pass maps. */
+const BY_TFJS_OPS: BatchNormReluHalves = {
+  forward: (x, offset, epsilon) => {
+    const mean = meanOverRows(x);
+    const centered = channelAffine(x, null, tf.neg(mean));
+    const variance = meanOverRows(tf.square(centered));
+    const scale = tf.rsqrt(tf.add(variance, epsilon));
+    return { centered, value: channelAffine(centered, scale, offset, true), mean, variance, scale };
+  },
+  backward: (dz, value, centered, scale) => {
+    const dy = tf.mul(dz, tf.step(value));
+    const meanDy = meanOverRows(dy);
+    // mean(dy·x̂) = s·mean(dy·c), so x̂·mean(dy·x̂) = c·s²·mean(dy·c).
+    const k = tf.mul(tf.square(scale), meanOverRows(tf.mul(dy, centered)));
+    const dx = channelAffine(tf.sub(dy, channelAffine(centered, k, meanDy)), scale, null);
+    return [dx, tf.mul(meanDy, dy.size / dy.shape[dy.rank - 1])];
+  },
+};
+
+/** wasm, C a multiple of 4: one kernel of our own each way (kernels/batch_norm_relu.ts). */
+const BY_OUR_KERNELS: BatchNormReluHalves = {
+  forward: (x, offset, epsilon) => {
+    const attrs: BatchNormReluTrainingAttrs = { epsilon };
+    const [centered, value, mean, variance, scale] = tf.engine().runKernel(BATCH_NORM_RELU_TRAINING, { x, offset }, attrs) as tf.Tensor[];
+    return { centered, value, mean, variance, scale };
+  },
+  backward: (dz, value, centered, scale) => tf.engine().runKernel(BATCH_NORM_RELU_TRAINING_GRAD, { dz, value, centered, scale }) as tf.Tensor[],
+};
 
 /**
  * Batch norm without a scale (TF-slim `center=True, scale=False`): x·s + (offset − mean·s) with

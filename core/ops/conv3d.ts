@@ -37,6 +37,13 @@ function conv2d(x: tf.Tensor4D, w: tf.Tensor4D, strides: [number, number], paddi
   return tf.conv2d(x, w, strides, padding === 'SAME' ? 'same' : 'valid');
 }
 
+/** conv2d over x and filter seen through `view`: ours (gradients included) or tf's own. */
+function viewedConv2d(x: tf.Tensor, filter: tf.Tensor, strides: [number, number], padding: Padding, view: View5D, ownGrads: boolean): tf.Tensor5D {
+  if (ownGrads) return conv2dWithOwnGrads<tf.Tensor5D>(x, filter, strides, padding, view);
+  const y = conv2d(tf.reshape(x, view.x) as tf.Tensor4D, tf.reshape(filter, view.filter) as tf.Tensor4D, strides, padding, 'tf');
+  return tf.reshape(y, view.out);
+}
+
 /**
  * Frames t·stride + offset (t < count) of x [B,T,H,W,C], zero beyond the end: a strided
  * temporal slice written with slice and reshape, which have gradients on every backend.
@@ -64,9 +71,7 @@ function conv3dAs2d(x: tf.Tensor5D, filter: tf.Tensor5D, strides: Triple, paddin
   if (kh === 1 && kw === 1 && sh === 1 && sw === 1 && kt > 1) {
     // Temporal k×1×1: every pixel is a column of length T; conv2d with a [k,1] kernel.
     const view: View5D = { x: [b, t, h * w, c], filter: [kt, 1, ci, co], out: [b, to, h, w, co] };
-    if (ownGrads) return conv2dWithOwnGrads<tf.Tensor5D>(x, filter, [st, 1], padding, view);
-    const y = conv2d(tf.reshape(x, view.x) as tf.Tensor4D, tf.reshape(filter, view.filter) as tf.Tensor4D, [st, 1], padding, 'tf');
-    return tf.reshape(y, view.out);
+    return viewedConv2d(x, filter, [st, 1], padding, view, ownGrads);
   }
 
   // Pick the kt temporal taps of every output frame and stack them as channels: tap i of output
@@ -79,10 +84,7 @@ function conv3dAs2d(x: tf.Tensor5D, filter: tf.Tensor5D, strides: Triple, paddin
     out: [b, to, outputSize(h, kh, sh, padding), outputSize(w, kw, sw, padding), co],
   };
   if (kt === 1) {
-    const frames = st === 1 ? xp : framesEvery(xp, 0, st, to);
-    if (ownGrads) return conv2dWithOwnGrads<tf.Tensor5D>(frames, filter, [sh, sw], padding, view);
-    const y = conv2d(tf.reshape(frames, view.x) as tf.Tensor4D, tf.reshape(filter, view.filter) as tf.Tensor4D, [sh, sw], padding, 'tf');
-    return tf.reshape(y, view.out);
+    return viewedConv2d(st === 1 ? xp : framesEvery(xp, 0, st, to), filter, [sh, sw], padding, view, ownGrads);
   }
   // The taps side by side per output frame ([B·To, kt·H·W·C]: whole frames at a time), then
   // each pixel's kt·C values brought together by one transpose. Concatenating the taps along
