@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs';
-import { registerCoreKernelOverrides } from '../core/kernels/register.ts';
+import { installKernels } from '../core/tfjs/install_kernels.ts';
 
 /** Backends s3dg can run on in Node, fastest first. */
 export const NODE_BACKENDS = ['tensorflow', 'wasm', 'cpu'] as const;
@@ -12,8 +12,6 @@ export interface BackendChoice {
   /** For tensorflow: which binding loaded (tfjs-node-gpu or tfjs-node). */
   binding?: string;
 }
-
-let wasmRegistered = false;
 
 async function tryTensorflow(): Promise<{ ok: true; binding: string } | { ok: false; why: string }> {
   const failures: string[] = [];
@@ -31,11 +29,7 @@ async function tryTensorflow(): Promise<{ ok: true; binding: string } | { ok: fa
 }
 
 async function tryWasm(): Promise<boolean> {
-  if (!wasmRegistered) {
-    await import('@tensorflow/tfjs-backend-wasm');
-    registerCoreKernelOverrides();
-    wasmRegistered = true;
-  }
+  await import('@tensorflow/tfjs-backend-wasm');
   return tf.setBackend('wasm');
 }
 
@@ -75,6 +69,7 @@ export async function setupBackend(requested?: string, log: (m: string) => void 
     }
   }
   await tf.ready();
+  installKernels(choice.name);
   log(`backend: ${choice.name} (${choice.reason})`);
   return choice;
 }

@@ -1,6 +1,6 @@
 import { writeFile, rename, mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { Prediction } from '../core/estimator/estimator.ts';
+import type { Prediction } from '../core/tfjs/training/estimator.ts';
 
 /** One clip's prediction as written to predictions-<step>.json. */
 export interface PredictionRow {

@@ -5,8 +5,8 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import { S3DG } from '../core/model/s3dg.ts';
-import { VariableStore } from '../core/model/variable_store.ts';
-import { tfjsOps } from '../core/ops/tfjs_ops.ts';
+import { VariableStore } from '../core/tfjs/variable_store.ts';
+import { tfjsOps } from '../core/tfjs/ops/tfjs_ops.ts';
 import type { S3DGConfig } from '../core/model/config.ts';
 import { randomizeVariables } from './random_variables.ts';
 import type { NamedWeight } from '../core/export/serving_graph.ts';

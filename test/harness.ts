@@ -1,15 +1,12 @@
 /**
  * Shared helpers for the unit tests beside the code: backends, random tensors, closeness.
- * Importing it loads the full tfjs (gradients included) and registers wasm, with core's kernel
- * overrides.
+ * Importing it loads the full tfjs (gradients included) and wasm; `useBackend` starts a backend
+ * with our kernels installed, as the CLI does.
  */
 import * as tf from '@tensorflow/tfjs';
 import '@tensorflow/tfjs-backend-wasm';
 import assert from 'node:assert/strict';
-import { registerCoreKernelOverrides } from '../core/kernels/register.ts';
-
-// As node/backend.ts does: the tests run the kernels the CLI runs.
-registerCoreKernelOverrides();
+import { installKernels } from '../core/tfjs/install_kernels.ts';
 
 /** Backends every op test runs on in Node (tensorflow joins when tfjs-node is installed). */
 export const NODE_TEST_BACKENDS = ['cpu', 'wasm'] as const;
@@ -17,6 +14,8 @@ export const NODE_TEST_BACKENDS = ['cpu', 'wasm'] as const;
 export async function useBackend(name: string): Promise<void> {
   if (!(await tf.setBackend(name))) throw new Error(`backend ${name} failed to start`);
   await tf.ready();
+  // As node/backend.ts does: the tests run the kernels the CLI runs.
+  installKernels(name);
 }
 
 /** A reproducible random tensor in [lo, hi). */

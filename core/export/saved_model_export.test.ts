@@ -9,14 +9,14 @@ import { CLIP, SMALL, liveOutputs, maxDiff, randomClip, randomModel, runTfjsGrap
 import { graphProblems } from '../../test/graph_conventions.ts';
 import { fixture, SERVING_DIR } from '../../test/shared_fixtures.ts';
 import { nodePlatform } from '../../node/platform.ts';
-import { saveModelCheckpoint } from '../estimator/checkpoints.ts';
+import { saveModelCheckpoint } from '../tfjs/training/checkpoints.ts';
 import { readSavedModelDir, type MetaGraph } from '../formats/saved_model_reader.ts';
 import { decodeExample, singleBytes } from '../formats/example.ts';
 import { encodeClipExample } from '../data/clip_records.ts';
 import type { GraphDefProto, NodeDefProto } from '../formats/proto/graph.ts';
 import { exportSavedModel } from './saved_model_export.ts';
 import { graphDefToTfjs } from './tfjs_graph_json.ts';
-import { cutGraph } from './graph_cut.ts';
+import { cutGraph } from './graph/graph_cut.ts';
 import { CAST_NODE } from './serving_graph.ts';
 
 const MATRIX = fixture('tf-serving-testdata/tensorflow_serving/batching/testdata/matrix_half_plus_two/1');

@@ -9,7 +9,7 @@
 import type { Platform } from '../platform.ts';
 import { S3DG } from '../model/s3dg.ts';
 import type { S3DGConfig } from '../model/config.ts';
-import { readCheckpointWeights } from './checkpoint_weights.ts';
+import { readCheckpointWeights } from '../model/checkpoint_weights.ts';
 import { buildServingGraph, type ClipGeometry, type ServingInput } from './serving_graph.ts';
 import { encodeSavedModel } from './saved_model_writer.ts';
 

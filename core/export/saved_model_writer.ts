@@ -16,7 +16,7 @@
  * loaders create no Saver for a graph without variables.
  */
 import { SavedModelCodec, type SignatureDefProto, type TensorInfoProto } from '../formats/proto/saved_model.ts';
-import { DTYPE_ENUM, shapeProto, tensorName, type SymbolicTensor } from './graph_builder.ts';
+import { DTYPE_ENUM, shapeProto, tensorName, type SymbolicTensor } from './graph/graph_builder.ts';
 import type { ServingGraph } from './serving_graph.ts';
 
 /** Signature key TF Serving and `tf.saved_model.load(...).signatures` use by default. */

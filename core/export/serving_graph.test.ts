@@ -5,7 +5,7 @@ import { useBackend } from '../../test/harness.ts';
 import { CLIP, SMALL, liveOutputs, maxDiff, randomClip, randomModel, runTfjsGraph, weightsOf } from '../../test/export_helpers.ts';
 import { buildServingGraph, CAST_NODE } from './serving_graph.ts';
 import { graphDefToTfjs } from './tfjs_graph_json.ts';
-import { cutGraph } from './graph_cut.ts';
+import { cutGraph } from './graph/graph_cut.ts';
 import { S3DG } from '../model/s3dg.ts';
 
 describe('serving graph traced from the model code', () => {

@@ -14,9 +14,9 @@
 import type { S3DG } from '../model/s3dg.ts';
 import type { ApplyContext } from '../model/context.ts';
 import type { GraphDefProto } from '../formats/proto/graph.ts';
-import { attr, GraphBuilder, type SymbolicTensor } from './graph_builder.ts';
-import { GraphOps } from './graph_ops.ts';
-import { scopeByEndpoint } from './endpoint_scopes.ts';
+import { attr, GraphBuilder, type SymbolicTensor } from './graph/graph_builder.ts';
+import { GraphOps } from './graph/graph_ops.ts';
+import { scopeByEndpoint } from './graph/endpoint_scopes.ts';
 
 /** A float32 weight by TF variable name. */
 export interface NamedWeight {

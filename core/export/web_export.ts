@@ -7,7 +7,7 @@
 import type { Platform } from '../platform.ts';
 import { S3DG } from '../model/s3dg.ts';
 import type { S3DGConfig } from '../model/config.ts';
-import { ExportError, readCheckpointWeights } from './checkpoint_weights.ts';
+import { ExportError, readCheckpointWeights } from '../model/checkpoint_weights.ts';
 import { evalMetricsAt } from './eval_metrics.ts';
 import { buildServingGraph, type ClipGeometry } from './serving_graph.ts';
 import { buildWebModel } from './web_model_writer.ts';

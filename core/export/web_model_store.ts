@@ -5,7 +5,7 @@
  */
 import * as tf from '@tensorflow/tfjs-core';
 import { S3DG } from '../model/s3dg.ts';
-import { VariableStore } from '../model/variable_store.ts';
+import { VariableStore } from '../tfjs/variable_store.ts';
 import type { WebModelWeights } from './web_model_reader.ts';
 
 /** A model and its variables, ready for `store.context(ops, training)`. */

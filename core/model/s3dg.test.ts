@@ -5,10 +5,10 @@ import * as tf from '@tensorflow/tfjs';
 import { NODE_TEST_BACKENDS, expectClose, useBackend } from '../../test/harness.ts';
 import { randomizeVariables } from '../../test/random_variables.ts';
 import { S3DG } from './s3dg.ts';
-import { VariableStore } from './variable_store.ts';
-import { tfjsOps } from '../ops/tfjs_ops.ts';
+import { VariableStore } from '../tfjs/variable_store.ts';
+import { tfjsOps } from '../tfjs/ops/tfjs_ops.ts';
 import { CountingOps } from '../ops/counting_ops.ts';
-import type { Formulation } from '../ops/formulation.ts';
+import type { Formulation } from '../tfjs/ops/formulation.ts';
 import type { S3DGConfig } from './config.ts';
 
 const FIXTURES = new URL('../../../shared/fixtures/s3dg-variable-names/', import.meta.url);

@@ -1,6 +1,6 @@
 /**
- * Compiles the hand-written WebAssembly kernels (core/kernels/wasm/*.wat) into
- * core/kernels/wasm/compiled_modules.ts, which embeds their bytes so that core loads them the
+ * Compiles the hand-written WebAssembly kernels (core/tfjs/kernels/wasm/*.wat) into
+ * core/tfjs/kernels/wasm/compiled_modules.ts, which embeds their bytes so that core loads them the
  * same way in Node, pages and workers. Each module is built twice: importing a plain memory (tfjs's
  * single-threaded wasm builds) and a shared one (its threaded build, in cross-origin-isolated
  * pages). `npm run build:wasm` writes the file; a test checks that it matches the sources.
@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import wabtInit from 'wabt';
 
-export const WAT_DIR = fileURLToPath(new URL('../../core/kernels/wasm/', import.meta.url));
+export const WAT_DIR = fileURLToPath(new URL('../../core/tfjs/kernels/wasm/', import.meta.url));
 export const COMPILED_MODULES_FILE = join(WAT_DIR, 'compiled_modules.ts');
 
 /** The memory import each .wat declares; the shared build swaps in a shared one (max 4 GiB). */

@@ -50,9 +50,9 @@ export async function runEstimator(s: EstimatorSettings, backend?: string): Prom
     import('../platform.ts'),
     import('../data/tfrecord_files.ts'),
     import('../../core/data/clip_records.ts'),
-    import('../../core/estimator/estimator.ts'),
-    import('../../core/estimator/variable_selection.ts'),
-    import('../../core/estimator/metrics.ts'),
+    import('../../core/tfjs/training/estimator.ts'),
+    import('../../core/model/variable_selection.ts'),
+    import('../../core/metrics/metrics.ts'),
   ]);
 
   // Data first: a wrong directory or a record of the wrong size fails before a model is built.
@@ -114,7 +114,7 @@ export async function runEstimator(s: EstimatorSettings, backend?: string): Prom
   }
 }
 
-type Est = InstanceType<typeof import('../../core/estimator/estimator.ts').Estimator>;
+type Est = InstanceType<typeof import('../../core/tfjs/training/estimator.ts').Estimator>;
 type Sources = Awaited<ReturnType<typeof import('../data/tfrecord_files.ts').subsetSources>>;
 
 type Progress = InstanceType<typeof import('../progress.ts').TrainingProgress>;

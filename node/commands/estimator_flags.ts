@@ -9,7 +9,7 @@ import { parseFraction, parseNonNegativeInteger, parseNonNegativeNumber, parsePo
 import type { S3DGConfig } from '../../core/model/config.ts';
 import type { ClipSpec } from '../../core/data/clip_spec.ts';
 import type { CropBox } from '../../core/data/resize_bilinear.ts';
-import type { OptimizerName } from '../../core/estimator/optimizer.ts';
+import type { OptimizerName } from '../../core/tfjs/training/optimizer.ts';
 
 export const MODES = ['train_and_eval', 'train', 'eval', 'predict', 'export', 'export_for_production'] as const;
 export type Mode = (typeof MODES)[number];

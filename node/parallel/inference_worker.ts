@@ -7,8 +7,8 @@ import { parentPort, workerData } from 'node:worker_threads';
 import * as tf from '@tensorflow/tfjs';
 import { setupBackend } from '../backend.ts';
 import { S3DG } from '../../core/model/s3dg.ts';
-import { VariableStore } from '../../core/model/variable_store.ts';
-import { tfjsOps } from '../../core/ops/tfjs_ops.ts';
+import { VariableStore } from '../../core/tfjs/variable_store.ts';
+import { tfjsOps } from '../../core/tfjs/ops/tfjs_ops.ts';
 import { loadWeights } from './weights.ts';
 import type { InferenceWorkerInit, PredictRequest, WorkerReply } from './protocol.ts';
 

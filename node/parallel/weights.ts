@@ -2,7 +2,7 @@
  * Moving model weights between a VariableStore and plain Float32Arrays keyed by TF variable
  * name, the form the inference pool sends to its workers.
  */
-import type { VariableStore } from '../../core/model/variable_store.ts';
+import type { VariableStore } from '../../core/tfjs/variable_store.ts';
 import * as tf from '@tensorflow/tfjs-core';
 import type { NamedWeights } from './protocol.ts';
 

@@ -2,10 +2,10 @@
 import { parseArgs } from 'node:util';
 import * as tf from '@tensorflow/tfjs';
 import '@tensorflow/tfjs-backend-wasm';
-import { conv2dFilterGradByTaps } from '../../core/ops/conv2d_filter_grad_by_taps.ts';
-import { conv2dFilterGradByConv } from '../../core/ops/conv2d_filter_grad_by_conv.ts';
+import { conv2dFilterGradByTaps } from '../../core/tfjs/ops/conv2d_filter_grad_by_taps.ts';
+import { conv2dFilterGradByConv } from '../../core/tfjs/ops/conv2d_filter_grad_by_conv.ts';
 import { outputSize } from '../../core/ops/shape.ts';
-import { registerCoreKernelOverrides } from '../../core/kernels/register.ts';
+import { useBackend } from '../harness.ts';
 
 type Shape4 = [number, number, number, number];
 interface Case {
@@ -68,9 +68,7 @@ function cpuMs(f: (x: tf.Tensor4D, dy: tf.Tensor4D) => tf.Tensor, x: tf.Tensor4D
   return (used.user + used.system) / 1000;
 }
 
-registerCoreKernelOverrides(); // as the CLI runs wasm
-await tf.setBackend('wasm');
-await tf.ready();
+await useBackend('wasm'); // with our kernels, as the CLI runs wasm
 console.log('case\tx\tfilter\tGFLOP\ttaps ms\tconv ms\tconv/taps\tmax |diff|');
 for (const c of CASES.filter((k) => !flags.only || k.what.includes(flags.only))) {
   const [n, h, w] = c.x;

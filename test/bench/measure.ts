@@ -5,7 +5,7 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import type { S3DG } from '../../core/model/s3dg.ts';
-import type { VariableStore } from '../../core/model/variable_store.ts';
+import type { VariableStore } from '../../core/tfjs/variable_store.ts';
 import type { Ops } from '../../core/ops/ops.ts';
 import type { Pass } from './cases.ts';
 

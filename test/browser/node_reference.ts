@@ -9,8 +9,8 @@ import { join } from 'node:path';
 import { useBackend } from '../harness.ts';
 import { readWebModel } from '../../core/export/web_model_reader.ts';
 import { S3DG } from '../../core/model/s3dg.ts';
-import { VariableStore } from '../../core/model/variable_store.ts';
-import { tfjsOps } from '../../core/ops/tfjs_ops.ts';
+import { VariableStore } from '../../core/tfjs/variable_store.ts';
+import { tfjsOps } from '../../core/tfjs/ops/tfjs_ops.ts';
 import { videoClips } from '../../node/video/video_clips.ts';
 
 /** One window's probabilities, with its first frame. */

@@ -11,7 +11,7 @@ import { join } from 'node:path';
 import { useBackend } from '../harness.ts';
 import { randomModel } from '../export_helpers.ts';
 import { nodePlatform } from '../../node/platform.ts';
-import { saveModelCheckpoint } from '../../core/estimator/checkpoints.ts';
+import { saveModelCheckpoint } from '../../core/tfjs/training/checkpoints.ts';
 import { parseSavedModel } from '../../core/formats/saved_model_reader.ts';
 import { parseWebModelJson } from '../../core/export/web_model_format.ts';
 

@@ -13,13 +13,13 @@ import { nodePlatform } from '../../node/platform.ts';
 import { subsetSources } from '../../node/data/tfrecord_files.ts';
 import { inputPipeline } from '../../core/data/input_pipeline.ts';
 import type { ClipSpec } from '../../core/data/clip_spec.ts';
-import { Estimator, type EstimatorOptions } from '../../core/estimator/estimator.ts';
-import { parseVariableSelection } from '../../core/estimator/variable_selection.ts';
-import { resolveCheckpoint, saveModelCheckpoint } from '../../core/estimator/checkpoints.ts';
+import { Estimator, type EstimatorOptions } from '../../core/tfjs/training/estimator.ts';
+import { parseVariableSelection } from '../../core/model/variable_selection.ts';
+import { resolveCheckpoint, saveModelCheckpoint } from '../../core/tfjs/training/checkpoints.ts';
 import { CheckpointReader } from '../../core/formats/checkpoint_reader.ts';
 import { readEvents } from '../../core/formats/event_reader.ts';
 import { S3DG } from '../../core/model/s3dg.ts';
-import { VariableStore } from '../../core/model/variable_store.ts';
+import { VariableStore } from '../../core/tfjs/variable_store.ts';
 import { writeSyntheticSubset } from './synthetic_records.ts';
 
 // At 16×32² the last blocks see 2×1×1 maps. Where a batch norm in training mode sees one distinct

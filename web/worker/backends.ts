@@ -9,11 +9,10 @@ import '@tensorflow/tfjs-backend-cpu';
 import '@tensorflow/tfjs-backend-webgl';
 import '@tensorflow/tfjs-backend-webgpu';
 import { setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
-// After every backend: the overrides replace kernels the backends registered on import.
-import '../kernels/register.ts';
 import wasmPlain from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm.wasm?url';
 import wasmSimd from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm-simd.wasm?url';
 import { BACKENDS, type BackendName } from './parity_types.ts';
+import { installKernels } from '../../core/tfjs/install_kernels.ts';
 import wasmThreaded from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm-threaded-simd.wasm?url';
 
 setWasmPaths({
@@ -37,7 +36,10 @@ export async function tryBackend(name: BackendName): Promise<boolean> {
   let ok = false;
   try {
     ok = await tf.setBackend(name);
-    if (ok) await tf.ready();
+    if (ok) {
+      await tf.ready();
+      installKernels(name);
+    }
   } catch {
     ok = false;
   }

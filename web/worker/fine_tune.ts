@@ -7,9 +7,9 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { clipWindows } from '../../core/data/clip_windows.ts';
 import { preprocessClip } from '../../core/data/preprocess.ts';
-import { MultiLabelMetrics } from '../../core/estimator/metrics.ts';
-import { Optimizer } from '../../core/estimator/optimizer.ts';
-import { evalStep, trainStep } from '../../core/estimator/train_step.ts';
+import { MultiLabelMetrics } from '../../core/metrics/metrics.ts';
+import { Optimizer } from '../../core/tfjs/training/optimizer.ts';
+import { evalStep, trainStep } from '../../core/tfjs/training/train_step.ts';
 import type { ModelRuntime } from './model_runtime.ts';
 import { streamOf, type VideoStore } from './video_store.ts';
 

@@ -6,8 +6,8 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type { S3DGWebMetadata } from '../../core/export/web_model_format.ts';
 import { S3DG } from '../../core/model/s3dg.ts';
-import { VariableStore } from '../../core/model/variable_store.ts';
-import { tfjsOps } from '../../core/ops/tfjs_ops.ts';
+import { VariableStore } from '../../core/tfjs/variable_store.ts';
+import { tfjsOps } from '../../core/tfjs/ops/tfjs_ops.ts';
 import type { Ops } from '../../core/ops/ops.ts';
 
 /** Named float32 weights, by TF variable name. */

@@ -6,12 +6,12 @@
  */
 import * as tf from '@tensorflow/tfjs-core';
 import { S3DG } from '../../core/model/s3dg.ts';
-import { VariableStore } from '../../core/model/variable_store.ts';
-import { tfjsOps } from '../../core/ops/tfjs_ops.ts';
+import { VariableStore } from '../../core/tfjs/variable_store.ts';
+import { tfjsOps } from '../../core/tfjs/ops/tfjs_ops.ts';
 import type { Ops } from '../../core/ops/ops.ts';
-import { trainingLoss } from '../../core/estimator/losses.ts';
+import { trainingLoss } from '../../core/tfjs/training/losses.ts';
 import { tryBackend } from './backends.ts';
-import { wasmKernelsOf } from '../../core/kernels/wasm/wasm_kernels.ts';
+import { wasmKernelsOf } from '../../core/tfjs/kernels/wasm/wasm_kernels.ts';
 import type { BackendName, ParityCase, ParityReport } from './parity_types.ts';
 
 export type { ParityCase, ParityReport };

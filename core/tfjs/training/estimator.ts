@@ -1,0 +1,318 @@
+/**
+ * The Estimator-style loop of the original trainer: train (with resume, warm start, periodic
+ * checkpoints and summaries), evaluate (one full pass), train-and-evaluate (evaluate after every
+ * checkpoint) and predict. One loop for every backend; all I/O goes through the Platform.
+ */
+import * as tf from '@tensorflow/tfjs-core';
+import type { Platform } from '../../platform.ts';
+import type { ClipBatch } from '../../data/input_pipeline.ts';
+import type { RecordRef } from '../../data/clip_records.ts';
+import { EventWriter, eventFileName } from '../../formats/event_writer.ts';
+import { S3DG } from '../../model/s3dg.ts';
+import type { S3DGConfig } from '../../model/config.ts';
+import { VariableStore } from '../variable_store.ts';
+import type { Ops } from '../../ops/ops.ts';
+import { tfjsOps } from '../ops/tfjs_ops.ts';
+import { resolveCheckpoint, restoreModelCheckpoint, saveModelCheckpoint, warmStartFrom } from './checkpoints.ts';
+import { MultiLabelMetrics, type MetricGroup } from '../../metrics/metrics.ts';
+import { Optimizer, type OptimizerName } from './optimizer.ts';
+import { processedFrame, writeActivationSummaries } from './summaries.ts';
+import { evalStep, trainStep, type TensorBatch } from './train_step.ts';
+import type { VariablePredicate } from '../../model/variable_selection.ts';
+
+/** TF's RunConfig fields the original used. */
+export interface RunConfig {
+  modelDir: string;
+  saveSummarySteps: number;
+  saveCheckpointsSteps: number;
+  logStepCountSteps: number;
+  keepCheckpointMax: number;
+}
+
+export interface EstimatorOptions {
+  platform: Platform;
+  run: RunConfig;
+  model: Partial<S3DGConfig>;
+  optimizer: OptimizerName;
+  learningRate: number;
+  momentum?: number;
+  weightDecay: number;
+  /** Variables to train (default all trainable). */
+  variablesToTrain?: VariablePredicate;
+  /** Warm start, used only when model_dir has no checkpoint yet (as TF). */
+  warmStart?: { from: string; select: VariablePredicate };
+  metricGroups?: MetricGroup[];
+  addImageSummaries?: boolean;
+  /** Host name in event file names. */
+  hostname?: string;
+  seed?: number;
+  ops?: Ops<tf.Tensor>;
+  /** Progress of training, every step. */
+  onStep?: (p: StepProgress) => void;
+}
+
+export interface StepProgress {
+  step: number;
+  /** Global step the run stops at. */
+  lastStep: number;
+  loss: number;
+  stepsPerSecond: number;
+}
+
+export interface EvalResult {
+  globalStep: number;
+  loss: number;
+  metrics: Record<string, number>;
+  clips: number;
+}
+
+export interface Prediction {
+  source: RecordRef;
+  probabilities: Float32Array;
+  /** Labels when the records have them. */
+  labels?: Float32Array;
+}
+
+/** Clip size of a batch: frames follow from the clip length in the buffer and the frame size. */
+interface ClipDims {
+  frames: number;
+  height: number;
+  width: number;
+}
+
+function toTensors(batch: ClipBatch, model: S3DG, d: ClipDims): TensorBatch {
+  return {
+    clips: tf.tensor5d(batch.clips, [batch.size, d.frames, d.height, d.width, model.config.inputChannels]),
+    labels: tf.tensor2d(batch.labels, [batch.size, model.config.numClasses]),
+  };
+}
+
+export class Estimator {
+  readonly model: S3DG;
+  readonly store: VariableStore;
+  readonly optimizer: Optimizer;
+  readonly ops: Ops<tf.Tensor>;
+  globalStep = 0;
+  private prepared = false;
+  private stopRequested = false;
+  private lastSavedStep = -1;
+
+  constructor(
+    private readonly options: EstimatorOptions,
+    /** Frame size of the clips (frames per clip follow from the batch size). */
+    private readonly frame: { height: number; width: number },
+  ) {
+    this.model = new S3DG(options.model);
+    this.store = new VariableStore(this.model.variables(), options.seed ?? 0);
+    this.optimizer = new Optimizer(options.optimizer, options.learningRate, options.momentum ?? 0.9);
+    this.ops = options.ops ?? tfjsOps();
+  }
+
+  private dims(batch: ClipBatch): ClipDims {
+    const { height, width } = this.frame;
+    const frames = batch.clips.length / batch.size / (height * width * this.model.config.inputChannels);
+    if (!Number.isInteger(frames)) throw new Error(`a batch of ${batch.size} clips does not hold whole ${height}×${width} frames`);
+    return { frames, height, width };
+  }
+
+  private log(message: string): void {
+    this.options.platform.log(message);
+  }
+
+  /** Ends training after the current step; a checkpoint is written (Ctrl-C). */
+  requestStop(): void {
+    this.stopRequested = true;
+  }
+
+  /**
+   * Loads state: the model_dir's latest checkpoint (resume), else the warm start, else fresh
+   * initial values. `inferenceFrom` (eval/predict's --checkpoint_path) overrides both.
+   */
+  async prepare(inferenceFrom?: string): Promise<void> {
+    if (this.prepared) return;
+    this.prepared = true;
+    const { platform, run } = this.options;
+    if (inferenceFrom) {
+      const prefix = await resolveCheckpoint(platform, inferenceFrom);
+      if (prefix === null) throw new Error(`--checkpoint_path ${inferenceFrom}: no checkpoint there`);
+      this.globalStep = await restoreModelCheckpoint(platform, prefix, this.store, null);
+      this.log(`restored ${prefix} (global step ${this.globalStep})`);
+      return;
+    }
+    const own = await resolveCheckpoint(platform, run.modelDir);
+    if (own !== null) {
+      this.globalStep = await restoreModelCheckpoint(platform, own, this.store, this.optimizer);
+      this.lastSavedStep = this.globalStep;
+      this.log(`resuming from ${own} at global step ${this.globalStep}${this.options.warmStart ? ' (warm start ignored: model_dir has a checkpoint)' : ''}`);
+      return;
+    }
+    if (this.options.warmStart) {
+      const r = await warmStartFrom(platform, this.options.warmStart.from, this.store, this.options.warmStart.select);
+      this.log(`warm-started ${r.loaded.length} variables from ${r.source}; the others start fresh`);
+      return;
+    }
+    this.log('no checkpoint in model_dir and no warm start: starting from fresh initial values');
+  }
+
+  private newEventWriter(dir: string): EventWriter {
+    const { platform } = this.options;
+    const start = Math.floor(platform.wallTime());
+    const path = platform.join(dir, eventFileName(start, this.options.hostname ?? 'localhost'));
+    const ready = platform.makeDir(dir);
+    return new EventWriter({ append: async (b) => (await ready, platform.appendFile(path, b)), startSeconds: start, wallTime: () => platform.wallTime() });
+  }
+
+  private async checkpoint(writer: EventWriter | null): Promise<void> {
+    if (this.lastSavedStep === this.globalStep) return;
+    const { platform, run } = this.options;
+    const prefix = await saveModelCheckpoint(platform, run.modelDir, this.globalStep, this.store, this.optimizer, run.keepCheckpointMax);
+    writer?.sessionLog('CHECKPOINT', this.globalStep, prefix);
+    this.lastSavedStep = this.globalStep;
+    this.log(`saved checkpoint ${prefix}`);
+  }
+
+  /**
+   * Trains until global step `maxSteps` (or `steps` more), reading batches from `input` without
+   * closing it (train-and-evaluate continues it). Writes a checkpoint every
+   * save_checkpoints_steps and at the end. Returns the last loss.
+   */
+  async train(input: AsyncIterator<ClipBatch>, limit: { steps?: number; maxSteps?: number }): Promise<{ globalStep: number; loss: number }> {
+    await this.prepare();
+    const { run } = this.options;
+    const lastStep = limit.steps !== undefined ? this.globalStep + limit.steps : (limit.maxSteps ?? Infinity);
+    if (this.globalStep >= lastStep) {
+      this.log(`global step ${this.globalStep} already reaches ${lastStep}: nothing to train`);
+      return { globalStep: this.globalStep, loss: NaN };
+    }
+    const writer = this.newEventWriter(run.modelDir);
+    writer.sessionLog('START', this.globalStep);
+    const trains = this.options.variablesToTrain ?? (() => true);
+    const metrics = new MultiLabelMetrics(this.model.config.numClasses, this.options.metricGroups);
+    const { platform } = this.options;
+    let loss = NaN;
+    let windowStart = platform.wallTime();
+    let windowStep = this.globalStep;
+    this.stopRequested = false;
+    try {
+      while (this.globalStep < lastStep && !this.stopRequested) {
+        const next = await input.next();
+        if (next.done) {
+          this.log('training input ended');
+          break;
+        }
+        const batch = next.value;
+        const dims = this.dims(batch);
+        const step = this.globalStep + 1;
+        const summarize = step % run.saveSummarySteps === 0 || step === 1;
+        const tensors = toTensors(batch, this.model, dims);
+        const r = await trainStep(this.model, this.store, this.ops, this.optimizer, tensors, {
+          trains,
+          weightDecay: this.options.weightDecay,
+          keepEndpoints: summarize,
+          // Dropout from (--seed, step): the same command gives the same run, resumed or not.
+          seed: (this.options.seed ?? 0) * 1_000_003 + step,
+        }).finally(() => tf.dispose([tensors.clips, tensors.labels]));
+        this.globalStep = step;
+        loss = r.loss;
+        if (!Number.isFinite(loss)) throw new Error(`loss is ${loss} at global step ${step}: training diverged (lower --learning_rate?)`);
+        metrics.update(r.probabilities, batch.labels);
+        const now = platform.wallTime();
+        const rate = (step - windowStep) / Math.max(now - windowStart, 1e-9);
+        this.options.onStep?.({ step, lastStep, loss, stepsPerSecond: rate });
+        if (step % run.logStepCountSteps === 0) {
+          this.log(`global step ${step}: loss = ${loss.toFixed(5)} (${rate.toFixed(3)} steps/s)`);
+          writer.scalar('global_step/sec', rate, step);
+          windowStart = now;
+          windowStep = step;
+        }
+        if (summarize) {
+          writer.scalar('Losses/total_loss', r.loss, step);
+          writer.scalar('Losses/cross_entropy', r.crossEntropy, step);
+          writer.scalar('Losses/l1_regularization', r.l1, step);
+          writer.scalar('Losses/l2_regularization', r.l2, step);
+          writer.scalar('learning_rate', this.optimizer.learningRate, step);
+          for (const [k, v] of Object.entries(metrics.result())) writer.scalar(`Metrics/train/${k}`, v, step);
+          metrics.reset();
+          if (r.endpoints) writeActivationSummaries(writer, r.endpoints, step);
+          for (const name of this.store.names) writer.histogram(name, await this.store.get(name).data<'float32'>(), step);
+          if (this.options.addImageSummaries) {
+            writer.image('processed_video_frame', processedFrame(batch.clips, dims.frames, dims.height, dims.width, this.model.config.inputChannels), step);
+          }
+        }
+        if (step % run.saveCheckpointsSteps === 0) await this.checkpoint(writer);
+      }
+      await this.checkpoint(writer);
+    } finally {
+      await writer.close();
+    }
+    return { globalStep: this.globalStep, loss };
+  }
+
+  /** One pass over `input`; summaries go to `<model_dir>/eval` at the current global step. */
+  async evaluate(input: AsyncIterable<ClipBatch>, checkpointPath?: string): Promise<EvalResult> {
+    await this.prepare(checkpointPath);
+    const metrics = new MultiLabelMetrics(this.model.config.numClasses, this.options.metricGroups);
+    let lossSum = 0;
+    let ceSum = 0;
+    let clips = 0;
+    for await (const batch of input) {
+      const tensors = toTensors(batch, this.model, this.dims(batch));
+      const r = await evalStep(this.model, this.store, this.ops, tensors, this.options.weightDecay).finally(() => tf.dispose([tensors.clips, tensors.labels]));
+      metrics.update(r.probabilities, batch.labels);
+      lossSum += r.loss * batch.size;
+      ceSum += r.crossEntropy * batch.size;
+      clips += batch.size;
+    }
+    if (clips === 0) throw new Error('evaluation input holds no clips');
+    const result: EvalResult = { globalStep: this.globalStep, loss: lossSum / clips, metrics: metrics.result(), clips };
+    const writer = this.newEventWriter(this.options.platform.join(this.options.run.modelDir, 'eval'));
+    writer.scalar('loss', result.loss, this.globalStep);
+    writer.scalar('Losses/cross_entropy', ceSum / clips, this.globalStep);
+    for (const [k, v] of Object.entries(result.metrics)) writer.scalar(`Metrics/eval/${k}`, v, this.globalStep);
+    await writer.close();
+    const shown = ['auc', 'precision', 'recall', 'f1'].map((k) => `${k} = ${result.metrics[k].toFixed(4)}`).join(', ');
+    this.log(`evaluation at global step ${this.globalStep} over ${clips} clips: loss = ${result.loss.toFixed(5)}, ${shown}`);
+    return result;
+  }
+
+  /** Trains to `maxSteps`, evaluating after every checkpoint (as tf.estimator.train_and_evaluate). */
+  async trainAndEvaluate(train: AsyncIterator<ClipBatch>, evalInput: () => AsyncIterable<ClipBatch>, maxSteps: number): Promise<EvalResult> {
+    await this.prepare();
+    let last: EvalResult | null = null;
+    while (this.globalStep < maxSteps && !this.stopRequested) {
+      const every = this.options.run.saveCheckpointsSteps;
+      const nextCheckpoint = Math.min(maxSteps, (Math.floor(this.globalStep / every) + 1) * every);
+      const before = this.globalStep;
+      await this.train(train, { maxSteps: nextCheckpoint });
+      if (this.globalStep === before) break; // input ended
+      last = await this.evaluate(evalInput());
+    }
+    return last ?? (await this.evaluate(evalInput()));
+  }
+
+  /** Per-clip predictions, streamed batch by batch. */
+  async *predict(input: AsyncIterable<ClipBatch>, checkpointPath?: string): AsyncGenerator<Prediction> {
+    await this.prepare(checkpointPath);
+    const k = this.model.config.numClasses;
+    for await (const batch of input) {
+      const dims = this.dims(batch);
+      const predictions = tf.tidy(() => {
+        const x = tf.tensor5d(batch.clips, [batch.size, dims.frames, dims.height, dims.width, this.model.config.inputChannels]);
+        return this.model.apply(this.store.context(this.ops, false), x).predictions!;
+      });
+      const probs = await predictions.data<'float32'>().finally(() => predictions.dispose());
+      for (let b = 0; b < batch.size; b++) {
+        yield {
+          source: batch.sources[b],
+          probabilities: probs.slice(b * k, (b + 1) * k),
+          labels: batch.labels.length ? batch.labels.slice(b * k, (b + 1) * k) : undefined,
+        };
+      }
+    }
+  }
+
+  dispose(): void {
+    this.store.dispose();
+    this.optimizer.dispose();
+  }
+}

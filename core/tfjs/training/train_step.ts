@@ -1,0 +1,106 @@
+import * as tf from '@tensorflow/tfjs-core';
+import type { S3DG } from '../../model/s3dg.ts';
+import type { VariableStore } from '../variable_store.ts';
+import type { Ops } from '../../ops/ops.ts';
+import { trainingLoss } from './losses.ts';
+import type { Optimizer } from './optimizer.ts';
+
+/** One batch as tensors: clips [B,T,H,W,C] in [-1,1], labels [B,K] of 0/1. */
+export interface TensorBatch {
+  clips: tf.Tensor5D;
+  labels: tf.Tensor2D;
+}
+
+export interface StepOptions {
+  /** Which trainable variables this step updates (TF names). */
+  trains: (name: string) => boolean;
+  weightDecay: number;
+  /** Also return every endpoint's values (for activation summaries). */
+  keepEndpoints?: boolean;
+  /** Seed of this step's dropout (a new one each step makes a seeded run reproducible). */
+  seed?: number;
+}
+
+/** What a step reports, as plain numbers (no tensors outlive the step). */
+export interface StepResult {
+  loss: number;
+  crossEntropy: number;
+  l1: number;
+  l2: number;
+  /** Predictions [B,K] of the training forward pass. */
+  probabilities: Float32Array;
+  endpoints?: Map<string, Float32Array>;
+}
+
+/** Names of the variables weight decay applies to. */
+export function regularizedNames(store: VariableStore): string[] {
+  return [...store.specs.values()].filter((s) => s.regularized).map((s) => s.name);
+}
+
+/**
+ * One training step: forward in training mode (batch statistics for trained layers, dropout),
+ * loss, gradients of the trained variables, optimizer update. Values are read with `data()`,
+ * never `dataSync()`: tfjs-backend-webgpu's synchronous read returns zeros in a headless
+ * browser worker. Leaves no tensors behind.
+ */
+export async function trainStep(
+  model: S3DG,
+  store: VariableStore,
+  ops: Ops<tf.Tensor>,
+  optimizer: Optimizer,
+  batch: TensorBatch,
+  options: StepOptions,
+): Promise<StepResult> {
+  const varList = store.trainable(options.trains);
+  if (varList.length === 0) throw new Error('the variable selection (--variables_to_train) trains no variable');
+  const decayed = regularizedNames(store).map((n) => store.get(n));
+  let kept: { ce: tf.Scalar; l1: tf.Scalar; l2: tf.Scalar; probs: tf.Tensor; endpoints: [string, tf.Tensor][] } | null = null;
+  const { value, grads } = tf.variableGrads(() => {
+    const out = model.apply(store.context(ops, true, options.trains, options.seed), batch.clips);
+    const terms = trainingLoss(batch.labels, out.logits!, decayed, options.weightDecay);
+    kept = {
+      ce: tf.keep(terms.crossEntropy),
+      l1: tf.keep(terms.l1),
+      l2: tf.keep(terms.l2),
+      probs: tf.keep(out.predictions!),
+      endpoints: options.keepEndpoints ? [...out.endpoints].map(([k, t]) => [k, tf.keep(t)] as [string, tf.Tensor]) : [],
+    };
+    return terms.total;
+  }, varList);
+  const k = kept!;
+  try {
+    optimizer.apply(new Map(Object.entries(grads).map(([name, g]) => [store.tfNameOf(name), g])), (n) => store.get(n));
+    const [loss, crossEntropy, l1, l2, probabilities] = await Promise.all([value, k.ce, k.l1, k.l2, k.probs].map(floats));
+    const result: StepResult = { loss: loss[0], crossEntropy: crossEntropy[0], l1: l1[0], l2: l2[0], probabilities };
+    if (options.keepEndpoints) result.endpoints = new Map(await Promise.all(k.endpoints.map(async ([name, t]) => [name, await floats(t)] as const)));
+    return result;
+  } finally {
+    tf.dispose([value, ...Object.values(grads), k.ce, k.l1, k.l2, k.probs, ...k.endpoints.map(([, t]) => t)]);
+  }
+}
+
+/** Inference on a batch: probabilities [B,K] and the loss terms (labels given). Leaves no tensors behind. */
+export async function evalStep(
+  model: S3DG,
+  store: VariableStore,
+  ops: Ops<tf.Tensor>,
+  batch: TensorBatch,
+  weightDecay: number,
+): Promise<{ probabilities: Float32Array; loss: number; crossEntropy: number }> {
+  const [probs, total, ce] = tf.tidy(() => {
+    const out = model.apply(store.context(ops, false), batch.clips);
+    const terms = trainingLoss(batch.labels, out.logits!, regularizedNames(store).map((n) => store.get(n)), weightDecay);
+    return [out.predictions!, terms.total, terms.crossEntropy];
+  });
+  try {
+    const [probabilities, loss, crossEntropy] = await Promise.all([probs, total, ce].map(floats));
+    return { probabilities, loss: loss[0], crossEntropy: crossEntropy[0] };
+  } finally {
+    tf.dispose([probs, total, ce]);
+  }
+}
+
+/** A float32 tensor's values, read asynchronously. */
+function floats(t: tf.Tensor): Promise<Float32Array> {
+  return t.data<'float32'>();
+}
