@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs';
-import { installKernels } from '../core/tfjs/install_kernels.ts';
+import { installKernels } from '../core/tfjs/index.ts';
 
 /** Backends s3dg can run on in Node, fastest first. */
 export const NODE_BACKENDS = ['tensorflow', 'wasm', 'cpu'] as const;

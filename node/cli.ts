@@ -2,10 +2,12 @@
 /**
  * The `s3dg` command. Flags become the same options objects the library takes; each command
  * lives in node/commands/ and imports heavy modules (tfjs, backends) only when it runs.
- * This is the only file that prints errors or sets the exit code.
+ * This is the only file that prints errors or sets the exit code; core's messages name options
+ * (`learningRate`), which it prints as the flags they come from (--learning_rate).
  */
 import { Command, CommanderError } from 'commander';
 import { UsageError } from './errors.ts';
+import { toFlagVocabulary } from './flag_names.ts';
 import { defineVariables } from './commands/variables.ts';
 import { defineDataset } from './commands/dataset.ts';
 import { defineInspect } from './commands/inspect.ts';
@@ -27,7 +29,7 @@ defineDemo(program);
 defineExportWeb(program);
 
 function fail(message: string, code: number): never {
-  process.stderr.write(`s3dg: ${message}\n`);
+  process.stderr.write(`s3dg: ${toFlagVocabulary(message)}\n`);
   process.exit(code);
 }
 

@@ -3,7 +3,7 @@
  * the same way everywhere — a UsageError (exit code 2) naming the flag, what it must be and what
  * it got, e.g. `--batch_size must be a positive integer, got "abc"`.
  */
-import type { CropBox } from '../core/data/resize_bilinear.ts';
+import type { CropBox } from '../core/index.ts';
 import { UsageError } from './errors.ts';
 
 function refuse(flag: string, mustBe: string, text: string): never {

@@ -1,5 +1,5 @@
 import { Option, type Command } from 'commander';
-import { BASE_ENDPOINTS, STARTAT_ENDPOINTS, type BaseEndpoint, type S3DGConfig } from '../core/model/config.ts';
+import { BASE_ENDPOINTS, STARTAT_ENDPOINTS, type BaseEndpoint, type S3DGConfig } from '../core/index.ts';
 import { UsageError } from './errors.ts';
 import { parseFraction, parseInteger, parseNonNegativeInteger, parsePositiveInteger, parsePositiveNumber } from './flag_values.ts';
 

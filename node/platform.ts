@@ -1,6 +1,6 @@
 import * as fs from 'node:fs/promises';
 import * as path from 'node:path';
-import type { Platform } from '../core/platform.ts';
+import type { Platform } from '../core/index.ts';
 
 /** The Node host: files through node:fs, logs to stderr so stdout stays machine-readable. */
 export const nodePlatform: Platform = {

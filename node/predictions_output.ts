@@ -1,6 +1,6 @@
 import { writeFile, rename, mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { Prediction } from '../core/tfjs/training/estimator.ts';
+import type { Prediction } from '../core/tfjs/index.ts';
 
 /** One clip's prediction as written to predictions-<step>.json. */
 export interface PredictionRow {

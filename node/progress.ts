@@ -1,5 +1,5 @@
 import { SingleBar } from 'cli-progress';
-import type { StepProgress } from '../core/tfjs/training/estimator.ts';
+import type { StepProgress } from '../core/tfjs/index.ts';
 
 /**
  * Training progress for people: a live bar with step, loss, steps/s and ETA on a terminal;

@@ -7,21 +7,21 @@ import * as tf from '@tensorflow/tfjs';
 import { S3DG } from '../core/model/s3dg.ts';
 import { VariableStore } from '../core/tfjs/variable_store.ts';
 import { tfjsOps } from '../core/tfjs/ops/tfjs_ops.ts';
+import { TfjsModel } from '../core/tfjs/model.ts';
 import type { S3DGConfig } from '../core/model/config.ts';
 import { randomizeVariables } from './random_variables.ts';
-import type { NamedWeight } from '../core/export/serving_graph.ts';
+import type { NamedWeight } from '../core/model/named_weights.ts';
 import type { TfjsGraphArtifacts } from '../core/export/tfjs_graph_json.ts';
 
 /** Small but complete: every endpoint, block and pool runs; 32² frames reach 1×1 at Mixed_5c. */
 export const SMALL: Partial<S3DGConfig> = { numClasses: 5, depthMultiplier: 0.125, minDepth: 4, dropoutKeepProb: 1 };
 export const CLIP = { clipLength: 8, frameHeight: 32, frameWidth: 32 };
 
-/** A model and a store whose variables are reproducible random values (moving stats included). */
-export function randomModel(config: Partial<S3DGConfig> = SMALL, seed = 7): { model: S3DG; store: VariableStore } {
-  const model = new S3DG(config);
-  const store = new VariableStore(model.variables(), seed);
-  randomizeVariables(store, seed);
-  return { model, store };
+/** A model (the network, its variable store, the runnable) whose variables are reproducible random values (moving stats included). */
+export function randomModel(config: Partial<S3DGConfig> = SMALL, seed = 7): { model: S3DG; store: VariableStore; tfjs: TfjsModel } {
+  const tfjs = new TfjsModel(config, { seed });
+  randomizeVariables(tfjs.variables, seed);
+  return { model: tfjs.net, store: tfjs.variables, tfjs };
 }
 
 /** The store's values by TF name, as the exporter reads them from a checkpoint. */

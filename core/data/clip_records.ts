@@ -1,8 +1,8 @@
 /**
  * The original project's record format: a tf.Example with two bytes features, `feature` =
- * uint8 clip [clip_length, frame_height, frame_width, channels] (RGB) and `label` = uint8
- * [num_classes] (0/1, byte k = class k). Reading checks every record against the flags, so a
- * data set built with other settings fails up front with a message that says which flag.
+ * uint8 clip [clipLength, frameHeight, frameWidth, channels] (RGB) and `label` = uint8
+ * [numClasses] (0/1, byte k = class k). Reading checks every record against the ClipSpec, so a
+ * data set built with other settings fails up front with a message that says which option.
  */
 import { decodeExample, encodeExample, singleBytes } from '../formats/example.ts';
 import { readTFRecords } from '../formats/tfrecord_reader.ts';
@@ -29,7 +29,7 @@ export interface ClipRecord {
   ref: RecordRef;
 }
 
-/** A record whose sizes do not match the flags; names the file, record and flags. */
+/** A record whose sizes do not match the ClipSpec; names the file, record and options. */
 export class RecordShapeError extends Error {
   override name = 'RecordShapeError';
   constructor(
@@ -45,19 +45,19 @@ export function encodeClipExample(clip: Uint8Array, label: Uint8Array): Uint8Arr
   return encodeExample({ feature: clip, label });
 }
 
-/** Which single flag change would make `bytes` fit (several may; the user knows which is right). */
+/** Which single option change would make `bytes` fit (several may; the user knows which is right). */
 function shapeHint(bytes: number, spec: ClipSpec): string {
   const { clipLength: t, frameHeight: h, frameWidth: w, channels: c } = spec;
   const fits: string[] = [];
-  const tryFlag = (flag: string, rest: number) => {
-    if (bytes % rest === 0) fits.push(`${flag} ${bytes / rest}`);
+  const tryOption = (option: keyof ClipSpec, rest: number) => {
+    if (bytes % rest === 0) fits.push(`\`${option}\` ${bytes / rest}`);
   };
-  tryFlag('--clip_length', h * w * c);
-  tryFlag('--frame_height', t * w * c);
-  tryFlag('--frame_width', t * h * c);
-  tryFlag('--channels', t * h * w);
+  tryOption('clipLength', h * w * c);
+  tryOption('frameHeight', t * w * c);
+  tryOption('frameWidth', t * h * c);
+  tryOption('channels', t * h * w);
   const side = Math.sqrt(bytes / (t * c));
-  if (Number.isInteger(side) && side !== h && side !== w) fits.push(`--frame_height ${side} --frame_width ${side}`);
+  if (Number.isInteger(side) && side !== h && side !== w) fits.push(`\`frameHeight\` ${side} \`frameWidth\` ${side}`);
   return fits.length > 0 ? ` (it would fit ${fits.join(', or ')})` : '';
 }
 
@@ -73,13 +73,13 @@ export function decodeClipExample(bytes: Uint8Array, spec: ClipSpec, ref: Record
     throw new RecordShapeError(
       ref,
       `'feature' holds ${clip.length} bytes, but ${describeSpec(spec)} expect ${t}×${h}×${w}×${c} = ${expected}${shapeHint(clip.length, spec)}; ` +
-        `build the data set with these settings or pass the flags it was built with (see its manifest.json)`,
+        `build the data set with these settings or pass the settings it was built with (see its manifest.json)`,
     );
   }
   if (label.length !== spec.numClasses) {
     throw new RecordShapeError(
       ref,
-      `'label' holds ${label.length} bytes, but --num_classes is ${spec.numClasses}; pass --num_classes ${label.length} ` +
+      `'label' holds ${label.length} bytes, but \`numClasses\` is ${spec.numClasses}; pass \`numClasses\` ${label.length} ` +
         `or rebuild the data set with ${spec.numClasses} classes`,
     );
   }

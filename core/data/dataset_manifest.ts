@@ -91,28 +91,31 @@ export function parseManifest(text: string, source: string): DatasetManifest {
   return parsed as DatasetManifest;
 }
 
+/** Every ClipSettings field, in the order differences are reported. */
+const CLIP_SETTINGS: Record<keyof ClipSettings, true> = {
+  clipLength: true,
+  frameHeight: true,
+  frameWidth: true,
+  channels: true,
+  stride: true,
+  fps: true,
+  crop: true,
+  minLabelFraction: true,
+};
+
 /**
- * Differences between two clip settings / class lists, as flag=old→new strings; empty when a
- * re-run may add to the existing data set.
+ * Differences between two clip settings / class lists, as "`option` old → new" strings (the
+ * option in backticks, as in every core message); empty when a re-run may add to the existing
+ * data set.
  */
 export function settingsDifferences(old: DatasetManifest, clip: ClipSettings, classNames: readonly string[], labels: string): string[] {
   const diffs: string[] = [];
-  const flags: Record<keyof ClipSettings, string> = {
-    clipLength: '--clip_length',
-    frameHeight: '--frame_height',
-    frameWidth: '--frame_width',
-    channels: '--channels',
-    stride: '--stride',
-    fps: '--fps',
-    crop: '--crop',
-    minLabelFraction: '--min_label_fraction',
-  };
-  for (const key of Object.keys(flags) as Array<keyof ClipSettings>) {
+  for (const key of Object.keys(CLIP_SETTINGS) as Array<keyof ClipSettings>) {
     const a = JSON.stringify(old.clip[key]);
     const b = JSON.stringify(clip[key]);
-    if (a !== b) diffs.push(`${flags[key]} ${a} → ${b}`);
+    if (a !== b) diffs.push(`\`${key}\` ${a} → ${b}`);
   }
   if (JSON.stringify(old.classNames) !== JSON.stringify(classNames)) diffs.push('class names differ');
-  if (old.labels !== labels) diffs.push(`--labels ${old.labels} → ${labels}`);
+  if (old.labels !== labels) diffs.push(`\`labels\` ${old.labels} → ${labels}`);
   return diffs;
 }

@@ -81,18 +81,23 @@ test('train pipeline: seeded order, every record once per epoch, distorted clips
   assert.deepEqual(full.map((x) => x.size), [3, 3, 3]);
 });
 
-test('a record with the wrong clip size fails naming file, record and flags', async () => {
+test('a record with the wrong clip size fails naming file, record and options', async () => {
   const bad = memorySource('bad.tfrecord', [encodeClipExample(clipOf(0), labelOf(0)), encodeClipExample(clipOf(1).subarray(0, size - 12), labelOf(1))]);
   await assert.rejects(collect(inputPipeline({ sources: [bad], spec, batchSize: 1, mode: 'eval' })), (e: Error) => {
     assert.ok(e instanceof RecordShapeError);
-    assert.match(e.message, /^bad\.tfrecord record 1: 'feature' holds 60 bytes, but --clip_length 2 --frame_height 3 --frame_width 4 --channels 3 --num_classes 5 expect 2×3×4×3 = 72; build the data set with these settings/);
+    assert.match(e.message, /^bad\.tfrecord record 1: 'feature' holds 60 bytes, but `clipLength` 2 `frameHeight` 3 `frameWidth` 4 `channels` 3 `numClasses` 5 expect 2×3×4×3 = 72; build the data set with these settings/);
     return true;
   });
 });
 
+test('bad options are refused at once, by option name', () => {
+  assert.throws(() => inputPipeline({ sources, spec, batchSize: 0, mode: 'eval' }), /^RangeError: `batchSize` must be a positive integer, got 0$/);
+  assert.throws(() => inputPipeline({ sources, spec: { ...spec, frameWidth: 2.5 }, batchSize: 1, mode: 'eval' }), /^RangeError: `frameWidth` must be a positive integer, got 2\.5$/);
+});
+
 test('a wrong label size or missing feature is caught by checkFirstRecords before training', async () => {
   const wrongLabel = memorySource('labels.tfrecord', [encodeClipExample(clipOf(0), new Uint8Array(4))]);
-  await assert.rejects(checkFirstRecords([sources[0], wrongLabel], spec), /^RecordShapeError: labels\.tfrecord record 0: 'label' holds 4 bytes, but --num_classes is 5/);
+  await assert.rejects(checkFirstRecords([sources[0], wrongLabel], spec), /^RecordShapeError: labels\.tfrecord record 0: 'label' holds 4 bytes, but `numClasses` is 5; pass `numClasses` 4 /);
   const noLabel = memorySource('nolabel.tfrecord', [encodeExample({ feature: clipOf(0) })]);
   await assert.rejects(checkFirstRecords([noLabel], spec), /nolabel\.tfrecord record 0.*has no feature 'label'/);
   const empty = memorySource('empty.tfrecord', []);

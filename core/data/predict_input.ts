@@ -1,6 +1,7 @@
 /**
  * Prediction input: records whose clips may be stored at the camera's frame size, cropped
- * (--crop, -cx -cy -cw -ch) and resized to the model's frame size, batched in file order.
+ * (`crop`: the CLI's --crop with -cx -cy -cw -ch) and resized to the model's frame size,
+ * batched in file order.
  */
 import type { ClipBatch } from './input_pipeline.ts';
 import { readClipRecords, type RecordSource } from './clip_records.ts';

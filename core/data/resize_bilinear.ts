@@ -7,10 +7,9 @@
  * - Upscaling (and 1:1) it is exactly plain bilinear with half-pixel centres (TF2's default).
  * - Downscaling, every output pixel averages all source pixels under its footprint. Plain 4-tap
  *   bilinear would sample 4 of the ~40 source pixels a 1080p → 224² output pixel covers and
- *   alias (moiré, detail flickering from frame to frame). A box (area) filter would avoid most
- *   of that at about half the cost, but lets more through (its response falls off like sinc,
- *   the triangle's like sinc²) and is not bilinear when upscaling; the triangle costs ~15 ms
- *   per 1080p frame (resize_bilinear.test.ts measures it), which is affordable.
+ *   alias (moiré, detail flickering from frame to frame). A box (area) filter would be cheaper
+ *   but lets more through (its response falls off like sinc, the triangle's like sinc²) and is
+ *   not bilinear when upscaling; the triangle's cost is affordable (core/tfjs/README.md).
  *
  * Both the CLI (ffmpeg only decodes, node/video/decode.ts) and the browser (WebCodecs or
  * <video>, web/worker) decode to RGB at the native size and resize with this, so a model sees
@@ -45,7 +44,10 @@ export function checkCrop(crop: CropBox, shape: { width: number; height: number 
   }
 }
 
-/** One axis's filter: for output o, source indices first[o] … first[o] + taps − 1 with weights[o·taps + k]. */
+/**
+ * One axis's filter: for output o, source indices first[o] … first[o] + taps − 1 with
+ * weights[o·taps + k].
+ */
 interface AxisFilter {
   taps: number;
   first: Int32Array;

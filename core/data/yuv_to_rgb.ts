@@ -49,7 +49,7 @@ export function yuv420ToRgba(
   const cs = color.fullRange ? 1 : 255 / 224;
   const y0 = color.fullRange ? 0 : 16;
   // Per-byte tables of each term (the same products the formulas give), and each chroma pair's
-  // terms computed once for the two pixels of a row that share it: ~3× faster than per pixel.
+  // terms computed once for the two pixels of a row that share it: faster than per pixel.
   const luma = new Float64Array(256);
   const rv = new Float64Array(256);
   const gu = new Float64Array(256);

@@ -82,7 +82,7 @@ describe('SavedModel export (--mode export / export_for_production)', () => {
     trained = randomModel();
     root = await mkdtemp(join(tmpdir(), 's3dg-export-'));
     modelDir = join(root, 'model');
-    await saveModelCheckpoint(nodePlatform, modelDir, 42, trained.store, null, 5);
+    await saveModelCheckpoint(nodePlatform, modelDir, 42, trained.tfjs, null, 5);
   });
   after(async () => {
     trained.store.dispose();
@@ -174,7 +174,7 @@ describe('SavedModel export (--mode export / export_for_production)', () => {
   });
 
   it('--checkpoint_path picks an older checkpoint', async () => {
-    await saveModelCheckpoint(nodePlatform, modelDir, 43, trained.store, null, 5);
+    await saveModelCheckpoint(nodePlatform, modelDir, 43, trained.tfjs, null, 5);
     const latest = await exportTo('pick', 'tensor');
     assert.equal(latest.globalStep, 43);
     const older = await exportTo('pick', 'tensor', SMALL, join(modelDir, 'model.ckpt-42'));
@@ -184,10 +184,10 @@ describe('SavedModel export (--mode export / export_for_production)', () => {
   it('a missing, corrupt or mismatched checkpoint: clear message, nothing written', async () => {
     const empty = join(root, 'empty-model');
     await assert.rejects(exportTo('bad1', 'tensor', SMALL, empty), /no checkpoint at .*empty-model/);
-    await assert.rejects(exportTo('bad2', 'tensor', { ...SMALL, numClasses: 7 }), /does not match the model the flags describe.*\n.*Logits\/Conv2d_0c_1x1\/biases: \[5\] in the checkpoint, \[7\] in the model/s);
-    await assert.rejects(exportTo('bad3', 'tensor', { ...SMALL, depthMultiplier: 0.25 }), /--depth_multiplier/);
+    await assert.rejects(exportTo('bad2', 'tensor', { ...SMALL, numClasses: 7 }), /the weights do not match the model.*\n.*Logits\/Conv2d_0c_1x1\/biases: \[5\] in the checkpoint, \[7\] in the model/s);
+    await assert.rejects(exportTo('bad3', 'tensor', { ...SMALL, depthMultiplier: 0.25 }), /depthMultiplier/);
     const corrupt = join(root, 'corrupt');
-    await saveModelCheckpoint(nodePlatform, corrupt, 1, trained.store, null, 5);
+    await saveModelCheckpoint(nodePlatform, corrupt, 1, trained.tfjs, null, 5);
     const data = join(corrupt, 'model.ckpt-1.data-00000-of-00001');
     const bytes = await readFile(data);
     bytes[100] ^= 0xff;

@@ -9,20 +9,20 @@
 import type { Platform } from '../platform.ts';
 import { S3DG } from '../model/s3dg.ts';
 import type { S3DGConfig } from '../model/config.ts';
-import { readCheckpointWeights } from '../model/checkpoint_weights.ts';
+import { readNetWeights } from '../model/checkpoint_weights.ts';
 import { buildServingGraph, type ClipGeometry, type ServingInput } from './serving_graph.ts';
 import { encodeSavedModel } from './saved_model_writer.ts';
 
 /** What to export. */
 export interface SavedModelExportOptions {
-  /** Parent of the timestamped version directories (--export_path). */
+  /** Parent of the timestamped version directories (the CLI's --export_path). */
   exportPath: string;
   /** Checkpoint prefix or model directory (its latest checkpoint). */
   checkpoint: string;
-  /** The model the flags describe. */
+  /** The model's options (they must match the checkpoint's variables). */
   config: Partial<S3DGConfig>;
   clip: ClipGeometry;
-  /** `example` for --mode export, `tensor` for --mode export_for_production. */
+  /** `example` for the CLI's --mode export, `tensor` for --mode export_for_production. */
   input: ServingInput;
   /** Written into meta_info_def.tensorflow_git_version, e.g. "s3dg 0.1.0". */
   exporter: string;
@@ -42,7 +42,7 @@ export interface SavedModelExportResult {
  */
 export async function exportSavedModel(platform: Platform, options: SavedModelExportOptions): Promise<SavedModelExportResult> {
   const model = new S3DG(options.config);
-  const source = await readCheckpointWeights(platform, options.checkpoint, model);
+  const source = await readNetWeights(platform, options.checkpoint, model);
   const graph = buildServingGraph(model, source.weights, options.input, options.clip);
   const bytes = encodeSavedModel(graph, options.exporter);
 

@@ -73,7 +73,7 @@ describe('serving graph traced from the model code', () => {
     const weights = weightsOf(store);
     weights.delete('InceptionV1/Conv2d_1a_7x7/weights');
     assert.throws(() => buildServingGraph(model, weights, 'tensor', CLIP), /no value for model variable InceptionV1\/Conv2d_1a_7x7\/weights/);
-    assert.throws(() => buildServingGraph(new S3DG({ ...SMALL, numClasses: 0 }), weights, 'tensor', CLIP), /num_classes/);
+    assert.throws(() => buildServingGraph(new S3DG({ ...SMALL, numClasses: 0 }), weights, 'tensor', CLIP), /`numClasses`/);
     store.dispose();
   });
 });

@@ -14,15 +14,11 @@
 import type { S3DG } from '../model/s3dg.ts';
 import type { ApplyContext } from '../model/context.ts';
 import type { GraphDefProto } from '../formats/proto/graph.ts';
+import type { NamedWeights } from '../model/named_weights.ts';
 import { attr, GraphBuilder, type SymbolicTensor } from './graph/graph_builder.ts';
 import { GraphOps } from './graph/graph_ops.ts';
 import { scopeByEndpoint } from './graph/endpoint_scopes.ts';
 
-/** A float32 weight by TF variable name. */
-export interface NamedWeight {
-  shape: number[];
-  values: Float32Array;
-}
 
 /** Which input the serving graph takes. */
 export type ServingInput = 'tensor' | 'example';
@@ -57,7 +53,7 @@ export const EXAMPLE_INPUT = 'input_example_tensor';
 export const GRAPH_PRODUCER = 134;
 
 /** The tracer's ApplyContext: inference, variables as Consts named by TF name, each made once. */
-function traceContext(graph: GraphBuilder, weights: Map<string, NamedWeight>, made: string[]): ApplyContext<SymbolicTensor> {
+function traceContext(graph: GraphBuilder, weights: NamedWeights, made: string[]): ApplyContext<SymbolicTensor> {
   const consts = new Map<string, SymbolicTensor>();
   return {
     ops: new GraphOps(graph),
@@ -142,8 +138,8 @@ function exampleFrontEnd(g: GraphBuilder, clip: ClipGeometry, channels: number):
  * Traces `model` with `weights` (every model variable, by TF name) into a serving graph taking
  * `input`. Throws when a variable is missing or the model has no logits.
  */
-export function buildServingGraph(model: S3DG, weights: Map<string, NamedWeight>, input: ServingInput, clip: ClipGeometry): ServingGraph {
-  if (model.config.numClasses < 1) throw new Error('graph export needs a model with logits (num_classes ≥ 1)');
+export function buildServingGraph(model: S3DG, weights: NamedWeights, input: ServingInput, clip: ClipGeometry): ServingGraph {
+  if (model.config.numClasses < 1) throw new Error('graph export needs a model with logits (`numClasses` ≥ 1)');
   const g = new GraphBuilder();
   const channels = model.config.inputChannels;
   let inputs: Record<string, SymbolicTensor>;
@@ -172,7 +168,7 @@ export function buildServingGraph(model: S3DG, weights: Map<string, NamedWeight>
   const renamed = (t: SymbolicTensor): SymbolicTensor => ({ ...t, node: renames.get(t.node) ?? t.node });
   let logits = renamed(out.logits);
   let probabilities = renamed(out.predictions);
-  if (logits.shape.length !== 2) throw new Error(`graph export needs [batch, classes] logits (spatial_squeeze), got [${logits.shape}]`);
+  if (logits.shape.length !== 2) throw new Error(`graph export needs [batch, classes] logits (\`spatialSqueeze\`), got [${logits.shape}]`);
   logits = g.identity('logits', logits);
   probabilities = g.identity('probabilities', probabilities);
   // The Estimator head's class_ids: the top class, int64 [batch, 1].

@@ -7,7 +7,8 @@
 import type { Platform } from '../platform.ts';
 import { S3DG } from '../model/s3dg.ts';
 import type { S3DGConfig } from '../model/config.ts';
-import { ExportError, readCheckpointWeights } from '../model/checkpoint_weights.ts';
+import { readNetWeights } from '../model/checkpoint_weights.ts';
+import { ExportError } from './export_error.ts';
 import { evalMetricsAt } from './eval_metrics.ts';
 import { buildServingGraph, type ClipGeometry } from './serving_graph.ts';
 import { buildWebModel } from './web_model_writer.ts';
@@ -48,9 +49,9 @@ export async function exportWebModel(platform: Platform, o: WebExportOptions): P
   const config = model.config;
   const classNames = o.classNames ?? Array.from({ length: config.numClasses }, (_, i) => `class_${i}`);
   if (classNames.length !== config.numClasses) {
-    throw new ExportError(`${classNames.length} class names given for --num_classes ${config.numClasses}`);
+    throw new ExportError(`${classNames.length} class names given for \`numClasses\` ${config.numClasses}`);
   }
-  const source = await readCheckpointWeights(platform, o.checkpoint, model);
+  const source = await readNetWeights(platform, o.checkpoint, model);
   const graph = buildServingGraph(model, source.weights, 'tensor', o.clip);
   const web = await buildWebModel({
     graph,
@@ -70,7 +71,7 @@ export async function exportWebModel(platform: Platform, o: WebExportOptions): P
   if (await platform.exists(o.out)) {
     const entries = await platform.listDir(o.out);
     if (entries.length > 0 && !entries.includes('model.json')) {
-      throw new ExportError(`${o.out} exists and is not a web model folder; choose another --out or remove it`);
+      throw new ExportError(`${o.out} exists and is not a web model folder; choose another \`out\` or remove it`);
     }
   }
   const stamp = Math.floor(platform.wallTime() * 1000);

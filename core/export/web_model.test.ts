@@ -15,9 +15,10 @@ import { S3DG } from '../model/s3dg.ts';
 import { tfjsOps } from '../tfjs/ops/tfjs_ops.ts';
 import { exportWebModel } from './web_export.ts';
 import { readWebModel } from './web_model_reader.ts';
-import { rebuildFromWebModel } from './web_model_store.ts';
+import { TfjsModel } from '../tfjs/model.ts';
 import { buildWebModel } from './web_model_writer.ts';
-import { buildServingGraph, type NamedWeight } from './serving_graph.ts';
+import { buildServingGraph } from './serving_graph.ts';
+import type { NamedWeight } from '../model/named_weights.ts';
 import { MAX_SHARD_BYTES, parseWebModelJson } from './web_model_format.ts';
 
 let root: string;
@@ -48,7 +49,7 @@ describe('web model (s3dg export-web)', () => {
     trained = randomModel();
     root = await mkdtemp(join(tmpdir(), 's3dg-web-'));
     modelDir = join(root, 'model');
-    await saveModelCheckpoint(nodePlatform, modelDir, 42, trained.store, null, 5);
+    await saveModelCheckpoint(nodePlatform, modelDir, 42, trained.tfjs, null, 5);
     // Eval metrics at the checkpoint's step, as the Estimator writes them.
     await mkdir(join(modelDir, 'eval'), { recursive: true });
     const file = join(modelDir, 'eval', eventFileName(1000, 'test'));
@@ -121,12 +122,13 @@ describe('web model (s3dg export-web)', () => {
       const w = weights.get(v.name) as NamedWeight;
       assert.deepEqual(w.values, trained.store.get(v.name).dataSync(), `${v.name} round-trips exactly`);
     }
-    const { model, store } = rebuildFromWebModel(web);
+    const rebuilt = new TfjsModel(web.modelJson.userDefinedMetadata.s3dg.config);
+    rebuilt.loadWeights(web.weights, { source: 'the web model' });
     const clip = randomClip(1);
     const a = liveOutputs(trained.model, trained.store, clip.floats);
-    const b = tf.tidy(() => model.apply(store.context(tfjsOps(), false), clip.floats).logits!.dataSync());
+    const b = tf.tidy(() => rebuilt.net.apply(rebuilt.context(false), clip.floats).logits!.dataSync());
     assert.equal(maxDiff(a.logits, b), 0);
-    store.dispose();
+    rebuilt.dispose();
     clip.floats.dispose();
 
     // A flipped byte in a shard is caught.
@@ -153,8 +155,8 @@ describe('web model (s3dg export-web)', () => {
     for (const [, b] of shards) assert.ok(b.length <= MAX_SHARD_BYTES);
   });
 
-  it('errors: wrong class count, a foreign --out folder, a missing checkpoint; the old model survives', async () => {
-    await assert.rejects(exportWebModel(nodePlatform, { out: join(root, 'w1'), checkpoint: modelDir, config: SMALL, clip: CLIP, classNames: ['a'], exporter: 't' }), /1 class names given for --num_classes 5/);
+  it('errors: wrong class count, a foreign `out` folder, a missing checkpoint; the old model survives', async () => {
+    await assert.rejects(exportWebModel(nodePlatform, { out: join(root, 'w1'), checkpoint: modelDir, config: SMALL, clip: CLIP, classNames: ['a'], exporter: 't' }), /1 class names given for `numClasses` 5/);
     const foreign = join(root, 'foreign');
     await mkdir(foreign);
     await writeFile(join(foreign, 'notes.txt'), 'mine');

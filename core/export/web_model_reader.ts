@@ -6,7 +6,8 @@
  */
 import { sha256Hex } from './sha256.ts';
 import { parseWebModelJson, type WebModelJson } from './web_model_format.ts';
-import type { NamedWeight } from './serving_graph.ts';
+import type { NamedWeights } from '../model/named_weights.ts';
+import { S3DG } from '../model/s3dg.ts';
 
 /** Fetches one shard by its path relative to model.json (e.g. `fetch(new URL(path, base))`). */
 export type FetchShard = (path: string) => Promise<Uint8Array>;
@@ -14,8 +15,8 @@ export type FetchShard = (path: string) => Promise<Uint8Array>;
 /** A web model's metadata and its float32 weights by name. */
 export interface WebModelWeights {
   modelJson: WebModelJson;
-  /** Every float32 weight (all model variables, by TF name, plus the graph's float constants). */
-  weights: Map<string, NamedWeight>;
+  /** The model variables of its config, by TF name (the graph's other constants are left out). */
+  weights: NamedWeights;
 }
 
 /**
@@ -26,7 +27,8 @@ export interface WebModelWeights {
 export async function readWebModel(modelJson: WebModelJson | string, fetchShard: FetchShard): Promise<WebModelWeights> {
   const json = typeof modelJson === 'string' ? parseWebModelJson(modelJson) : modelJson;
   const meta = json.userDefinedMetadata.s3dg;
-  const weights = new Map<string, NamedWeight>();
+  const variables = new Set(new S3DG(meta.config).variables().map((v) => v.name));
+  const weights: NamedWeights = new Map();
   for (const group of json.weightsManifest) {
     const parts: Uint8Array[] = [];
     for (const path of group.paths) {
@@ -53,7 +55,7 @@ export async function readWebModel(modelJson: WebModelJson | string, fetchShard:
     for (const w of group.weights) {
       const bytes = 4 * w.shape.reduce((a, b) => a * b, 1);
       if (offset + bytes > total) throw new Error(`web model: weight ${w.name} runs past the end of its shards (${total} bytes)`);
-      if (w.dtype === 'float32') {
+      if (w.dtype === 'float32' && variables.has(w.name)) {
         weights.set(w.name, { shape: w.shape, values: new Float32Array(data.slice(offset, offset + bytes).buffer) });
       }
       offset += bytes;

@@ -36,14 +36,15 @@ describe('MultiLabelMetrics', () => {
     assert.ok(aucOfRounded({ tp: 0, fp: 5, fn: 5, tn: 0 }) < 1e-6);
   });
 
-  it('parses --metric_weights and rejects bad groups by name', () => {
+  it('parses metric groups and rejects bad groups by name', () => {
     assert.deepEqual(parseMetricGroups('a:0-2,5;b:3'), [
       { name: 'a', classes: [0, 1, 2, 5] },
       { name: 'b', classes: [3] },
     ]);
     assert.equal(parseMetricGroups('fra96'), FRA96_GROUPS);
     assert.deepEqual(FRA96_GROUPS.find((g) => g.name === 'ped_in_crossing')!.classes.length, 4 + 18);
-    assert.throws(() => parseMetricGroups('a:5-2'), /bad class range "5-2" in group a/);
+    assert.throws(() => parseMetricGroups('a:5-2'), /^Error: `metricGroups`: bad class range "5-2" in group a$/);
+    assert.throws(() => parseMetricGroups('a'), /^Error: `metricGroups`: cannot read group "a"/);
     assert.throws(() => new MultiLabelMetrics(3, [{ name: 'x', classes: [3] }]), /group x: class 3 is outside 0..2/);
   });
 });

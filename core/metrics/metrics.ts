@@ -2,7 +2,7 @@
  * The original trainer's evaluation metrics for multi-label clips: AUC, precision, recall and F1
  * over a whole data set, on rounded predictions (p > 0.5, as tf.round), micro-averaged over
  * every (clip, class) pair — what tf.metrics.* compute on flattened tensors — overall and per
- * class group (`--metric_weights`: a group's metrics weight only its classes).
+ * class group (`metricGroups`: a group's metrics weight only its classes).
  * Pure arithmetic on typed arrays: runs anywhere, testable by hand.
  */
 
@@ -126,19 +126,20 @@ export const FRA96_GROUPS: MetricGroup[] = [
 ];
 
 /**
- * `--metric_weights`: `fra96` (the groups above), or groups written `name:1-5,8;other:6-29`
- * (0-based class indices, inclusive ranges). Empty: overall metrics only.
+ * The `metricGroups` option from its text form (the CLI's --metric_weights): `fra96` (the groups
+ * above), or groups written `name:1-5,8;other:6-29` (0-based class indices, inclusive ranges).
+ * Empty: overall metrics only.
  */
 export function parseMetricGroups(spec: string | undefined): MetricGroup[] {
   if (!spec) return [];
   if (spec === 'fra96') return FRA96_GROUPS;
   return spec.split(';').map((part) => {
     const m = /^\s*([A-Za-z0-9_]+)\s*:\s*([0-9,\-\s]+)$/.exec(part);
-    if (!m) throw new Error(`--metric_weights: cannot read group "${part}" (expected name:1-5,8)`);
+    if (!m) throw new Error(`\`metricGroups\`: cannot read group "${part}" (expected name:1-5,8)`);
     const classes = m[2].split(',').flatMap((r) => {
       const [a, b] = r.split('-').map((x) => Number(x.trim()));
       if (!Number.isInteger(a) || (b !== undefined && (!Number.isInteger(b) || b < a))) {
-        throw new Error(`--metric_weights: bad class range "${r.trim()}" in group ${m[1]}`);
+        throw new Error(`\`metricGroups\`: bad class range "${r.trim()}" in group ${m[1]}`);
       }
       return b === undefined ? [a] : range(a, b);
     });

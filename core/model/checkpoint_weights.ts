@@ -1,13 +1,13 @@
 /**
- * The weights an export starts from: every model variable read from a checkpoint (a prefix, or
- * a model directory's latest), checked against the model built from the flags. Each failure —
- * no checkpoint, an unreadable one, missing variables, other shapes — is one clear message.
+ * Named weights read from a TF checkpoint (a prefix, or a model directory's latest): what
+ * resume, warm start and export start from. Backend-neutral: values stay Float32Arrays until a
+ * model loads them, and `checkNamedWeights` decides whether they fit.
  */
 import type { Platform } from '../platform.ts';
 import { CheckpointReader } from '../formats/checkpoint_reader.ts';
-import { resolveCheckpoint } from '../tfjs/training/checkpoints.ts';
+import { latestCheckpoint } from '../formats/checkpoint_state.ts';
+import { checkNamedWeights, type NamedWeights } from './named_weights.ts';
 import type { S3DG } from './s3dg.ts';
-import type { NamedWeight } from '../export/serving_graph.ts';
 
 /** Weights of one checkpoint, with where they came from. */
 export interface CheckpointWeights {
@@ -15,69 +15,69 @@ export interface CheckpointWeights {
   prefix: string;
   /** Its global_step (0 when it has none). */
   globalStep: number;
-  /** Every model variable, by TF name. */
-  weights: Map<string, NamedWeight>;
+  /** The requested variables the checkpoint holds. */
+  weights: NamedWeights;
+  /** The open checkpoint, for anything else it holds (optimizer slots). */
+  reader: CheckpointReader;
 }
 
-/** An export error the user can act on (message names the path and the flag). */
-export class ExportError extends Error {
-  override name = 'ExportError';
+/** What to check when a checkpoint does not fit the model's config, in option names. */
+export const CONFIG_HINT =
+  'check `numClasses`, `depthMultiplier`, `minDepth`, `inputChannels`, `firstTemporalKernelSize`, `temporalConvStartAt`, `gatingStartAt`, `finalEndpoint`';
+
+/** A checkpoint prefix from a prefix or a model directory (its latest checkpoint); null if none. */
+export async function resolveCheckpoint(platform: Platform, path: string): Promise<string | null> {
+  if (await platform.exists(`${path}.index`)) return path;
+  return (await latestCheckpoint(path, platform)) ?? null;
 }
 
-const sameShape = (a: number[], b: number[]) => a.length === b.length && a.every((d, i) => d === b[i]);
+/** A float tensor's values as float32; null for other dtypes. */
+export function floatValues(values: unknown): Float32Array | null {
+  if (values instanceof Float32Array) return values;
+  if (values instanceof Float64Array) return Float32Array.from(values);
+  return null;
+}
 
 /**
- * Reads `model`'s variables from `path` (checkpoint prefix or model directory). Throws
- * {@link ExportError} when there is no checkpoint, it cannot be read, or it does not match.
+ * Reads the variables `names` that the checkpoint at `path` holds (the others are left out: the
+ * weights check names them). Each failure — no checkpoint, unreadable state, a corrupt bundle, a
+ * variable that is not float — is one message naming the path.
  */
-export async function readCheckpointWeights(platform: Platform, path: string, model: S3DG): Promise<CheckpointWeights> {
+export async function readCheckpointWeights(platform: Platform, path: string, names: string[]): Promise<CheckpointWeights> {
   let prefix: string | null;
   try {
     prefix = await resolveCheckpoint(platform, path);
   } catch (e) {
-    throw new ExportError(`${path}: cannot read the checkpoint state (${(e as Error).message})`);
+    throw new Error(`${path}: cannot read the checkpoint state (${(e as Error).message})`);
   }
-  if (prefix === null) {
-    throw new ExportError(`no checkpoint at ${path}: neither ${path}.index nor a 'checkpoint' state file in it (train first, or pass --checkpoint_path)`);
-  }
+  if (prefix === null) throw new Error(`no checkpoint at ${path}: neither ${path}.index nor a 'checkpoint' state file in it (train first)`);
   let reader: CheckpointReader;
   try {
     reader = await CheckpointReader.open(prefix, (p) => platform.readFile(p));
   } catch (e) {
-    throw new ExportError(`checkpoint ${prefix} is missing or corrupt: ${(e as Error).message}`);
+    throw new Error(`checkpoint ${prefix} is missing or corrupt: ${(e as Error).message}`);
   }
-  const specs = model.variables();
-  const problems: string[] = [];
-  for (const spec of specs) {
-    if (!reader.has(spec.name)) problems.push(`${spec.name}: missing`);
-    else if (!sameShape(reader.entry(spec.name).shape, spec.shape)) {
-      problems.push(`${spec.name}: [${reader.entry(spec.name).shape}] in the checkpoint, [${spec.shape}] in the model`);
-    }
-  }
-  if (problems.length > 0) {
-    const shown = problems.slice(0, 20);
-    if (problems.length > shown.length) shown.push(`… and ${problems.length - shown.length} more`);
-    throw new ExportError(
-      `checkpoint ${prefix} does not match the model the flags describe (check --num_classes, --depth_multiplier, ` +
-        `--min_depth, --channels, --first_temporal_kernel_size, --temporal_conv_startat, --gating_startat, --final_endpoint): ` +
-        `${problems.length} of ${specs.length} variables differ:\n  ${shown.join('\n  ')}`,
-    );
-  }
-  const weights = new Map<string, NamedWeight>();
-  try {
-    for (const spec of specs) {
-      const t = await reader.read(spec.name);
-      const values = t.values instanceof Float32Array ? t.values : t.values instanceof Float64Array ? Float32Array.from(t.values) : null;
-      if (!values) throw new Error(`${spec.name} is ${t.dtype}, not a float tensor`);
-      weights.set(spec.name, { shape: spec.shape, values });
-    }
-  } catch (e) {
-    throw new ExportError(`checkpoint ${prefix} is corrupt: ${(e as Error).message}`);
-  }
+  const weights: NamedWeights = new Map();
   let globalStep = 0;
-  if (reader.has('global_step')) {
-    const step = (await reader.read('global_step')).values as BigInt64Array | Int32Array;
-    globalStep = Number(step[0]);
+  try {
+    for (const name of names) {
+      if (!reader.has(name)) continue;
+      const t = await reader.read(name);
+      const values = floatValues(t.values);
+      if (!values) throw new Error(`${name} is ${t.dtype}, not a float tensor`);
+      weights.set(name, { shape: t.shape, values });
+    }
+    if (reader.has('global_step')) globalStep = Number((await reader.read('global_step')).values[0]);
+  } catch (e) {
+    throw new Error(`checkpoint ${prefix} is corrupt: ${(e as Error).message}`);
   }
-  return { prefix, globalStep, weights };
+  return { prefix, globalStep, weights, reader };
+}
+
+/** Every variable of `net` from the checkpoint at `path`, checked against the network (for export). */
+export async function readNetWeights(platform: Platform, path: string, net: S3DG): Promise<CheckpointWeights> {
+  const specs = net.variables();
+  const ckpt = await readCheckpointWeights(platform, path, specs.map((s) => s.name));
+  checkNamedWeights(specs, ckpt.weights, { source: `checkpoint ${ckpt.prefix}`, hint: CONFIG_HINT, holder: 'the checkpoint' });
+  return ckpt;
 }

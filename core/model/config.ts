@@ -85,28 +85,32 @@ export const PRESETS = {
   tiny: { ...DEFAULT_CONFIG, numClasses: 8, depthMultiplier: 0.125, minDepth: 4 },
 } satisfies Record<string, S3DGConfig>;
 
-/** Fills defaults and rejects impossible settings with a message naming the option. */
+/**
+ * Fills defaults and rejects impossible settings with a message naming the option, in
+ * backticks (`numClasses`), so a front end can name it its own way (the CLI: --num_classes).
+ */
 export function resolveConfig(partial: Partial<S3DGConfig> = {}): S3DGConfig {
   const c = { ...DEFAULT_CONFIG, ...partial };
-  const bad = (what: string) => {
-    throw new Error(`S3D-G config: ${what}`);
+  const bad = (option: keyof S3DGConfig, what: string) => {
+    throw new Error(`S3D-G config: \`${option}\` ${what}`);
   };
-  if (!Number.isInteger(c.numClasses) || c.numClasses < 0) bad(`num_classes must be a non-negative integer, got ${c.numClasses}`);
-  if (!(c.depthMultiplier > 0)) bad(`depth_multiplier must be greater than zero, got ${c.depthMultiplier}`);
-  if (!Number.isInteger(c.minDepth) || c.minDepth < 1) bad(`min_depth must be a positive integer, got ${c.minDepth}`);
+  if (!Number.isInteger(c.numClasses) || c.numClasses < 0) bad('numClasses', `must be a non-negative integer, got ${c.numClasses}`);
+  if (!(c.depthMultiplier > 0)) bad('depthMultiplier', `must be greater than zero, got ${c.depthMultiplier}`);
+  if (!Number.isInteger(c.minDepth) || c.minDepth < 1) bad('minDepth', `must be a positive integer, got ${c.minDepth}`);
   if (![1, 3, 5, 7].includes(c.firstTemporalKernelSize)) {
-    bad(`first_temporal_kernel_size must be 1, 3, 5 or 7, got ${c.firstTemporalKernelSize}`);
+    bad('firstTemporalKernelSize', `must be 1, 3, 5 or 7, got ${c.firstTemporalKernelSize}`);
   }
-  for (const [flag, v] of [['temporal_conv_startat', c.temporalConvStartAt], ['gating_startat', c.gatingStartAt]] as const) {
-    if (v !== null && !STARTAT_ENDPOINTS.includes(v)) bad(`${flag} must be one of ${STARTAT_ENDPOINTS.join(', ')} or none, got ${v}`);
+  for (const option of ['temporalConvStartAt', 'gatingStartAt'] as const) {
+    const v = c[option];
+    if (v !== null && !STARTAT_ENDPOINTS.includes(v)) bad(option, `must be one of ${STARTAT_ENDPOINTS.join(', ')} or none, got ${v}`);
   }
-  if (!BASE_ENDPOINTS.includes(c.finalEndpoint)) bad(`final_endpoint must be one of ${BASE_ENDPOINTS.join(', ')}, got ${c.finalEndpoint}`);
-  if (!(c.dropoutKeepProb > 0 && c.dropoutKeepProb <= 1)) bad(`dropout keep probability must be in (0, 1], got ${c.dropoutKeepProb}`);
-  if (!Number.isInteger(c.inputChannels) || c.inputChannels < 1) bad(`channels must be a positive integer, got ${c.inputChannels}`);
+  if (!BASE_ENDPOINTS.includes(c.finalEndpoint)) bad('finalEndpoint', `must be one of ${BASE_ENDPOINTS.join(', ')}, got ${c.finalEndpoint}`);
+  if (!(c.dropoutKeepProb > 0 && c.dropoutKeepProb <= 1)) bad('dropoutKeepProb', `must be in (0, 1], got ${c.dropoutKeepProb}`);
+  if (!Number.isInteger(c.inputChannels) || c.inputChannels < 1) bad('inputChannels', `must be a positive integer, got ${c.inputChannels}`);
   return c;
 }
 
-/** Channel count of a layer: max(floor(d · depth_multiplier), min_depth), as TF-slim's `depth()`. */
+/** Channel count of a layer: max(floor(d · depthMultiplier), minDepth), as TF-slim's `depth()`. */
 export function depthOf(config: S3DGConfig, d: number): number {
   return Math.max(Math.floor(d * config.depthMultiplier), config.minDepth);
 }

@@ -49,9 +49,9 @@ describe('S3D-G variables', () => {
   });
 
   it('rejects impossible options with a message naming them', () => {
-    assert.throws(() => new S3DG({ firstTemporalKernelSize: 4 as 3 }), /first_temporal_kernel_size must be 1, 3, 5 or 7, got 4/);
-    assert.throws(() => new S3DG({ depthMultiplier: 0 }), /depth_multiplier/);
-    assert.throws(() => new S3DG({ gatingStartAt: 'MaxPool_4a_3x3' }), /gating_startat/);
+    assert.throws(() => new S3DG({ firstTemporalKernelSize: 4 as 3 }), /S3D-G config: `firstTemporalKernelSize` must be 1, 3, 5 or 7, got 4/);
+    assert.throws(() => new S3DG({ depthMultiplier: 0 }), /`depthMultiplier` must be greater than zero/);
+    assert.throws(() => new S3DG({ gatingStartAt: 'MaxPool_4a_3x3' }), /`gatingStartAt` must be one of/);
   });
 });
 

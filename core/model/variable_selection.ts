@@ -1,8 +1,9 @@
 /**
- * Which variables a flag names: `--variables_to_warm_start` and `--variables_to_train` take the
- * original project's list names (`s3dg_convs`: everything but the logits; `s3dg_logits`: the
- * `InceptionV1/Logits` scope), comma-separated scopes or names, or a regular expression
- * (`re:<pattern>` or any value with regex characters), matched against TF variable names.
+ * Which variables a selection names: the `variablesToTrain` and `variablesToWarmStart` options
+ * (the CLI's --variables_to_train and --variables_to_warm_start) take the original project's
+ * list names (`s3dg_convs`: everything but the logits; `s3dg_logits`: the `InceptionV1/Logits`
+ * scope), comma-separated scopes or names, or a regular expression (`re:<pattern>` or any value
+ * with regex characters), matched against TF variable names.
  */
 export type VariablePredicate = (name: string) => boolean;
 
@@ -13,8 +14,8 @@ function inScope(name: string, scope: string): boolean {
   return name === s || name.startsWith(`${s}/`);
 }
 
-/** `flag` names the flag in errors; an empty or missing spec selects everything. */
-export function parseVariableSelection(spec: string | undefined, flag: string): VariablePredicate {
+/** `option` names the option in errors (e.g. `variablesToTrain`); an empty or missing spec selects everything. */
+export function parseVariableSelection(spec: string | undefined, option: string): VariablePredicate {
   if (spec === undefined || spec.trim() === '' || spec === '.*' || spec === 'all') return () => true;
   const value = spec.trim();
   if (value === 's3dg_convs') return (n) => !inScope(n, LOGITS_SCOPE);
@@ -25,7 +26,7 @@ export function parseVariableSelection(spec: string | undefined, flag: string): 
     try {
       re = new RegExp(`^(?:${source})`);
     } catch (e) {
-      throw new Error(`${flag}: "${source}" is not a valid regular expression (${(e as Error).message})`);
+      throw new Error(`\`${option}\`: "${source}" is not a valid regular expression (${(e as Error).message})`);
     }
     return (n) => re.test(n);
   }

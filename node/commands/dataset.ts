@@ -7,8 +7,10 @@
 import { statSync, unlinkSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import type { Command } from 'commander';
-import { parseClassNames } from '../../core/data/label_files.ts';
+import { Presets, SingleBar } from 'cli-progress';
+import { parseClassNames } from '../../core/index.ts';
 import { UsageError } from '../errors.ts';
+import { toFlagVocabulary } from '../flag_names.ts';
 import { parseCropBox, parseFraction, parseInteger, parsePositiveInteger, parsePositiveNumber } from '../flag_values.ts';
 import { buildDataset } from '../data/dataset_builder.ts';
 import type { BuildEvent, BuildResult, DatasetBuildOptions } from '../data/dataset_builder.ts';
@@ -96,13 +98,13 @@ async function progressReporter(useBar: boolean): Promise<{ onEvent: (e: BuildEv
         } else if (e.type === 'video-done') {
           log(`[${++finished}/${total}] ${e.entry.split} ${e.video}: ${e.entry.clips} clips in ${e.entry.shards.length} shards (${e.seconds.toFixed(1)} s)`);
         } else if (e.type === 'video-skipped') {
-          log(`[${++finished}/${total}] skipped ${e.video}: ${e.reason}`);
+          log(`[${++finished}/${total}] skipped ${e.video}: ${toFlagVocabulary(e.reason)}`);
         }
       },
       stop: () => undefined,
     };
   }
-  const { SingleBar, Presets } = await import('cli-progress');
+
   const bar = new SingleBar({ format: 'dataset {bar} {value}/{total} videos | {clips} clips | {current}', hideCursor: true }, Presets.shades_classic);
   let clips = 0;
   return {
@@ -130,7 +132,7 @@ export function formatSummary(result: BuildResult, outDir: string): string {
     const counts = m.classNames.map((n, k) => `${n} ${s.classCounts[k]}`).join(', ');
     lines.push(`${split}: ${s.videos} videos, ${s.clips} clips, ${s.shards} shards in ${outDir}/${split}/ — positives per class: ${counts}`);
   }
-  for (const s of result.skipped) lines.push(`skipped ${s.video}: ${s.reason}`);
+  for (const s of result.skipped) lines.push(`skipped ${s.video}: ${toFlagVocabulary(s.reason)}`);
   return lines.join('\n');
 }
 

@@ -6,6 +6,7 @@
  * checkpoint, runs the guide's three phases,
  * evaluates and predicts, and ends with `eval F1: <value>` for the final model.
  */
+import { writeCrossingScenes, writeSceneEventScenes } from '../demo/scenes.ts';
 import type { Command } from 'commander';
 import { spawn } from 'node:child_process';
 import { rm } from 'node:fs/promises';
@@ -64,15 +65,7 @@ export const QUICK_PLAN: DemoPlan = {
   monitorSteps: 2,
 };
 
-/**
- * The demo's --seed. The recipe's outcome depends on it, and on float rounding: runs are
- * reproducible, but any change to how the ops round moves each seed's trajectory. Measured with
- * the current ops (our wasm batch-norm kernels): seed 0 eval F1 0.618, seed 1 0.892, seed 2
- * 0.904 (with the earlier tfjs-op batch norm: 0.624, 0.672, 0.912; before it was fused: 0.661,
- * 0.925, 0.624). In the weak runs, phase 2 never tells the two train directions apart; a phase 2
- * of 600 steps did not fix that (then seed 0 0.857, seed 1 0.702). The demo shows a run that
- * did; `--seed` shows the others.
- */
+/** The demo's --seed: the outcome depends on it (per-seed results in the README's demo section). */
 const DEMO_SEED = 2;
 
 const CLI = fileURLToPath(new URL('../bin/s3dg.js', import.meta.url));
@@ -95,7 +88,6 @@ function s3dg(args: string[], env: NodeJS.ProcessEnv): Promise<string> {
 export async function runDemo(outDir: string, plan: DemoPlan, backend?: string, seed = DEMO_SEED): Promise<number> {
   const started = Date.now();
   const env = { ...process.env, ...(backend ? { S3DG_BACKEND: backend } : {}) };
-  const { writeCrossingScenes, writeSceneEventScenes } = await import('../demo/scenes.ts');
   await rm(outDir, { recursive: true, force: true });
   const size = { width: plan.frame, height: plan.frame, fps: plan.fps, durationSeconds: plan.videoSeconds };
   process.stderr.write(`demo: rendering ${plan.crossingVideos} level-crossing and ${plan.sceneVideos} pretraining-scene videos into ${outDir}/videos\n`);
@@ -112,36 +104,20 @@ export async function runDemo(outDir: string, plan: DemoPlan, backend?: string, 
   }
 
   const models = (name: string) => join(outDir, 'models', name);
-  // A run of a few hundred steps needs batch-norm moving averages that keep up (TF-slim's 0.999
-  // would still be 80% at its initial values after 200 steps).
+  // A few hundred steps need batch-norm moving averages that keep up (see the README).
   const modelFlags = ['--depth_multiplier', String(plan.depthMultiplier), '--min_depth', String(plan.minDepth), '--batch_norm_decay', '0.9', '--seed', String(seed), ...clipFlags];
   const crossingData = ['--train_subset_dir_path', join(data('crossing'), 'train'), '--eval_subset_dir_path', join(data('crossing'), 'eval')];
   const crossingClasses = ['--num_classes', String(crossing.classNames.length)];
   const monitor = ['--monitor_steps', String(plan.monitorSteps)];
 
-  // Stand-in for the Kinetics-600 checkpoint: every layer trained on a different task (other
-  // videos, generic motion/state labels), evaluated a few times. Adam, not momentum: from
-  // TF-slim's tiny initial weights (stddev 0.01) under batch norm, momentum SGD's first steps
-  // grew the early layers' weights 30-230x, which all but froze them (a batch-normalised
-  // layer's effective step shrinks with the square of its weights' norm) — and the early layers
-  // are where motion is seen. Measured on the crossing task from scratch, 400-1000 steps:
-  // momentum at lr 0.01-0.2 never told the two train directions apart; Adam at 1e-3 did
-  // (held-out AUC 0.99-1.00 for both, F1 0.82).
+  // Stand-in for the Kinetics-600 checkpoint: every layer trained on another task (generic
+  // motion/state labels). Adam, not momentum: see "The demo's recipe" in the README.
   await s3dg(
     ['--mode', 'train_and_eval', '--model_dir', models('pretrained'), '--train_subset_dir_path', join(data('scenes'), 'train'), '--eval_subset_dir_path', join(data('scenes'), 'eval'), '--num_classes', String(scenes.classNames.length), ...modelFlags, '--monitor_steps', String(Math.max(plan.monitorSteps, Math.round(plan.pretrainSteps / 4))), '--optimizer', 'adam', '--learning_rate', '0.001', '--batch_size', '4', '--train_steps', String(plan.pretrainSteps)],
     env,
   );
-  // The guide's three phases, flag for flag, except:
-  // - the batch size of phases 2 and 3: the guide's batch 1 is degenerate for batch norm in this
-  //   small model (training normalises each clip by its own statistics, evaluation by moving
-  //   averages of them): measured, phase 2 at batch 1 took eval F1 from 0.73 to 0.29 and eval
-  //   loss from 0.12 to 5.6 in 150 steps while the train loss fell; at batch 4 it stays at 0.13;
-  // - Adam in phases 2 and 3, for the reason given at the pretraining above, and phase 3 at
-  //   1e-4 rather than 1e-5, which moves Adam's weights by almost nothing in 100 steps.
-  // Measured with this recipe: final eval F1 0.904 at --seed 2 (0.618 and 0.892 at seeds 0 and
-  // 1, see DEMO_SEED). Earlier runs (0.90-0.91, and 0.55) had an unseeded first variable.
-  // Close variants did worse (0.52-0.79): 600 pretraining steps, phase 2 at 3e-3 (unstable)
-  // or 400 steps, larger walkers.
+  // The guide's three phases, flag for flag, except batch 4 and Adam in phases 2 and 3 (and 1e-4
+  // in phase 3): why, and what was measured, in "The demo's recipe" in the README.
   await s3dg(
     ['--mode', 'train_and_eval', '--model_dir', models('pretrained-init'), '--checkpoint_path', models('pretrained'), ...crossingData, ...crossingClasses, ...modelFlags, ...monitor, '--learning_rate', '0.1', '--batch_size', '2', '--variables_to_warm_start', 's3dg_convs', '--variables_to_train', 's3dg_logits', '--train_steps', String(plan.phase1Steps)],
     env,

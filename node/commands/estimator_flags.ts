@@ -6,10 +6,10 @@ import { Option, type Command } from 'commander';
 import { UsageError } from '../errors.ts';
 import { addModelFlags, modelConfigFromFlags, type ModelFlags } from '../model_flags.ts';
 import { parseFraction, parseNonNegativeInteger, parseNonNegativeNumber, parsePositiveInteger, parsePositiveNumber } from '../flag_values.ts';
-import type { S3DGConfig } from '../../core/model/config.ts';
-import type { ClipSpec } from '../../core/data/clip_spec.ts';
-import type { CropBox } from '../../core/data/resize_bilinear.ts';
-import type { OptimizerName } from '../../core/tfjs/training/optimizer.ts';
+import type { S3DGConfig } from '../../core/index.ts';
+import type { ClipSpec } from '../../core/index.ts';
+import type { CropBox } from '../../core/index.ts';
+import type { OptimizerName } from '../../core/tfjs/index.ts';
 
 export const MODES = ['train_and_eval', 'train', 'eval', 'predict', 'export', 'export_for_production'] as const;
 export type Mode = (typeof MODES)[number];

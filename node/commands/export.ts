@@ -7,7 +7,9 @@
  */
 import type { Command } from 'commander';
 import { readFile } from 'node:fs/promises';
-import { join } from 'node:path';
+import { exportSavedModel, exportWebModel } from '../../core/index.ts';
+import { findManifest } from '../data/manifest_file.ts';
+import { nodePlatform } from '../platform.ts';
 import { addModelFlags, modelConfigFromFlags, type ModelFlags } from '../model_flags.ts';
 import { UsageError } from '../errors.ts';
 import { parseCropBox, parsePositiveInteger, parsePositiveNumber } from '../flag_values.ts';
@@ -26,7 +28,6 @@ async function exporterName(): Promise<string> {
 /** `--mode export` (tf.Example input) and `--mode export_for_production` (float clip input). */
 export async function runSavedModelExport(s: EstimatorSettings): Promise<void> {
   if (!s.exportPath) throw new UsageError(`--mode ${s.mode} needs --export_path`);
-  const [{ nodePlatform }, { exportSavedModel }] = await Promise.all([import('../platform.ts'), import('../../core/export/saved_model_export.ts')]);
   const r = await exportSavedModel(nodePlatform, {
     exportPath: s.exportPath,
     checkpoint: s.checkpointPath ?? s.modelDir,
@@ -65,12 +66,8 @@ async function readClassNames(f: ExportWebFlags): Promise<string[] | undefined> 
     return text.split(/\r?\n/).map((l) => l.trim()).filter((l) => l !== '');
   }
   if (f.dataset) {
-    for (const candidate of [join(f.dataset, 'manifest.json'), join(f.dataset, '..', 'manifest.json')]) {
-      const text = await readFile(candidate, 'utf8').catch(() => null);
-      if (text === null) continue;
-      const names = (JSON.parse(text) as { classNames?: unknown }).classNames;
-      if (Array.isArray(names)) return names.map(String);
-    }
+    const manifest = await findManifest(f.dataset);
+    if (manifest) return manifest.classNames;
     throw new UsageError(`--dataset ${f.dataset}: no manifest.json with classNames there (written by s3dg dataset)`);
   }
   return undefined;
@@ -101,7 +98,6 @@ export function defineExportWeb(program: Command): void {
     const fps = f.fps === undefined ? null : parsePositiveNumber('--fps', f.fps);
     const crop = f.crop === undefined ? null : parseCropBox('--crop', f.crop);
     const classNames = await readClassNames(f);
-    const [{ nodePlatform }, { exportWebModel }] = await Promise.all([import('../platform.ts'), import('../../core/export/web_export.ts')]);
     const r = await exportWebModel(nodePlatform, {
       out: f.out,
       checkpoint: from,

@@ -3,10 +3,10 @@
  * or (`--json`) as JSON; `--values` includes every value instead of the leading few.
  */
 import type { Command } from 'commander';
-import { inspectPath } from '../../core/formats/inspect.ts';
-import type { Inspection, MetaGraphSummary, TensorSummary } from '../../core/formats/inspect.ts';
-import type { JsonValue } from '../../core/formats/json_values.ts';
-import type { Signature } from '../../core/formats/saved_model_reader.ts';
+import { inspectPath } from '../../core/index.ts';
+import type { Inspection, MetaGraphSummary, TensorSummary } from '../../core/index.ts';
+import type { JsonValue } from '../../core/index.ts';
+import type { Signature } from '../../core/index.ts';
 import { nodePlatform } from '../platform.ts';
 
 interface InspectFlags { json?: boolean; values?: boolean }

@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import { S3DG } from '../../core/model/s3dg.ts';
+import { S3DG } from '../../core/index.ts';
 import { addModelFlags, modelConfigFromFlags, type ModelFlags } from '../model_flags.ts';
 import { UsageError } from '../errors.ts';
 

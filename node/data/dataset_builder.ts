@@ -12,17 +12,19 @@
  */
 import { mkdir, readFile, readdir, rename, rm, writeFile } from 'node:fs/promises';
 import { join, relative } from 'node:path';
-import { clipLabel, frameTimes } from '../../core/data/clip_labels.ts';
-import { encodeClipExample } from '../../core/data/clip_records.ts';
-import { clipWindows } from '../../core/data/clip_windows.ts';
-import { parseManifest, settingsDifferences, summarizeSplits } from '../../core/data/dataset_manifest.ts';
-import type { ClipSettings, DatasetManifest, SplitName, VideoEntry } from '../../core/data/dataset_manifest.ts';
-import { checkCrop } from '../../core/data/resize_bilinear.ts';
-import { Rng } from '../../core/data/rng.ts';
+import { clipLabel, frameTimes } from '../../core/index.ts';
+import { encodeClipExample } from '../../core/index.ts';
+import { clipWindows } from '../../core/index.ts';
+import { settingsDifferences, summarizeSplits } from '../../core/index.ts';
+import { readManifest } from './manifest_file.ts';
+import type { ClipSettings, DatasetManifest, SplitName, VideoEntry } from '../../core/index.ts';
+import { checkCrop } from '../../core/index.ts';
+import { Rng } from '../../core/index.ts';
 import { decodeFrames } from '../video/decode.ts';
 import { FfmpegNotFoundError } from '../video/ffmpeg_process.ts';
 import { probeVideo } from '../video/probe.ts';
 import { PARTIAL_SUFFIX, ShardWriter } from './shard_writer.ts';
+import { toFlagVocabulary } from '../flag_names.ts';
 import type { VideoLabelSource } from './video_labels_source.ts';
 
 /** File extensions taken as videos. */
@@ -107,17 +109,6 @@ export function assignSplits(pending: string[], existing: Record<string, VideoEn
   return out;
 }
 
-async function readManifest(path: string): Promise<DatasetManifest | null> {
-  let text: string;
-  try {
-    text = await readFile(path, 'utf8');
-  } catch (e) {
-    if ((e as NodeJS.ErrnoException).code === 'ENOENT') return null;
-    throw e;
-  }
-  return parseManifest(text, path);
-}
-
 async function writeJsonAtomic(path: string, value: unknown): Promise<void> {
   const tmp = `${path}${PARTIAL_SUFFIX}`;
   await writeFile(tmp, JSON.stringify(value, null, 2) + '\n');
@@ -192,7 +183,7 @@ export async function buildDataset(options: DatasetBuildOptions): Promise<BuildR
   if (old) {
     const diffs = settingsDifferences(old, options.clip, options.classNames, options.labels.path);
     if (diffs.length > 0) {
-      throw new Error(`${manifestPath}: this data set was built with other settings (${diffs.join('; ')}); use the same flags to add videos, or a new --out`);
+      throw new Error(`${manifestPath}: this data set was built with other settings (${toFlagVocabulary(diffs.join('; '))}); use the same flags to add videos, or a new --out`);
     }
   }
   const videos = await listVideos(options.videosDir);

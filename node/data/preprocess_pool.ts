@@ -5,9 +5,9 @@
  * preprocessClip on the main thread: the distortion parameters are drawn by the pipeline.
  */
 import { Worker } from 'node:worker_threads';
-import type { ClipPreprocessor } from '../../core/data/input_pipeline.ts';
-import type { ColorDistortion } from '../../core/data/color_distortion.ts';
-import type { FrameShape } from '../../core/data/resize_bilinear.ts';
+import type { ClipPreprocessor } from '../../core/index.ts';
+import type { ColorDistortion } from '../../core/index.ts';
+import type { FrameShape } from '../../core/index.ts';
 
 /** Message to a worker. */
 export interface PreprocessRequest {

@@ -6,7 +6,7 @@
 import { open, rename, rm } from 'node:fs/promises';
 import type { FileHandle } from 'node:fs/promises';
 import { join } from 'node:path';
-import { frameTFRecord } from '../../core/formats/tfrecord_writer.ts';
+import { frameTFRecord } from '../../core/index.ts';
 
 /** Suffix of shards still being written; `s3dg dataset` deletes leftovers at start. */
 export const PARTIAL_SUFFIX = '.partial';

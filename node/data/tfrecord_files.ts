@@ -6,7 +6,7 @@
 import { createReadStream } from 'node:fs';
 import { readdir, stat } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { RecordSource } from '../../core/data/clip_records.ts';
+import type { RecordSource } from '../../core/index.ts';
 
 /** A file as a record source; each `open()` starts a new read stream. */
 export function fileRecordSource(path: string): RecordSource {

@@ -4,10 +4,10 @@
  */
 import { readFile } from 'node:fs/promises';
 import { basename, extname, join } from 'node:path';
-import { labelsFromNpy } from '../../core/data/clip_labels.ts';
-import type { VideoLabels } from '../../core/data/clip_labels.ts';
-import { parseLabelTable } from '../../core/data/label_files.ts';
-import { readNpy } from '../../core/data/npy.ts';
+import { labelsFromNpy } from '../../core/index.ts';
+import type { VideoLabels } from '../../core/index.ts';
+import { parseLabelTable } from '../../core/index.ts';
+import { readNpy } from '../../core/index.ts';
 
 /** Labels per video; `get` resolves null when the video has none. */
 export interface VideoLabelSource {

@@ -11,10 +11,10 @@
  */
 import { mkdir, rename, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { CROSSING_CLASSES, SCENE_EVENT_CLASSES, renderCrossing, renderSceneEvents } from '../../core/data/synthetic_crossing.ts';
-import type { SceneSize } from '../../core/data/synthetic_crossing.ts';
-import { MOTION_CLASSES, renderMotion } from '../../core/data/synthetic_motion.ts';
-import { Rng } from '../../core/data/rng.ts';
+import { CROSSING_CLASSES, SCENE_EVENT_CLASSES, renderCrossing, renderSceneEvents } from '../../core/index.ts';
+import type { SceneSize } from '../../core/index.ts';
+import { MOTION_CLASSES, renderMotion } from '../../core/index.ts';
+import { Rng } from '../../core/index.ts';
 import { encodeVideo, videoExtension } from '../video/encode.ts';
 import type { VideoCodec } from '../video/encode.ts';
 

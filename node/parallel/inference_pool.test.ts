@@ -2,13 +2,10 @@ import { describe, it, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import * as tf from '@tensorflow/tfjs';
 import { maxAbsDiff, useBackend } from '../../test/harness.ts';
-import { S3DG } from '../../core/model/s3dg.ts';
-import { VariableStore } from '../../core/tfjs/variable_store.ts';
-import { tfjsOps } from '../../core/tfjs/ops/tfjs_ops.ts';
+import { TfjsModel } from '../../core/tfjs/model.ts';
 import type { S3DGConfig } from '../../core/model/config.ts';
+import type { NamedWeights } from '../../core/model/named_weights.ts';
 import { createInferencePool } from './inference_pool.ts';
-import { weightsOf } from './weights.ts';
-import type { NamedWeights } from './protocol.ts';
 
 // Small but complete: every block runs; 32² frames reach 1×1 at Mixed_5c.
 const CONFIG: Partial<S3DGConfig> = { numClasses: 5, depthMultiplier: 0.125, minDepth: 4 };
@@ -16,7 +13,8 @@ const CLIP_SHAPE = [8, 32, 32, 3];
 const CLIP_SIZE = CLIP_SHAPE.reduce((a, b) => a * b, 1);
 
 /** Weights with unit-variance fan-in scaling so predictions spread away from 0.5. */
-function randomWeights(store: VariableStore, seed: number): NamedWeights {
+async function randomWeights(model: TfjsModel, seed: number): Promise<NamedWeights> {
+  const store = model.variables;
   tf.tidy(() => {
     store.names.forEach((name, i) => {
       const shape = store.get(name).shape;
@@ -27,7 +25,7 @@ function randomWeights(store: VariableStore, seed: number): NamedWeights {
       store.assign(name, tf.randomUniform(shape, lo, hi, 'float32', seed + i));
     });
   });
-  return weightsOf(store);
+  return model.namedWeights();
 }
 
 function clip(seed: number): Float32Array {
@@ -47,14 +45,10 @@ describe('inference pool', () => {
   before(async () => {
     await useBackend('wasm');
     for (let i = 0; i < 5; i++) clips.push(clip(100 + i));
-    const model = new S3DG(CONFIG);
-    const store = new VariableStore(model.variables(), 0);
-    weights = randomWeights(store, 7);
-    const ctx = store.context(tfjsOps(), false);
-    for (const c of clips) {
-      reference.push(tf.tidy(() => model.apply(ctx, tf.tensor(c, [1, ...CLIP_SHAPE])).predictions!.dataSync() as Float32Array).slice());
-    }
-    store.dispose();
+    const model = new TfjsModel(CONFIG);
+    weights = await randomWeights(model, 7);
+    for (const c of clips) reference.push(await model.predictValues(c, [1, ...CLIP_SHAPE]));
+    model.dispose();
   });
 
   it(`2 wasm threads: predictions for 8×32² clips (depth_multiplier 0.125) equal in-process wasm within 1e-5; closes cleanly`, async () => {
@@ -90,9 +84,9 @@ describe('inference pool', () => {
     const pool = await createInferencePool({ config: CONFIG, weights, threads: 1 });
     await assert.rejects(pool.predict(clips[0], [8, 32, 31, 3]), /does not fit/);
     await pool.close();
-    const partial = { ...weights };
-    delete partial['InceptionV1/Mixed_5c/Branch_0/Conv2d_0a_1x1/weights'];
-    await assert.rejects(createInferencePool({ config: CONFIG, weights: partial, threads: 1 }), /no weights for variable InceptionV1\/Mixed_5c/);
+    const partial = new Map(weights);
+    partial.delete('InceptionV1/Mixed_5c/Branch_0/Conv2d_0a_1x1/weights');
+    await assert.rejects(createInferencePool({ config: CONFIG, weights: partial, threads: 1 }), /missing: InceptionV1\/Mixed_5c/);
   });
 
   after(() => tf.disposeVariables());

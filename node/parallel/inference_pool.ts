@@ -5,15 +5,16 @@
  */
 import { availableParallelism } from 'node:os';
 import type { Worker } from 'node:worker_threads';
-import type { S3DGConfig } from '../../core/model/config.ts';
-import type { InferenceWorkerInit, NamedWeights, PredictRequest, WorkerReply } from './protocol.ts';
+import type { S3DGConfig } from '../../core/index.ts';
+import type { NamedWeights } from '../../core/index.ts';
+import type { InferenceWorkerInit, PredictRequest, WorkerReply } from './protocol.ts';
 import { startTsWorker } from './ts_worker.ts';
 import { transferableCopy } from './weights.ts';
 
 export interface InferencePoolOptions {
   /** The model, as `new S3DG(config)` takes it; numClasses must be > 0. */
   config: Partial<S3DGConfig>;
-  /** Every variable's values keyed by TF name (see `weightsOf`); copied, never consumed. */
+  /** Every variable's values keyed by TF name (`TfjsModel.namedWeights()`); copied, never consumed. */
   weights: NamedWeights;
   /** Worker threads; default: the number of cores. */
   threads?: number;

@@ -4,39 +4,28 @@
  * request, replying with the predictions as a transferred Float32Array.
  */
 import { parentPort, workerData } from 'node:worker_threads';
-import * as tf from '@tensorflow/tfjs';
+import '@tensorflow/tfjs';
 import { setupBackend } from '../backend.ts';
-import { S3DG } from '../../core/model/s3dg.ts';
-import { VariableStore } from '../../core/tfjs/variable_store.ts';
-import { tfjsOps } from '../../core/tfjs/ops/tfjs_ops.ts';
-import { loadWeights } from './weights.ts';
+import { TfjsModel } from '../../core/tfjs/index.ts';
 import type { InferenceWorkerInit, PredictRequest, WorkerReply } from './protocol.ts';
 
 const port = parentPort;
 if (!port) throw new Error('inference_worker.ts must run in a worker thread');
 const reply = (message: WorkerReply, transfer: ArrayBuffer[] = []) => port.postMessage(message, transfer);
 
-async function build(init: InferenceWorkerInit) {
+async function build(init: InferenceWorkerInit): Promise<TfjsModel> {
   await setupBackend(init.backend);
-  const model = new S3DG(init.config);
-  const store = new VariableStore(model.variables(), 0);
-  loadWeights(store, init.weights);
-  const context = store.context(tfjsOps(), false);
-  return (request: PredictRequest): Float32Array =>
-    tf.tidy(() => {
-      const input = tf.tensor(request.clip, request.shape);
-      const predictions = model.apply(context, input).predictions;
-      if (!predictions) throw new Error('the model has no predictions (numClasses is 0)');
-      // A copy of our own: some backends hand out their storage, and we transfer the buffer.
-      return (predictions.dataSync() as Float32Array).slice();
-    });
+  const model = new TfjsModel(init.config);
+  model.loadWeights(init.weights, { source: 'the inference pool\'s weights' });
+  return model;
 }
 
 try {
-  const predict = await build(workerData as InferenceWorkerInit);
-  port.on('message', (request: PredictRequest) => {
+  const model = await build(workerData as InferenceWorkerInit);
+  // Requests are handled one at a time: the pool sends a worker its next clip after the reply.
+  port.on('message', async (request: PredictRequest) => {
     try {
-      const probabilities = predict(request);
+      const probabilities = await model.predictValues(request.clip, request.shape);
       reply({ kind: 'result', id: request.id, probabilities }, [probabilities.buffer as ArrayBuffer]);
     } catch (e) {
       reply({ kind: 'error', id: request.id, message: (e as Error).message });

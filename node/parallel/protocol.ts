@@ -2,10 +2,8 @@
  * Messages between the inference pool (main thread) and its workers. Float32Arrays travel as
  * transferables: their buffers move, nothing is copied.
  */
-import type { S3DGConfig } from '../../core/model/config.ts';
-
-/** Model weights keyed by TF variable name (every variable, moving statistics included). */
-export type NamedWeights = Record<string, Float32Array>;
+import type { S3DGConfig } from '../../core/index.ts';
+import type { NamedWeights } from '../../core/index.ts';
 
 /** The worker's `workerData`: what to build and which backend to build it on. */
 export interface InferenceWorkerInit {

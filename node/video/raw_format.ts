@@ -6,7 +6,7 @@
  * interpolates chroma, e.g. for odd frame heights, by up to a few hundred levels at colour
  * edges.) Other formats, which the browser converts with its canvas anyway, come as ffmpeg's rgb24.
  */
-import { colorOf, yuv420ToRgba, type Plane } from '../../core/data/yuv_to_rgb.ts';
+import { colorOf, yuv420ToRgba, type Plane } from '../../core/index.ts';
 import type { VideoInfo } from './probe.ts';
 
 /** Frames of one video as they come through the pipe, and their conversion to RGB(A). */

@@ -8,9 +8,8 @@ import { parseArgs } from 'node:util';
 import * as tf from '@tensorflow/tfjs';
 import { NODE_BACKENDS, setupBackend } from '../../node/backend.ts';
 import { S3DG } from '../../core/model/s3dg.ts';
-import { VariableStore } from '../../core/tfjs/variable_store.ts';
-import { tfjsOps } from '../../core/tfjs/ops/tfjs_ops.ts';
-import { weightsOf } from '../../node/parallel/weights.ts';
+import { TfjsModel } from '../../core/tfjs/model.ts';
+import type { NamedWeights } from '../../core/model/named_weights.ts';
 import { CLIP_SIZES, runsFor, skipReason, type Pass } from './cases.ts';
 import { TRAIN_FLOPS_FACTOR, forwardFlops } from './flops.ts';
 import { pairRatio, passOf, timeInterleaved } from './measure.ts';
@@ -56,8 +55,7 @@ async function benchBackend(backend: string): Promise<void> {
     note(`${backend}: not measured (${(e as Error).message})`);
     return;
   }
-  const store = new VariableStore(model.variables(), 0);
-  const ops = tfjsOps();
+  const runnable = new TfjsModel(CONFIG);
   for (const { frames, size } of flags['stream-only'] ? [] : CLIP_SIZES) {
     const passes: Pass[] = [];
     for (const pass of ['forward', 'train'] as Pass[]) {
@@ -68,7 +66,7 @@ async function benchBackend(backend: string): Promise<void> {
     if (passes.length === 0) continue;
     const input = tf.randomUniform([1, frames, size, size, 3], -1, 1, 'float32', 1);
     const runs = Math.min(...passes.map((pass) => runsFor(backend, { frames, size, pass }, quick)));
-    const timings = await timeInterleaved(passes.map((pass) => passOf(model, store, ops, pass, input)), runs);
+    const timings = await timeInterleaved(passes.map((pass) => passOf(runnable, pass, input)), runs);
     input.dispose();
     passes.forEach((pass, i) => {
       const t = timings[i];
@@ -88,13 +86,13 @@ async function benchBackend(backend: string): Promise<void> {
       });
     });
   }
-  const weights = backend === 'wasm' && !flags['no-stream'] ? weightsOf(store) : null;
-  store.dispose();
+  const weights = backend === 'wasm' && !flags['no-stream'] ? await runnable.namedWeights() : null;
+  runnable.dispose();
   if (weights) await benchStream(weights);
 }
 
 /** Stream rows: 64×224² clips (16×224² with --quick) through pools of 1 and 2 wasm workers. */
-async function benchStream(weights: Record<string, Float32Array>): Promise<void> {
+async function benchStream(weights: NamedWeights): Promise<void> {
   const [frames, size] = quick ? [16, 224] : [64, 224];
   const gflops = flopsOf(frames, size, 'forward') / 1e9;
   for (const threads of [1, 2]) {

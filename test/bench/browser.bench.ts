@@ -4,17 +4,19 @@
  *  1. main-thread long tasks (PerformanceObserver 'longtask', > 50 ms) in the app while it
  *     predicts a 12 s clip with the demo model and while it fine-tunes 10 steps;
  *  2. ms per 16×224² window of S3D-G (depth multiplier `--depth`, 400 classes, batch 1) in the
- *     app's worker, per backend: first pass (kernel compilation) and the median of `--runs`.
+ *     diagnostics page's worker (test/browser/diagnostics/), per backend: first pass (kernel
+ *     compilation) and the median of `--runs`.
  * WebGPU and WebGL run on SwiftShader here (software): their numbers are not GPU figures.
  */
 import { parseArgs } from 'node:util';
-import { openApp } from '../browser/harness.ts';
+import { openApp, openDiagnostics } from '../browser/harness.ts';
 import { uploadClip, readMessage } from '../browser/app_driver.ts';
 import { writeCrossingScenes } from '../../node/demo/scenes.ts';
 import { mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Page } from 'playwright-core';
+import type { DiagnosticsHooks } from '../browser/diagnostics/types.ts';
 
 const { values: flags } = parseArgs({
   options: {
@@ -27,11 +29,6 @@ const { values: flags } = parseArgs({
   },
 });
 
-interface WorkerHandle {
-  setBackend(name: string): Promise<{ active: string }>;
-  timeForward(config: object, clip: object, runs: number): Promise<{ backend: string; firstMs: number; runsMs: number[] }>;
-}
-
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 const log = (s: string) => process.stderr.write(`${s}\n`);
 const rows: Array<Record<string, unknown>> = [];
@@ -43,8 +40,8 @@ async function forwardBench(page: Page): Promise<void> {
     log(`forward 16×224² depth ${depth} on ${backend}…`);
     const r = await page.evaluate(
       async ([b, d, n]) => {
-        const w = (window as unknown as { s3dgWorker: WorkerHandle }).s3dgWorker;
-        const active = (await w.setBackend(b)).active;
+        const w = (window as unknown as { s3dgDiagnostics: DiagnosticsHooks }).s3dgDiagnostics;
+        const active = (await w.setWorkerBackend(b)).active;
         if (active !== b) return { backend: active, firstMs: NaN, runsMs: [] as number[] };
         return w.timeForward({ numClasses: 400, depthMultiplier: d }, { clipLength: 16, frameHeight: 224, frameWidth: 224 }, n);
       },
@@ -128,7 +125,7 @@ async function longTaskBench(): Promise<void> {
 async function main(): Promise<void> {
   if (!flags['skip-longtasks']) await longTaskBench();
   if (!flags['skip-forward']) {
-    const s = await openApp('index.html');
+    const s = await openDiagnostics();
     try {
       await s.page.waitForSelector('body[data-ready=true]', { timeout: 180_000 });
       await forwardBench(s.page);

@@ -4,9 +4,7 @@
  * the tensor-memory high-water, then `runs` timed passes whose median is reported.
  */
 import * as tf from '@tensorflow/tfjs';
-import type { S3DG } from '../../core/model/s3dg.ts';
-import type { VariableStore } from '../../core/tfjs/variable_store.ts';
-import type { Ops } from '../../core/ops/ops.ts';
+import type { TfjsModel } from '../../core/tfjs/model.ts';
 import type { Pass } from './cases.ts';
 
 export interface Timing {
@@ -36,17 +34,14 @@ const median = (xs: number[]) => {
  * (batch statistics, dropout), sigmoid cross-entropy against all-zero labels, and the gradient of
  * every trainable variable through tf.variableGrads (no optimiser update).
  */
-export function passOf(model: S3DG, store: VariableStore, ops: Ops<tf.Tensor>, pass: Pass, input: tf.Tensor): () => void {
-  if (pass === 'forward') {
-    const ctx = store.context(ops, false);
-    return () => tf.tidy(() => void model.apply(ctx, input).predictions!.dataSync());
-  }
-  const ctx = store.context(ops, true);
+export function passOf(model: TfjsModel, pass: Pass, input: tf.Tensor): () => void {
+  if (pass === 'forward') return () => tf.tidy(() => void model.predict(input).dataSync());
+  const ctx = model.context(true);
   const labels = tf.zeros([input.shape[0], model.config.numClasses]);
   return () => {
     const { value, grads } = tf.variableGrads(
-      () => tf.losses.sigmoidCrossEntropy(labels, model.apply(ctx, input).logits!) as tf.Scalar,
-      store.trainable(),
+      () => tf.losses.sigmoidCrossEntropy(labels, model.net.apply(ctx, input).logits!) as tf.Scalar,
+      model.variables.trainable(),
     );
     value.dataSync();
     tf.dispose([value, ...Object.values(grads)]);

@@ -6,7 +6,7 @@
  */
 import type { S3DGConfig } from '../../core/model/config.ts';
 import { createInferencePool } from '../../node/parallel/inference_pool.ts';
-import type { NamedWeights } from '../../node/parallel/protocol.ts';
+import type { NamedWeights } from '../../core/model/named_weights.ts';
 
 export interface StreamResult {
   threads: number;

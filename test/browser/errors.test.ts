@@ -75,7 +75,7 @@ describe('clear messages for bad input', { skip: BROWSER_SKIP }, () => {
 
   test('a config that does not match the weights', async () => {
     assert.equal(await openModelByUrl(s.page, `${cors.url}mismatch/model.json`), 'modelError');
-    assert.match(await readMessage(s.page), /mismatch\/model\.json: the config does not match the weights/);
+    assert.match(await readMessage(s.page), /mismatch\/model\.json: the weights do not match the model/);
   });
 
   test('local files: model.json without its shard is refused by name; with it, the model opens', async () => {

@@ -1,8 +1,10 @@
 /**
- * Browser test harness: builds the web app with Vite (skipped when dist/ is newer than every
- * source), serves dist/ on 127.0.0.1 at a free port, and launches Debian's Chromium through
- * playwright-core with the flags our docs give (WebGPU on SwiftShader, no network services,
- * fresh profile). Collects console errors and uncaught page errors of the page and its workers.
+ * Browser test harness: builds the web app (dist/) or the diagnostics page
+ * (test/browser/diagnostics/ → test/browser/.diagnostics-dist/) with Vite, skipped when the
+ * output is newer than every source, serves it on 127.0.0.1 at a free port, and launches
+ * Debian's Chromium through playwright-core with the flags our docs give (WebGPU on
+ * SwiftShader, no network services, fresh profile). Collects console errors and uncaught page
+ * errors of the page and its workers.
  */
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
 import { build } from 'vite';
@@ -14,6 +16,8 @@ import { serveDir, type StaticServer } from './static_server.ts';
 
 export const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 export const DIST = join(ROOT, 'dist');
+const DIAGNOSTICS_SRC = join(ROOT, 'test/browser/diagnostics');
+export const DIAGNOSTICS_DIST = join(ROOT, 'test/browser/.diagnostics-dist');
 
 /** Chromium's flags for the tests (see DEVELOPERS.md / shared tfjs facts). */
 export const CHROMIUM_FLAGS = [
@@ -39,12 +43,26 @@ async function newestMtime(dir: string): Promise<number> {
   return newest;
 }
 
+/** Runs a Vite build unless `outDir`/index.html is newer than every file in `sources`. */
+async function buildIfStale(configFile: string, root: string, outDir: string, sources: string[]): Promise<void> {
+  const built = await stat(join(outDir, 'index.html')).then((s) => s.mtimeMs, () => 0);
+  let newest = 0;
+  for (const path of sources) {
+    const st = await stat(path);
+    newest = Math.max(newest, st.isDirectory() ? await newestMtime(path) : st.mtimeMs);
+  }
+  if (built > newest) return;
+  await build({ configFile, root, logLevel: 'warn' });
+}
+
 /** Builds dist/ unless it is already newer than web/, core/ and vite.config.ts. */
 export async function buildApp(): Promise<void> {
-  const built = await stat(join(DIST, 'index.html')).then((s) => s.mtimeMs, () => 0);
-  const sources = Math.max(await newestMtime(join(ROOT, 'web')), await newestMtime(join(ROOT, 'core')), (await stat(join(ROOT, 'vite.config.ts'))).mtimeMs);
-  if (built > sources) return;
-  await build({ configFile: join(ROOT, 'vite.config.ts'), root: join(ROOT, 'web'), logLevel: 'warn' });
+  await buildIfStale(join(ROOT, 'vite.config.ts'), join(ROOT, 'web'), DIST, [join(ROOT, 'web'), join(ROOT, 'core'), join(ROOT, 'vite.config.ts')]);
+}
+
+/** Builds the diagnostics page unless it is already newer than its sources, web/ and core/. */
+export async function buildDiagnostics(): Promise<void> {
+  await buildIfStale(join(DIAGNOSTICS_SRC, 'vite.config.ts'), DIAGNOSTICS_SRC, DIAGNOSTICS_DIST, [DIAGNOSTICS_SRC, join(ROOT, 'web'), join(ROOT, 'core')]);
 }
 
 /** A browser on the built app, with the errors it logged. */
@@ -52,7 +70,7 @@ export interface BrowserSession {
   browser: Browser;
   context: BrowserContext;
   page: Page;
-  /** The app's URL (dist/ served), ending in '/'. */
+  /** The served site's URL (dist/ or the diagnostics), ending in '/'. */
   appUrl: string;
   /** Console errors and uncaught exceptions seen so far (page and workers). */
   errors: string[];
@@ -62,7 +80,16 @@ export interface BrowserSession {
 /** Builds (if needed), serves dist/, launches Chromium and opens `path` (e.g. 'index.html?x=1'). */
 export async function openApp(path = 'index.html'): Promise<BrowserSession> {
   await buildApp();
-  const server: StaticServer = await serveDir(DIST);
+  return openServed(await serveDir(DIST), path);
+}
+
+/** Builds (if needed) and serves the diagnostics page (`window.s3dgDiagnostics`), and opens it. */
+export async function openDiagnostics(): Promise<BrowserSession> {
+  await buildDiagnostics();
+  return openServed(await serveDir(DIAGNOSTICS_DIST), 'index.html');
+}
+
+async function openServed(server: StaticServer, path: string): Promise<BrowserSession> {
   let browser: Browser | null = null;
   try {
     browser = await chromium.launch({ executablePath: CHROMIUM_PATH, args: CHROMIUM_FLAGS, headless: true });

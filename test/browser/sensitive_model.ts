@@ -17,7 +17,8 @@ import { tfjsOps } from '../../core/tfjs/ops/tfjs_ops.ts';
 import { videoClips } from '../../node/video/video_clips.ts';
 import { join } from 'node:path';
 import { S3DG } from '../../core/model/s3dg.ts';
-import { buildServingGraph, type NamedWeight } from '../../core/export/serving_graph.ts';
+import { buildServingGraph } from '../../core/export/serving_graph.ts';
+import type { NamedWeight } from '../../core/model/named_weights.ts';
 import { buildWebModel } from '../../core/export/web_model_writer.ts';
 import { CROSSING_CLASSES } from '../../core/data/synthetic_crossing.ts';
 

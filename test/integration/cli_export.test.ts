@@ -28,9 +28,9 @@ function s3dg(args: string[]) {
 describe('s3dg CLI (export modes)', () => {
   before(async () => {
     await useBackend('cpu');
-    const { store } = randomModel();
-    await saveModelCheckpoint(nodePlatform, modelDir, 7, store, null, 5);
-    store.dispose();
+    const { tfjs } = randomModel();
+    await saveModelCheckpoint(nodePlatform, modelDir, 7, tfjs, null, 5);
+    tfjs.dispose();
   });
   after(() => rmSync(root, { recursive: true, force: true }));
 
@@ -56,7 +56,7 @@ describe('s3dg CLI (export modes)', () => {
     assert.match(r.stderr, /no checkpoint at .*empty/);
     r = s3dg(['--mode', 'export_for_production', '--model_dir', modelDir, '--export_path', join(root, 'e2'), '--num_classes', '6', '--depth_multiplier', '0.125', '--min_depth', '4', ...CLIP]);
     assert.equal(r.status, 1);
-    assert.match(r.stderr, /does not match the model the flags describe/);
+    assert.match(r.stderr, /the weights do not match the model \(check --num_classes, --depth_multiplier/);
     assert.match(r.stderr, /InceptionV1\/Logits\/Conv2d_0c_1x1\/biases: \[5\] in the checkpoint, \[6\] in the model/);
     for (const d of ['e1', 'e2']) assert.ok(!existsSync(join(root, d)) || readdirSync(join(root, d)).length === 0);
   });

@@ -150,13 +150,13 @@ test('synthetic crossing videos → dataset: split by video, manifest, resumable
     await pool.close();
   }
 
-  // A record of the wrong size for the flags fails naming the shard, the record and the flags.
+  // A record of the wrong size for the spec fails naming the shard, the record and the options.
   const wrong = { ...spec, frameHeight: 64 };
   await assert.rejects(
     (async () => {
       for await (const _ of inputPipeline({ sources: await subsetSources(join(out, 'eval')), spec: wrong, batchSize: 1, mode: 'eval' })) void _;
     })(),
-    (e: Error) => e instanceof RecordShapeError && /eval\/crossing-\d{3}_mp4-00000\.tfrecord record 0: 'feature' holds 24576 bytes, but --clip_length 8 --frame_height 64 .* = 49152 \(it would fit --clip_length 4, or --frame_height 32, or --frame_width 16\)/.test(e.message),
+    (e: Error) => e instanceof RecordShapeError && /eval\/crossing-\d{3}_mp4-00000\.tfrecord record 0: 'feature' holds 24576 bytes, but `clipLength` 8 `frameHeight` 64 .* = 49152 \(it would fit `clipLength` 4, or `frameHeight` 32, or `frameWidth` 16\)/.test(e.message),
   );
 
   // Re-running skips what is done and removes leftovers of an interrupted run.

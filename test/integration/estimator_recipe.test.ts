@@ -15,7 +15,9 @@ import { inputPipeline } from '../../core/data/input_pipeline.ts';
 import type { ClipSpec } from '../../core/data/clip_spec.ts';
 import { Estimator, type EstimatorOptions } from '../../core/tfjs/training/estimator.ts';
 import { parseVariableSelection } from '../../core/model/variable_selection.ts';
-import { resolveCheckpoint, saveModelCheckpoint } from '../../core/tfjs/training/checkpoints.ts';
+import { saveModelCheckpoint } from '../../core/tfjs/training/checkpoints.ts';
+import { resolveCheckpoint } from '../../core/model/checkpoint_weights.ts';
+import { TfjsModel } from '../../core/tfjs/model.ts';
 import { CheckpointReader } from '../../core/formats/checkpoint_reader.ts';
 import { readEvents } from '../../core/formats/event_reader.ts';
 import { S3DG } from '../../core/model/s3dg.ts';
@@ -77,7 +79,7 @@ describe('three-phase recipe on TFRecords', () => {
     writeSyntheticSubset(dir('data/train'), SPEC, 16, 1);
     writeSyntheticSubset(dir('data/eval'), SPEC, 8, 2);
     // The "Kinetics" checkpoint: same body, a 5-class head, as a pretraining run leaves it.
-    const pre = new VariableStore(new S3DG({ ...MODEL, numClasses: 5 }).variables(), 99);
+    const pre = new TfjsModel({ ...MODEL, numClasses: 5 }, { seed: 99 });
     await saveModelCheckpoint(nodePlatform, dir('pretrained'), 1000, pre, null, 5);
     pre.dispose();
   });
@@ -160,7 +162,7 @@ describe('three-phase recipe on TFRecords', () => {
   it('warm start from an unrelated TF checkpoint reports missing variables by name', async () => {
     const tfx = '../shared/fixtures/tfx-estimator/tfx/components/testdata/trainer/current/Format-Serving';
     const est = new Estimator(options(dir('tfx'), { warmStart: { from: tfx, select: () => true } }), FRAME);
-    await assert.rejects(est.prepare(), /warm start from .*model\.ckpt-1000: \d+ of \d+ selected variables missing.*\n.*missing in checkpoint: InceptionV1\/Conv2d_1a_7x7\//);
+    await assert.rejects(est.prepare(), /warm start from .*model\.ckpt-1000: the weights do not match the model: \d+ problems over \d+ variables:\n.*missing: InceptionV1\/Conv2d_1a_7x7\//);
     est.dispose();
   });
 });

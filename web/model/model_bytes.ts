@@ -4,7 +4,7 @@
  * messages that name the URL or file and what went wrong (404, CORS/network, missing shard).
  * Verification (sha256, sizes, config) is the reader's job.
  */
-import { parseWebModelJson, type WebModelJson } from '../../core/export/web_model_format.ts';
+import { parseWebModelJson, type WebModelJson } from '../../core/index.ts';
 
 /** A model's raw parts. */
 export interface ModelBytes {

@@ -3,14 +3,30 @@
  * model's metadata and its weights by TF name, under a user-chosen name. Works in the page and
  * in workers.
  */
-import type { S3DGWebMetadata } from '../../core/export/web_model_format.ts';
+import type { S3DGWebMetadata } from '../../core/index.ts';
+import { S3DG } from '../../core/index.ts';
+import type { NamedWeights } from '../../core/index.ts';
 
 /** One saved model. */
 export interface SavedModel {
   name: string;
   savedAt: string;
   meta: S3DGWebMetadata;
-  weights: Map<string, Float32Array>;
+  weights: NamedWeights;
+}
+
+/** As the first versions stored it: values without shapes. */
+type StoredWeights = Map<string, NamedWeights extends Map<string, infer W> ? W | Float32Array : never>;
+
+/** Weights as stored by any version, with shapes (from the config) where an early version left them out. */
+function withShapes(meta: S3DGWebMetadata, stored: StoredWeights): NamedWeights {
+  const shapes = new Map(new S3DG(meta.config).variables().map((v) => [v.name, v.shape]));
+  const out: NamedWeights = new Map();
+  for (const [name, w] of stored) {
+    if (!(w instanceof Float32Array)) out.set(name, w);
+    else out.set(name, { shape: shapes.get(name) ?? [w.length], values: w });
+  }
+  return out;
 }
 
 /** A saved model without its weights (for lists). */
@@ -53,9 +69,9 @@ export async function saveModel(model: SavedModel): Promise<void> {
 
 /** The saved model called `name`; throws when there is none. */
 export async function loadModel(name: string): Promise<SavedModel> {
-  const m = await run<SavedModel | undefined>('readonly', (s) => s.get(name));
+  const m = await run<(Omit<SavedModel, 'weights'> & { weights: StoredWeights }) | undefined>('readonly', (s) => s.get(name));
   if (!m) throw new Error(`no model named "${name}" is saved in this browser`);
-  return m;
+  return { ...m, weights: withShapes(m.meta, m.weights) };
 }
 
 /** Every saved model, without weights. */

@@ -8,7 +8,7 @@
  */
 import { ALL_FORMATS, BlobSource, Input, VideoSampleSink } from 'mediabunny';
 import { grabFrame, VideoError, type RgbaFrame, type VideoInfo } from './frames.ts';
-import { colorOf, yuv420ToRgba } from '../../core/data/yuv_to_rgb.ts';
+import { colorOf, yuv420ToRgba } from '../../core/index.ts';
 
 /** Why WebCodecs could not take this file (so the caller may try the <video> fallback). */
 export class WebCodecsUnavailable extends Error {}

@@ -11,8 +11,7 @@ import '@tensorflow/tfjs-backend-webgpu';
 import { setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
 import wasmPlain from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm.wasm?url';
 import wasmSimd from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm-simd.wasm?url';
-import { BACKENDS, type BackendName } from './parity_types.ts';
-import { installKernels } from '../../core/tfjs/install_kernels.ts';
+import { installKernels } from '../../core/tfjs/index.ts';
 import wasmThreaded from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm-threaded-simd.wasm?url';
 
 setWasmPaths({
@@ -21,7 +20,9 @@ setWasmPaths({
   'tfjs-backend-wasm-threaded-simd.wasm': wasmThreaded,
 });
 
-export { BACKENDS, type BackendName };
+/** The backends the app offers, in order of preference. */
+export const BACKENDS = ['webgpu', 'webgl', 'wasm', 'cpu'] as const;
+export type BackendName = (typeof BACKENDS)[number];
 
 /** Whether `name` is one of {@link BACKENDS}. */
 export function isBackendName(name: string): name is BackendName {

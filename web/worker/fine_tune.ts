@@ -5,11 +5,11 @@
  * are evaluated with core's eval step and the trainer's multi-label metrics.
  */
 import * as tf from '@tensorflow/tfjs-core';
-import { clipWindows } from '../../core/data/clip_windows.ts';
-import { preprocessClip } from '../../core/data/preprocess.ts';
-import { MultiLabelMetrics } from '../../core/metrics/metrics.ts';
-import { Optimizer } from '../../core/tfjs/training/optimizer.ts';
-import { evalStep, trainStep } from '../../core/tfjs/training/train_step.ts';
+import { clipWindows } from '../../core/index.ts';
+import { preprocessClip } from '../../core/index.ts';
+import { MultiLabelMetrics } from '../../core/index.ts';
+import { Optimizer } from '../../core/tfjs/index.ts';
+import { evalStep, trainStep } from '../../core/tfjs/index.ts';
 import type { ModelRuntime } from './model_runtime.ts';
 import { streamOf, type VideoStore } from './video_store.ts';
 
@@ -125,7 +125,7 @@ export async function train(
       const batch = batchOf(examples, indices, runtime);
       try {
         // No weight decay: a short run on a few clips, where the trainer's 1e-7 would change nothing.
-        const { loss } = await trainStep(runtime.model, runtime.store, runtime.ops, optimizer, batch, { trains, weightDecay: 0 });
+        const { loss } = await trainStep(runtime.model, optimizer, batch, { trains, weightDecay: 0 });
         reports.push({ step, loss });
         onStep({ step, loss });
       } finally {
@@ -147,7 +147,7 @@ export async function evaluate(runtime: ModelRuntime, examples: Example[]): Prom
   for (let i = 0; i < examples.length; i++) {
     const batch = batchOf(examples, [i], runtime);
     try {
-      const r = await evalStep(runtime.model, runtime.store, runtime.ops, batch, 0);
+      const r = await evalStep(runtime.model, batch, 0);
       metrics.update(r.probabilities, examples[i].label);
       loss += r.crossEntropy;
     } finally {

@@ -2,12 +2,13 @@
  * The worker's current model and what runs on it: loading (bytes → verified weights →
  * runtime), sliding-window prediction over a stored video, and fine-tuning into a new model.
  */
-import { clipWindows } from '../../core/data/clip_windows.ts';
-import { preprocessClip } from '../../core/data/preprocess.ts';
-import type { S3DGWebMetadata } from '../../core/export/web_model_format.ts';
+import { clipWindows } from '../../core/index.ts';
+import { preprocessClip } from '../../core/index.ts';
+import type { S3DGWebMetadata } from '../../core/index.ts';
 import type { ModelBytes } from '../model/model_bytes.ts';
 import { decodeModelBytes, encodeModelFiles } from './open_model.ts';
-import { ModelRuntime, type NamedWeights } from './model_runtime.ts';
+import { ModelRuntime } from './model_runtime.ts';
+import type { NamedWeights } from '../../core/index.ts';
 import { prepKey, streamOf, type VideoStore } from './video_store.ts';
 import { evaluate, examplesOf, train, type EvalReport, type FineTuneOptions, type LabelledRange, type StepReport } from './fine_tune.ts';
 
@@ -68,7 +69,6 @@ export class ModelSession {
   summary(): ModelSummary {
     const rt = this.runtime();
     const p = rt.meta.preprocessing;
-    const parameters = rt.store.trainable().reduce((n, v) => n + v.size, 0);
     return {
       source: this.source,
       prepKey: prepKey(p),
@@ -78,7 +78,7 @@ export class ModelSession {
       frameWidth: p.frameWidth,
       fps: p.fps,
       depthMultiplier: rt.meta.config.depthMultiplier,
-      parameters,
+      parameters: rt.model.parameterCount,
       provenance: rt.meta.provenance,
     };
   }

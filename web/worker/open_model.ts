@@ -4,13 +4,13 @@
  * model → `buildServingGraph` + `buildWebModel`, the same files `s3dg export-web` writes.
  */
 import { version } from '../../package.json';
-import { S3DG } from '../../core/model/s3dg.ts';
-import { buildServingGraph, type NamedWeight } from '../../core/export/serving_graph.ts';
-import { buildWebModel } from '../../core/export/web_model_writer.ts';
-import { readWebModel } from '../../core/export/web_model_reader.ts';
-import type { S3DGWebMetadata } from '../../core/export/web_model_format.ts';
+import { S3DG } from '../../core/index.ts';
+import { buildServingGraph } from '../../core/index.ts';
+import { buildWebModel } from '../../core/index.ts';
+import { readWebModel } from '../../core/index.ts';
+import type { S3DGWebMetadata } from '../../core/index.ts';
 import type { ModelBytes } from '../model/model_bytes.ts';
-import type { NamedWeights } from './model_runtime.ts';
+import { checkNamedWeights, type NamedWeights } from '../../core/index.ts';
 
 /** What the web app writes as the model's exporter. */
 export const WEB_EXPORTER = `s3dg ${version} (web app)`;
@@ -27,22 +27,15 @@ export async function decodeModelBytes(bytes: ModelBytes): Promise<{ meta: S3DGW
   } catch (e) {
     throw new Error(`${bytes.source}: ${(e as Error).message}`);
   }
-  const weights: NamedWeights = new Map();
-  for (const [name, w] of read.weights) weights.set(name, w.values);
-  return { meta: read.modelJson.userDefinedMetadata.s3dg, weights };
+  return { meta: read.modelJson.userDefinedMetadata.s3dg, weights: read.weights };
 }
 
 /** The web-model files (model.json, shards) of `meta` + `weights`, as the CLI exports them. */
 export async function encodeModelFiles(meta: S3DGWebMetadata, weights: NamedWeights): Promise<Map<string, Uint8Array>> {
-  const model = new S3DG(meta.config);
-  const named = new Map<string, NamedWeight>();
-  for (const spec of model.variables()) {
-    const values = weights.get(spec.name);
-    if (!values) throw new Error(`export: the model has no value for ${spec.name}`);
-    named.set(spec.name, { shape: spec.shape, values });
-  }
+  const net = new S3DG(meta.config);
+  checkNamedWeights(net.variables(), weights, { source: 'export' });
   const p = meta.preprocessing;
-  const graph = buildServingGraph(model, named, 'tensor', { clipLength: p.clipLength, frameHeight: p.frameHeight, frameWidth: p.frameWidth });
+  const graph = buildServingGraph(net, weights, 'tensor', { clipLength: p.clipLength, frameHeight: p.frameHeight, frameWidth: p.frameWidth });
   const web = await buildWebModel({
     graph,
     config: meta.config,

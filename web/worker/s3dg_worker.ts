@@ -6,16 +6,14 @@
 import * as Comlink from 'comlink';
 import * as tf from '@tensorflow/tfjs-core';
 import { activateBackend, isBackendName, tryBackend, usableBackends, type BackendName } from './backends.ts';
-import { runParity, type ParityReport } from './parity.ts';
 import { zipFolder } from './export_zip.ts';
-import { timeForward, type BenchClip, type ForwardTiming } from './bench.ts';
-import type { S3DGConfig } from '../../core/model/config.ts';
 import { VideoStore } from './video_store.ts';
 import { ModelSession, type ModelSummary, type WindowResult } from './model_session.ts';
 import type { EvalReport, FineTuneOptions, LabelledRange, StepReport } from './fine_tune.ts';
 import { modelBytesFromFiles, modelBytesFromUrl } from '../model/model_bytes.ts';
 import { deleteModel, listModels, loadModel as loadSavedModel, saveModel, type SavedModelInfo } from '../storage/model_db.ts';
-import type { S3DGWebMetadata } from '../../core/export/web_model_format.ts';
+import type { S3DGWebMetadata } from '../../core/index.ts';
+import type { NamedWeights } from '../../core/index.ts';
 
 /** Which backend runs, and which ones this browser offers. */
 export interface BackendStatus {
@@ -38,22 +36,6 @@ const api = {
     if (!isBackendName(name)) throw new Error(`unknown backend ${name}`);
     const active = (await tryBackend(name)) ? name : await activateBackend(name);
     return { active, usable: await usableBackends(active) };
-  },
-
-  /** Ops and model parity of `backend` against cpu, in this worker. */
-  async parity(backend: string, which: 'ops' | 'model' | 'all' = 'all'): Promise<ParityReport> {
-    if (!isBackendName(backend)) throw new Error(`unknown backend ${backend}`);
-    const previous = tf.getBackend();
-    try {
-      return await runParity(backend, which);
-    } finally {
-      if (isBackendName(previous)) await tryBackend(previous);
-    }
-  },
-
-  /** Times forward passes of S3D-G (`config`, initial weights) on one window (browser bench). */
-  timeForward(config: Partial<S3DGConfig>, clip: BenchClip, runs: number): Promise<ForwardTiming> {
-    return timeForward(config, clip, runs);
   },
 
   /** Live tensor count and bytes (tests check nothing grows across windows and steps). */
@@ -147,7 +129,7 @@ const api = {
   },
 
   /** The current model's metadata and weights (for IndexedDB and download). */
-  async currentWeights(): Promise<{ meta: S3DGWebMetadata; weights: Map<string, Float32Array> }> {
+  async currentWeights(): Promise<{ meta: S3DGWebMetadata; weights: NamedWeights }> {
     const rt = session.runtime();
     return { meta: rt.meta, weights: await rt.weights() };
   },

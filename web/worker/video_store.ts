@@ -4,8 +4,8 @@
  * keeping source-resolution frames anywhere. Decoded RGBA frames become model frames with
  * core's ModelFrameMaker (crop, antialiased bilinear resize, grey), as the CLI makes them.
  */
-import { ModelFrameMaker } from '../../core/data/model_frame.ts';
-import type { WebPreprocessing } from '../../core/export/web_model_format.ts';
+import { ModelFrameMaker } from '../../core/index.ts';
+import type { WebPreprocessing } from '../../core/index.ts';
 
 export interface StoredVideo {
   name: string;

@@ -4,8 +4,8 @@
  * - `BatchNormReluTraining` {x, offset} → [centered, value, mean, variance, scale];
  * - `BatchNormReluTrainingGrad` {dz, value, centered, scale} → [dx, Σdy].
  * x is [..., C] with C a multiple of 4. Each is a few passes over memory, where the same maths
- * in tfjs ops takes ~20 kernels forward and ~15 backward per layer: 2,000 of a 112² training
- * step's 6,000, each with its engine cost, and twice the memory traffic.
+ * in tfjs ops takes dozens of kernels per layer, each with its engine cost, and twice the memory
+ * traffic (counts: core/tfjs/README.md).
  */
 import type { KernelBackend, KernelConfig, KernelFunc, TensorInfo } from '@tensorflow/tfjs-core';
 import { memoryOf } from './cpu_memory.ts';
@@ -17,7 +17,10 @@ export const BATCH_NORM_RELU_TRAINING_GRAD = 'BatchNormReluTrainingGrad';
 // A type, not an interface: tfjs's attribute map needs an implicit index signature.
 export type BatchNormReluTrainingAttrs = { epsilon: number };
 
-/** Whether the kernels can run on `backend` for x of this shape (their loops need ≥ 1 row and 4 channels). */
+/**
+ * Whether the kernels can run on `backend` for x of this shape (their loops need ≥ 1 row and
+ * 4 channels).
+ */
 export function canFuseBatchNormRelu(backend: KernelBackend, shape: number[]): boolean {
   const c = shape[shape.length - 1];
   return c > 0 && c % 4 === 0 && shape.every((d) => d > 0) && wasmKernelsOf(backend) !== undefined;

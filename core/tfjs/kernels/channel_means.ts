@@ -7,7 +7,7 @@
  * transposes the whole tensor first; the backend's average pool over x viewed as [B, 1, N, C]
  * reads it once (XNNPACK on wasm). A view costs nothing on these backends (a reshape is the same
  * data under another shape), so this is one kernel call where tf.avgPool with its reshapes, cast
- * and scaling took five, each with its engine overhead, a few hundred times a training step.
+ * and scaling took several, each with its engine overhead (counts: core/tfjs/README.md).
  */
 import { getKernel, tidy, type GradConfig, type KernelBackend, type KernelConfig, type KernelFunc, type Tensor, type TensorInfo } from '@tensorflow/tfjs-core';
 import * as tf from '@tensorflow/tfjs-core';
@@ -48,9 +48,9 @@ function channelMeansOn(backendName: string): KernelFunc {
 }
 
 /**
- * d x = d mean / N on every row, as a [N,1]×[1,C] matmul per batch entry: broadcasting (Tile,
- * or a multiply by ones) is 4–100× slower on wasm (on [25088,192]: Tile 307 ms, ones·dy 12 ms,
- * matmul 3 ms), and tf's AvgPoolGrad visits every window cell for every input cell, N² here.
+ * d x = d mean / N on every row, as a [N,1]×[1,C] matmul per batch entry: broadcasting (Tile, or
+ * a multiply by ones) is slower on wasm (core/tfjs/README.md), and tf's AvgPoolGrad visits every
+ * window cell for every input cell, N² here.
  */
 function channelMeansGrad(dy: Tensor, x: Tensor, perBatch: boolean): Tensor {
   return tidy(() => {

@@ -5,9 +5,8 @@
  *
  * Why our own: tfjs 4.22's wasm MaxPoolGrad starts each window's search from 0, so a window of
  * only negative values sends its gradient to the wrong cell, and it rescans every window for
- * every input cell; its MaxPoolWithArgmax (our earlier route) and a plain JS search both cost
- * 5–7 ns per window cell, ~0.8 s of a 16×224² training step, where the forward max pool
- * (XNNPACK, SIMD) takes 40× less.
+ * every input cell; its MaxPoolWithArgmax and a plain JS search are far slower than the forward
+ * max pool (XNNPACK, SIMD): core/tfjs/README.md.
  *
  * So the search runs in the fast forward kernel: each value's lowest mantissa bits are replaced
  * by its cell's position code (row mod kh, column mod kw), which is unique inside any kh×kw
@@ -19,8 +18,8 @@
  *
  * On tfjs's wasm builds, which have SIMD, the whole gradient runs instead in our own wasm kernel
  * (wasm/max_pool_grad.wat): a SIMD search of every window, 16 channels at a time, that keeps the
- * first maximum exactly as TensorFlow does, 5–10× faster than the route above. The route stays
- * for the cpu backend and wasm without SIMD.
+ * first maximum exactly as TensorFlow does, faster than the route above (core/tfjs/README.md).
+ * The route stays for the cpu backend and wasm without SIMD.
  */
 import { backend_util, getKernel, type KernelBackend, type KernelConfig, type KernelFunc, type TensorInfo } from '@tensorflow/tfjs-core';
 import { CPU_MEMORY_BACKENDS, memoryOf } from './cpu_memory.ts';

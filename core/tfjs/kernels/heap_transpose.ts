@@ -2,13 +2,13 @@
  * Transpose for the wasm backend, for permutations that leave the trailing axes in place (moving
  * whole blocks, such as conv3d's filter taps [kt,kh,kw,Ci,Co] → [kh,kw,kt,Ci,Co]): the blocks
  * are copied as runs. tfjs 4.22's wasm Transpose moves 5-D tensors one element at a time
- * through index arithmetic, ~200 ns each: 2 ms for the 9,408 values of the stem's filter, twice
- * a training step. Other permutations go to the backend's own kernel.
+ * through index arithmetic (slow: core/tfjs/README.md). Other permutations go to the backend's
+ * own kernel.
  */
 import { Transpose, util, type KernelBackend, type KernelConfig, type TensorInfo } from '@tensorflow/tfjs-core';
 import { allocOnHeap, isWasmHeap } from './cpu_memory.ts';
 
-/** Runs shorter than this stay with the backend's kernel: a subarray copy costs ~0.2 µs. */
+/** Runs shorter than this stay with the backend's kernel: a subarray copy has a fixed cost. */
 const MIN_RUN = 32;
 
 /** Values per contiguous run that `perm` moves whole: the trailing axes it keeps in place. */

@@ -2,9 +2,8 @@
  * Identity for the wasm backend that shares its input's buffer, as tfjs's cpu backend does.
  *
  * Why: tfjs clones, through Identity, every tensor it keeps for the backward pass; wasm's
- * Identity copies the bytes. A 16×224² S3D-G training step keeps ~2,000 tensors: ~110 ms of
- * copies and as many bytes again. tfjs tensors are immutable (a variable's assign swaps its
- * buffer, it never writes into one), so a shared, reference-counted buffer is safe.
+ * Identity copies the bytes (time and memory: core/tfjs/README.md). tfjs tensors are immutable
+ * (a variable's assign swaps its buffer, it never writes into one), so sharing one is safe.
  */
 import { Identity, type KernelBackend, type KernelConfig, type TensorInfo } from '@tensorflow/tfjs-core';
 

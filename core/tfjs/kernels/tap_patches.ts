@@ -7,10 +7,9 @@
  * is strided; see ops/conv2d_filter_grad_by_taps.ts). Tap t reads phase `phases[t]` from
  * position `starts[t] + offset`, `length` positions of each of images `image` … `image+images-1`.
  *
- * Why a kernel: per-tap slices and matmuls cost 4–5 kernels a tap (49 for the 7×7 stem, whose
- * 9-row matmuls also ran at 18 GFLOP/s against 30 for one 441-row matmul). Here each run is one
- * copy on the backends that keep tensors in CPU memory (wasm, cpu); elsewhere `tapPatches` builds
- * the same matrix from slices.
+ * Why a kernel: per-tap slices and matmuls cost several kernels a tap, and short matmuls run
+ * slower than one tall one (core/tfjs/README.md). Here each run is one copy on the backends that
+ * keep tensors in CPU memory (wasm, cpu); elsewhere `tapPatches` builds the same matrix from slices.
  */
 import * as tf from '@tensorflow/tfjs-core';
 import { getKernel, type KernelBackend, type KernelConfig, type KernelFunc, type TensorInfo } from '@tensorflow/tfjs-core';

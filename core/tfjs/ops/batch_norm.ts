@@ -13,8 +13,8 @@ import { BATCH_NORM_RELU_TRAINING, BATCH_NORM_RELU_TRAINING_GRAD, canFuseBatchNo
  * updates cost no gradient bookkeeping. They are disposed when the op returns.
  *
  * One custom gradient instead of moments → batch norm → ReLU, each with its own tape node and
- * saved tensors, halves the kernels of the whole stretch (each kernel costs a few µs of engine
- * time on wasm, whatever its size). With x̂ = (x − mean)·s and dy the gradient after the ReLU:
+ * saved tensors, halves the kernels of the whole stretch (each kernel has a fixed engine cost on
+ * wasm, whatever its size). With x̂ = (x − mean)·s and dy the gradient after the ReLU:
  *   d offset = Σdy;   dx = s·(dy − mean(dy) − x̂·mean(dy·x̂))   (the textbook batch-norm gradient).
  * Two routes compute the halves: on wasm, with C a multiple of 4, one kernel each of our own
  * (kernels/batch_norm_relu.ts: SIMD, two to three passes over memory); elsewhere tfjs ops.

@@ -2,9 +2,8 @@ import * as tf from '@tensorflow/tfjs-core';
 import { channelAffineFor } from './formulation.ts';
 
 /**
- * Below this many elements the depthwise conv's set-up (~35 µs) costs about what it saves over
- * a multiply and an add ([2,7,7,832], 81k elements: one broadcast multiply 0.020 ms, the conv
- * 0.053).
+ * Below this many elements the depthwise conv's fixed set-up costs about what it saves over a
+ * multiply and an add (measured on wasm: core/tfjs/README.md).
  */
 const DEPTHWISE_MIN_SIZE = 1 << 16;
 

@@ -7,8 +7,7 @@ import { channelMeans } from '../kernels/channel_means.ts';
  * Per-channel sums and means, as matmuls with a row of ones or, on wasm, as one average pool
  * (the ChannelMeans kernel; see formulation.ts). tfjs backends reduce along the innermost axis
  * only: summing a [B,T,H,W,C] tensor over everything but C makes them transpose the whole tensor
- * first (on wasm that cost more than every convolution of a small model's training step), while
- * a [1,N]×[N,C] matmul or a pool reads it once.
+ * first (costly on wasm: core/tfjs/README.md), while a [1,N]×[N,C] matmul or a pool reads it once.
  */
 
 /** Σ over all axes but the last: x [..., C] → [C]. */

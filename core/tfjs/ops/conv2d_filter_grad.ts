@@ -5,18 +5,9 @@ import { conv2dFilterGradByTaps } from './conv2d_filter_grad_by_taps.ts';
 import { conv2dInputGrad } from './conv2d_input_grad.ts';
 
 /**
- * Whether a filter gradient is faster as one dilated conv2d than as stacked tap windows times dy
- * (by taps), by shape. CPU ms on wasm (test/bench/filter_grad.bench.ts, taps → conv), x as the
- * 2-D rewrite hands it:
- * - strided k×k (the 7×7 stem): taps win with 64 filters ([4,112,112,9] 31.9 → 33.5,
- *   [8,224,224,9] 255 → 311) but not with 16 ([32,64,64,9] 31.3 → 24.0), where the matmul's
- *   16 columns leave XNNPACK's tiles part-empty;
- * - 3×3 under ~0.08 GFLOP, where the taps' fixed costs outweigh the arithmetic: [16,4,4,28]
- *   0.8 → 0.5, [32,8,8,32] 5.1 → 5.2;
- * - larger 3×3: conv loses 20–80% ([4,28,28,64] 30 → 38, [8,56,56,64] 217 → 386): its
- *   contracted channels are the images, too few for XNNPACK's inner loop;
- * - temporal [3,1] (width folded into those channels): conv loses up to 60%.
- * A 1×1 kernel is one matmul either way.
+ * Whether a filter gradient is faster as one dilated conv2d than by taps: yes for strided kernels
+ * with ≤ 16 filters (the taps' 16-column matmul leaves XNNPACK's tiles part-empty) and for 3×3
+ * under 8e7 FLOPs (the taps' fixed costs dominate). Measured on wasm: core/tfjs/README.md.
  */
 function prefersConv(x: [number, number, number, number], filterShape: [number, number, number, number], strides: [number, number]): boolean {
   const [kh, kw, ci, co] = filterShape;
@@ -57,8 +48,7 @@ export interface Conv2dView {
  * conv2d (TF padding, no dilation) whose filter gradient comes from `conv2dFilterGrad` and
  * whose input gradient from `conv2dInputGrad`. With a `view`, x and filter may have any shapes
  * of the view's sizes: the reshapes happen inside the custom gradient, where the tape is off,
- * so they add no tape nodes or saved copies (~9 kernels per conv a step fewer; at 8×112² the
- * step time did not measurably change).
+ * so they add no tape nodes or saved copies.
  */
 export function conv2dWithOwnGrads<R extends tf.Tensor = tf.Tensor4D>(
   x: tf.Tensor,

@@ -6,7 +6,7 @@ import { inputGradPadding } from '../../ops/shape.ts';
  * Gradient of a stride-1 conv2d with respect to its input, as a conv2d: dy, padded by
  * (k-1-before) in front and (size-out+before) behind, correlated with the filter flipped in
  * space and with its channel axes swapped. That runs on the backend's optimised Conv2D (XNNPACK
- * on wasm), ~10× faster there than Conv2DBackpropInput.
+ * on wasm), faster there than Conv2DBackpropInput (core/tfjs/README.md).
  * dy: [N,Ho,Wo,Co]; filter: [kh,kw,Ci,Co]; returns [N,H,W,Ci] for xShape [N,H,W,Ci].
  */
 export function conv2dInputGradByConv(
@@ -32,8 +32,7 @@ export function conv2dInputGradByConv(
  * filter [kh,kw,Ci,Co] flipped in space with its channel axes swapped: [kh,kw,Co,Ci], tap t
  * taken from tap kh·kw−1−t. The taps are reversed by a matmul with the reversal permutation
  * ([Co·Ci, taps] × [taps, taps]: exact, each output is one input times 1 plus zeros) between two
- * transposes. Measured on wasm for [3,3,192,384]: 2.7 ms, Reverse and Gather ~23, unstacking
- * the taps 11 (before kernels/heap_slice.ts; a one-pass JS flip measured no faster since).
+ * transposes: faster on wasm than Reverse, Gather or unstacking the taps (core/tfjs/README.md).
  */
 function flippedSwapped(filter: tf.Tensor4D): tf.Tensor4D {
   const [kh, kw, ci, co] = filter.shape;

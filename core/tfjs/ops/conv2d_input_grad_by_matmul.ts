@@ -6,11 +6,10 @@ import { inputGradPadding } from '../../ops/shape.ts';
  * Gradient of a stride-1 conv2d with respect to its input, as one matmul with the filter as it
  * is, then col2im: Y = W [taps·Ci, Co] · dyᵀ [Co, P] holds every tap's contribution at the
  * output positions; each tap's [Ci, P] block, shifted back to where its inputs lay, is summed.
- * Why: XNNPACK packs a matmul's right operand and a conv's filter afresh for every new tensor
- * (~4 ns an element), and a training step's filters are new. Here the packed operand is dyᵀ,
- * P·Co values, where the conv route packs the flipped filter, taps·Ci·Co: on maps of P ≤ Ci
- * positions (S3D-G's last blocks) this is 1.5–50× faster ([1,4,4,192] ← [3,3,192,384]: 5.6 ms
- * → 0.1), while its taps·Ci·P intermediate makes it slower on larger maps.
+ * Why: XNNPACK packs a matmul's right operand and a conv's filter afresh for every new tensor,
+ * and a training step's filters are new. Here the packed operand is dyᵀ (P·Co values), not the
+ * flipped filter (taps·Ci·Co): faster on maps of P ≤ Ci positions (S3D-G's last blocks), slower
+ * on larger ones for its taps·Ci·P intermediate. Measured on wasm: core/tfjs/README.md.
  * dy: [N,Ho,Wo,Co]; filter: [kh,kw,Ci,Co]; returns [N,H,W,Ci] for xShape [N,H,W,Ci].
  */
 export function conv2dInputGradByMatmul(

@@ -52,8 +52,8 @@ function framesEvery(x: tf.Tensor5D, offset: number, stride: number, count: numb
   const [b, t, h, w, c] = x.shape;
   const needed = offset + stride * count;
   const padded = needed > t ? tf.pad(x, [[0, 0], [0, needed - t], [0, 0], [0, 0], [0, 0]]) : x;
-  // 3-D slices throughout: wasm copies a 5-D window element by element (~100× slower) but a
-  // 3-D one a whole frame at a time.
+  // 3-D slices throughout: wasm copies a 5-D window element by element but a 3-D one a whole
+  // frame at a time (core/tfjs/README.md).
   const frames = tf.reshape(padded, [b, padded.shape[1], h * w * c]);
   const window = tf.slice(frames, [0, offset, 0], [b, stride * count, h * w * c]);
   if (stride === 1) return tf.reshape(window, [b, count, h, w, c]);
@@ -87,9 +87,8 @@ function conv3dAs2d(x: tf.Tensor5D, filter: tf.Tensor5D, strides: Triple, paddin
     return viewedConv2d(st === 1 ? xp : framesEvery(xp, 0, st, to), filter, [sh, sw], padding, view, ownGrads);
   }
   // The taps side by side per output frame ([B·To, kt·H·W·C]: whole frames at a time), then
-  // each pixel's kt·C values brought together by one transpose. Concatenating the taps along
-  // channels instead copies C = 3 values at a time on wasm: 71 ms vs 8 for the transpose at
-  // 16×224².
+  // each pixel's kt·C values brought together by one transpose: concatenating the taps along
+  // channels copies only C = 3 values at a time on wasm (core/tfjs/README.md).
   const taps: tf.Tensor2D[] = [];
   for (let i = 0; i < kt; i++) taps.push(tf.reshape(framesEvery(xp, i, st, to), [b * to, h * w * c]));
   const sideBySide = tf.reshape(tf.concat(taps, 1), [b * to, kt, h * w, c]);

@@ -7,9 +7,8 @@
  *   with a [k,1] kernel over [B,T,H·W,C]; a full kt×kh×kw conv (the stem) folds its kt temporal
  *   taps into input channels and runs one conv2d; 3-D pools are a spatial then a temporal 2-D pool.
  *
- * Measured with tfjs 4.22 (../shared/docs/tfjs-facts.md): wasm runs conv2d ~50× faster than
- * conv3d; cpu is equally slow either way but its Conv2DBackpropFilter is pathological, so cpu
- * trains with native 3-D kernels; TensorFlow (tfjs-node) has cuDNN 3-D kernels.
+ * wasm runs conv2d far faster than conv3d; cpu and TensorFlow (tfjs-node, cuDNN) run native
+ * 3-D kernels (cpu's Conv2DBackpropFilter is pathological). Measured: core/tfjs/README.md.
  */
 export type Formulation = 'native3d' | 'rewrite2d';
 
@@ -28,8 +27,7 @@ export function formulationFor(backend: string): Formulation {
 /**
  * How per-channel sums (batch-norm moments and gradients, bias and gating gradients, the gating
  * mean) run: a matmul with a row of ones, or an average pool over all rows. wasm's matmul packs
- * its right operand — here the activation itself — afresh for every new tensor, ~9 ns an element
- * (57 ms for a [100352,64] activation), while its average pool reads it once (2 ms).
+ * its right operand (the activation) afresh per tensor; its pool reads it once: core/tfjs/README.md.
  */
 export type ChannelSums = 'matmul' | 'avgPool';
 
@@ -38,11 +36,9 @@ export function channelSumsFor(backend: string): ChannelSums {
 }
 
 /**
- * How per-channel affine maps x·scale + shift (batch norm and its gradient) run:
- * broadcasting multiplies and adds, or, on wasm, one 1×1 depthwise conv with bias (and ReLU)
- * over all rows. wasm broadcasts at ~0.45 ns an element against 0.13 for same-shape operands;
- * XNNPACK's depthwise conv does the whole map in one pass at ~0.2 ns ([4,56,56,64]: ReLU of
- * x·c + c 0.90 ms as three ops, 0.17 as one conv), plus ~35 µs to set it up per call.
+ * How per-channel affine maps x·scale + shift (batch norm and its gradient) run: broadcasting
+ * multiplies and adds, or, on wasm, one 1×1 depthwise conv with bias (and ReLU) over all rows:
+ * wasm broadcasts slowly, XNNPACK's depthwise conv does the map in one pass (core/tfjs/README.md).
  */
 export type ChannelAffine = 'broadcast' | 'depthwise';
 
@@ -54,12 +50,16 @@ export function channelAffineFor(backend: string): ChannelAffine {
  * Known defects of tfjs 4.22 kernels that the ops route around whatever the formulation.
  * wasm: maxPool3d with [1,3,3]/[1,2,2] SAME is wrong; conv3d gradients are wrong (the facts sheet
  * says for strides ≠ 1; our parity tests find the input gradient wrong at stride 1 too);
- * Conv2DBackpropFilter is missing; MaxPoolGrad is wrong wherever a window holds only negative values. cpu: Conv2DBackpropFilter is ~100× slower than a matmul.
+ * Conv2DBackpropFilter is missing; MaxPoolGrad is wrong wherever a window holds only negative
+ * values. cpu: Conv2DBackpropFilter is far slower than a matmul (core/tfjs/README.md).
  */
 export interface BackendDefects {
   /** maxPool3d must go through 2-D pools. */
   maxPool3d: boolean;
-  /** 2-D max pool's gradient must be our FirstMaxPoolGrad (wasm's MaxPoolGrad starts its search from 0). */
+  /**
+   * 2-D max pool's gradient must be our FirstMaxPoolGrad (wasm's MaxPoolGrad starts its search
+   * from 0).
+   */
   maxPoolGrad: boolean;
   /** conv3d must go through 2-D kernels: its input gradient is wrong (wasm, every stride). */
   conv3dGradient: boolean;

@@ -8,12 +8,11 @@ import type { Platform } from '../../platform.ts';
 import type { ClipBatch } from '../../data/input_pipeline.ts';
 import type { RecordRef } from '../../data/clip_records.ts';
 import { EventWriter, eventFileName } from '../../formats/event_writer.ts';
-import { S3DG } from '../../model/s3dg.ts';
 import type { S3DGConfig } from '../../model/config.ts';
-import { VariableStore } from '../variable_store.ts';
 import type { Ops } from '../../ops/ops.ts';
-import { tfjsOps } from '../ops/tfjs_ops.ts';
-import { resolveCheckpoint, restoreModelCheckpoint, saveModelCheckpoint, warmStartFrom } from './checkpoints.ts';
+import { TfjsModel } from '../model.ts';
+import { resolveCheckpoint } from '../../model/checkpoint_weights.ts';
+import { restoreModelCheckpoint, saveModelCheckpoint, warmStartFrom } from './checkpoints.ts';
 import { MultiLabelMetrics, type MetricGroup } from '../../metrics/metrics.ts';
 import { Optimizer, type OptimizerName } from './optimizer.ts';
 import { processedFrame, writeActivationSummaries } from './summaries.ts';
@@ -39,7 +38,7 @@ export interface EstimatorOptions {
   weightDecay: number;
   /** Variables to train (default all trainable). */
   variablesToTrain?: VariablePredicate;
-  /** Warm start, used only when model_dir has no checkpoint yet (as TF). */
+  /** Warm start, used only when the model directory has no checkpoint yet (as TF). */
   warmStart?: { from: string; select: VariablePredicate };
   metricGroups?: MetricGroup[];
   addImageSummaries?: boolean;
@@ -80,7 +79,7 @@ interface ClipDims {
   width: number;
 }
 
-function toTensors(batch: ClipBatch, model: S3DG, d: ClipDims): TensorBatch {
+function toTensors(batch: ClipBatch, model: TfjsModel, d: ClipDims): TensorBatch {
   return {
     clips: tf.tensor5d(batch.clips, [batch.size, d.frames, d.height, d.width, model.config.inputChannels]),
     labels: tf.tensor2d(batch.labels, [batch.size, model.config.numClasses]),
@@ -88,10 +87,8 @@ function toTensors(batch: ClipBatch, model: S3DG, d: ClipDims): TensorBatch {
 }
 
 export class Estimator {
-  readonly model: S3DG;
-  readonly store: VariableStore;
+  readonly model: TfjsModel;
   readonly optimizer: Optimizer;
-  readonly ops: Ops<tf.Tensor>;
   globalStep = 0;
   private prepared = false;
   private stopRequested = false;
@@ -102,10 +99,8 @@ export class Estimator {
     /** Frame size of the clips (frames per clip follow from the batch size). */
     private readonly frame: { height: number; width: number },
   ) {
-    this.model = new S3DG(options.model);
-    this.store = new VariableStore(this.model.variables(), options.seed ?? 0);
+    this.model = new TfjsModel(options.model, { seed: options.seed ?? 0, ops: options.ops });
     this.optimizer = new Optimizer(options.optimizer, options.learningRate, options.momentum ?? 0.9);
-    this.ops = options.ops ?? tfjsOps();
   }
 
   private dims(batch: ClipBatch): ClipDims {
@@ -125,8 +120,8 @@ export class Estimator {
   }
 
   /**
-   * Loads state: the model_dir's latest checkpoint (resume), else the warm start, else fresh
-   * initial values. `inferenceFrom` (eval/predict's --checkpoint_path) overrides both.
+   * Loads state: the model directory's latest checkpoint (resume), else the warm start, else
+   * fresh initial values. `inferenceFrom` (a checkpoint for eval/predict) overrides both.
    */
   async prepare(inferenceFrom?: string): Promise<void> {
     if (this.prepared) return;
@@ -134,24 +129,24 @@ export class Estimator {
     const { platform, run } = this.options;
     if (inferenceFrom) {
       const prefix = await resolveCheckpoint(platform, inferenceFrom);
-      if (prefix === null) throw new Error(`--checkpoint_path ${inferenceFrom}: no checkpoint there`);
-      this.globalStep = await restoreModelCheckpoint(platform, prefix, this.store, null);
+      if (prefix === null) throw new Error(`\`checkpoint\` ${inferenceFrom}: no checkpoint there`);
+      this.globalStep = await restoreModelCheckpoint(platform, prefix, this.model, null);
       this.log(`restored ${prefix} (global step ${this.globalStep})`);
       return;
     }
     const own = await resolveCheckpoint(platform, run.modelDir);
     if (own !== null) {
-      this.globalStep = await restoreModelCheckpoint(platform, own, this.store, this.optimizer);
+      this.globalStep = await restoreModelCheckpoint(platform, own, this.model, this.optimizer);
       this.lastSavedStep = this.globalStep;
-      this.log(`resuming from ${own} at global step ${this.globalStep}${this.options.warmStart ? ' (warm start ignored: model_dir has a checkpoint)' : ''}`);
+      this.log(`resuming from ${own} at global step ${this.globalStep}${this.options.warmStart ? ' (warm start ignored: the model directory has a checkpoint)' : ''}`);
       return;
     }
     if (this.options.warmStart) {
-      const r = await warmStartFrom(platform, this.options.warmStart.from, this.store, this.options.warmStart.select);
+      const r = await warmStartFrom(platform, this.options.warmStart.from, this.model, this.options.warmStart.select);
       this.log(`warm-started ${r.loaded.length} variables from ${r.source}; the others start fresh`);
       return;
     }
-    this.log('no checkpoint in model_dir and no warm start: starting from fresh initial values');
+    this.log('no checkpoint in the model directory and no warm start: starting from fresh initial values');
   }
 
   private newEventWriter(dir: string): EventWriter {
@@ -165,7 +160,7 @@ export class Estimator {
   private async checkpoint(writer: EventWriter | null): Promise<void> {
     if (this.lastSavedStep === this.globalStep) return;
     const { platform, run } = this.options;
-    const prefix = await saveModelCheckpoint(platform, run.modelDir, this.globalStep, this.store, this.optimizer, run.keepCheckpointMax);
+    const prefix = await saveModelCheckpoint(platform, run.modelDir, this.globalStep, this.model, this.optimizer, run.keepCheckpointMax);
     writer?.sessionLog('CHECKPOINT', this.globalStep, prefix);
     this.lastSavedStep = this.globalStep;
     this.log(`saved checkpoint ${prefix}`);
@@ -205,7 +200,7 @@ export class Estimator {
         const step = this.globalStep + 1;
         const summarize = step % run.saveSummarySteps === 0 || step === 1;
         const tensors = toTensors(batch, this.model, dims);
-        const r = await trainStep(this.model, this.store, this.ops, this.optimizer, tensors, {
+        const r = await trainStep(this.model, this.optimizer, tensors, {
           trains,
           weightDecay: this.options.weightDecay,
           keepEndpoints: summarize,
@@ -214,7 +209,7 @@ export class Estimator {
         }).finally(() => tf.dispose([tensors.clips, tensors.labels]));
         this.globalStep = step;
         loss = r.loss;
-        if (!Number.isFinite(loss)) throw new Error(`loss is ${loss} at global step ${step}: training diverged (lower --learning_rate?)`);
+        if (!Number.isFinite(loss)) throw new Error(`loss is ${loss} at global step ${step}: training diverged (lower \`learningRate\`?)`);
         metrics.update(r.probabilities, batch.labels);
         const now = platform.wallTime();
         const rate = (step - windowStep) / Math.max(now - windowStart, 1e-9);
@@ -234,7 +229,7 @@ export class Estimator {
           for (const [k, v] of Object.entries(metrics.result())) writer.scalar(`Metrics/train/${k}`, v, step);
           metrics.reset();
           if (r.endpoints) writeActivationSummaries(writer, r.endpoints, step);
-          for (const name of this.store.names) writer.histogram(name, await this.store.get(name).data<'float32'>(), step);
+          for (const name of this.model.variables.names) writer.histogram(name, await this.model.variables.get(name).data<'float32'>(), step);
           if (this.options.addImageSummaries) {
             writer.image('processed_video_frame', processedFrame(batch.clips, dims.frames, dims.height, dims.width, this.model.config.inputChannels), step);
           }
@@ -248,7 +243,7 @@ export class Estimator {
     return { globalStep: this.globalStep, loss };
   }
 
-  /** One pass over `input`; summaries go to `<model_dir>/eval` at the current global step. */
+  /** One pass over `input`; summaries go to `<modelDir>/eval` at the current global step. */
   async evaluate(input: AsyncIterable<ClipBatch>, checkpointPath?: string): Promise<EvalResult> {
     await this.prepare(checkpointPath);
     const metrics = new MultiLabelMetrics(this.model.config.numClasses, this.options.metricGroups);
@@ -257,7 +252,7 @@ export class Estimator {
     let clips = 0;
     for await (const batch of input) {
       const tensors = toTensors(batch, this.model, this.dims(batch));
-      const r = await evalStep(this.model, this.store, this.ops, tensors, this.options.weightDecay).finally(() => tf.dispose([tensors.clips, tensors.labels]));
+      const r = await evalStep(this.model, tensors, this.options.weightDecay).finally(() => tf.dispose([tensors.clips, tensors.labels]));
       metrics.update(r.probabilities, batch.labels);
       lossSum += r.loss * batch.size;
       ceSum += r.crossEntropy * batch.size;
@@ -296,11 +291,7 @@ export class Estimator {
     const k = this.model.config.numClasses;
     for await (const batch of input) {
       const dims = this.dims(batch);
-      const predictions = tf.tidy(() => {
-        const x = tf.tensor5d(batch.clips, [batch.size, dims.frames, dims.height, dims.width, this.model.config.inputChannels]);
-        return this.model.apply(this.store.context(this.ops, false), x).predictions!;
-      });
-      const probs = await predictions.data<'float32'>().finally(() => predictions.dispose());
+      const probs = await this.model.predictValues(batch.clips, [batch.size, dims.frames, dims.height, dims.width, this.model.config.inputChannels]);
       for (let b = 0; b < batch.size; b++) {
         yield {
           source: batch.sources[b],
@@ -312,7 +303,7 @@ export class Estimator {
   }
 
   dispose(): void {
-    this.store.dispose();
+    this.model.dispose();
     this.optimizer.dispose();
   }
 }

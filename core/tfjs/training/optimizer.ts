@@ -28,8 +28,8 @@ export class Optimizer {
     public learningRate: number,
     readonly momentum = 0.9,
   ) {
-    if (!(learningRate > 0)) throw new Error(`--learning_rate must be greater than zero, got ${learningRate}`);
-    if (name === 'momentum' && !(momentum >= 0 && momentum < 1)) throw new Error(`--momentum must be in [0, 1), got ${momentum}`);
+    if (!(learningRate > 0)) throw new Error(`\`learningRate\` must be greater than zero, got ${learningRate}`);
+    if (name === 'momentum' && !(momentum >= 0 && momentum < 1)) throw new Error(`\`momentum\` must be in [0, 1), got ${momentum}`);
   }
 
   /** Checkpoint name suffixes of a variable's slots, e.g. ['Momentum'] (none for sgd). */

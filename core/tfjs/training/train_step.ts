@@ -1,7 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
-import type { S3DG } from '../../model/s3dg.ts';
-import type { VariableStore } from '../variable_store.ts';
-import type { Ops } from '../../ops/ops.ts';
+import type { TfjsModel } from '../model.ts';
 import { trainingLoss } from './losses.ts';
 import type { Optimizer } from './optimizer.ts';
 
@@ -33,8 +31,8 @@ export interface StepResult {
 }
 
 /** Names of the variables weight decay applies to. */
-export function regularizedNames(store: VariableStore): string[] {
-  return [...store.specs.values()].filter((s) => s.regularized).map((s) => s.name);
+export function regularizedNames(model: TfjsModel): string[] {
+  return model.specs().filter((s) => s.regularized).map((s) => s.name);
 }
 
 /**
@@ -44,19 +42,18 @@ export function regularizedNames(store: VariableStore): string[] {
  * browser worker. Leaves no tensors behind.
  */
 export async function trainStep(
-  model: S3DG,
-  store: VariableStore,
-  ops: Ops<tf.Tensor>,
+  model: TfjsModel,
   optimizer: Optimizer,
   batch: TensorBatch,
   options: StepOptions,
 ): Promise<StepResult> {
+  const store = model.variables;
   const varList = store.trainable(options.trains);
-  if (varList.length === 0) throw new Error('the variable selection (--variables_to_train) trains no variable');
-  const decayed = regularizedNames(store).map((n) => store.get(n));
+  if (varList.length === 0) throw new Error('the variable selection (`variablesToTrain`) trains no variable');
+  const decayed = regularizedNames(model).map((n) => store.get(n));
   let kept: { ce: tf.Scalar; l1: tf.Scalar; l2: tf.Scalar; probs: tf.Tensor; endpoints: [string, tf.Tensor][] } | null = null;
   const { value, grads } = tf.variableGrads(() => {
-    const out = model.apply(store.context(ops, true, options.trains, options.seed), batch.clips);
+    const out = model.net.apply(model.context(true, options.trains, options.seed), batch.clips);
     const terms = trainingLoss(batch.labels, out.logits!, decayed, options.weightDecay);
     kept = {
       ce: tf.keep(terms.crossEntropy),
@@ -81,15 +78,13 @@ export async function trainStep(
 
 /** Inference on a batch: probabilities [B,K] and the loss terms (labels given). Leaves no tensors behind. */
 export async function evalStep(
-  model: S3DG,
-  store: VariableStore,
-  ops: Ops<tf.Tensor>,
+  model: TfjsModel,
   batch: TensorBatch,
   weightDecay: number,
 ): Promise<{ probabilities: Float32Array; loss: number; crossEntropy: number }> {
   const [probs, total, ce] = tf.tidy(() => {
-    const out = model.apply(store.context(ops, false), batch.clips);
-    const terms = trainingLoss(batch.labels, out.logits!, regularizedNames(store).map((n) => store.get(n)), weightDecay);
+    const out = model.net.apply(model.context(false), batch.clips);
+    const terms = trainingLoss(batch.labels, out.logits!, regularizedNames(model).map((n) => model.variables.get(n)), weightDecay);
     return [out.predictions!, terms.total, terms.crossEntropy];
   });
   try {

@@ -2,19 +2,18 @@
  * In-browser parity of the ops layer and of S3D-G on a tfjs backend against cpu: every case
  * runs on cpu first (the reference, native 3-D kernels), then on the backend under test
  * (its own formulation), from the same seeded inputs. Small tensors: webgpu/webgl may run on
- * a software GPU. Used by the parity test in the page and in the worker.
+ * a software GPU. Runs in the diagnostics page and in its worker (test/browser/parity.test.ts).
  */
 import * as tf from '@tensorflow/tfjs-core';
-import { S3DG } from '../../core/model/s3dg.ts';
-import { VariableStore } from '../../core/tfjs/variable_store.ts';
-import { tfjsOps } from '../../core/tfjs/ops/tfjs_ops.ts';
-import type { Ops } from '../../core/ops/ops.ts';
-import { trainingLoss } from '../../core/tfjs/training/losses.ts';
-import { tryBackend } from './backends.ts';
-import { wasmKernelsOf } from '../../core/tfjs/kernels/wasm/wasm_kernels.ts';
-import type { BackendName, ParityCase, ParityReport } from './parity_types.ts';
-
-export type { ParityCase, ParityReport };
+import { S3DG } from '../../../core/model/s3dg.ts';
+import { TfjsModel } from '../../../core/tfjs/model.ts';
+import type { NamedWeights } from '../../../core/model/named_weights.ts';
+import { tfjsOps } from '../../../core/tfjs/ops/tfjs_ops.ts';
+import type { Ops } from '../../../core/ops/ops.ts';
+import { trainingLoss } from '../../../core/tfjs/training/losses.ts';
+import { tryBackend, type BackendName } from '../../../web/worker/backends.ts';
+import { wasmKernelsOf } from '../../../core/tfjs/kernels/wasm/wasm_kernels.ts';
+import type { ParityCase, ParityReport, ParityScope } from './types.ts';
 
 /** Seeded uniform values in [-1, 1) (a small LCG: same numbers on every backend and run). */
 function seeded(n: number, seed: number): Float32Array {
@@ -70,26 +69,25 @@ const OP_CASES: Array<[string, number, CaseFn]> = [
 /** A tiny S3D-G (all blocks, gating, 3 classes, no dropout so runs are comparable) on an [1,8,32,32,3] clip. */
 const MODEL_CONFIG = { numClasses: 3, depthMultiplier: 0.125, minDepth: 4, dropoutKeepProb: 1 } as const;
 
-function modelCases(weights: Map<string, Float32Array>): Array<[string, number, CaseFn]> {
-  const model = new S3DG(MODEL_CONFIG);
-  const withStore = (f: (store: VariableStore) => tf.Tensor[]): tf.Tensor[] => {
-    const store = new VariableStore(model.variables());
+function modelCases(weights: NamedWeights): Array<[string, number, CaseFn]> {
+  const withModel = (ops: Ops<tf.Tensor>, f: (model: TfjsModel) => tf.Tensor[]): tf.Tensor[] => {
+    const model = new TfjsModel(MODEL_CONFIG, { ops });
     try {
-      for (const [name, v] of store.specs) store.assign(name, tf.tensor(weights.get(name)!, v.shape));
-      return f(store);
+      model.loadWeights(weights, { source: 'the parity weights' });
+      return f(model);
     } finally {
-      store.dispose();
+      model.dispose();
     }
   };
   const clip = () => input([1, 8, 32, 32, 3], 21);
   return [
-    ['S3D-G tiny forward (eval) probabilities', 1e-4, (o) => withStore((s) => [model.apply(s.context(o, false), clip()).predictions!])],
+    ['S3D-G tiny forward (eval) probabilities', 1e-4, (o) => withModel(o, (m) => [m.predict(clip())])],
     ['S3D-G tiny logits + Mixed_5c gradients (training mode)', 2e-3, (o) =>
-      withStore((s) => {
+      withModel(o, (m) => {
         const trains = (n: string) => n.includes('Logits') || n.includes('Mixed_5c');
-        const vars = s.trainable(trains);
+        const vars = m.variables.trainable(trains);
         const { grads, value } = tf.variableGrads(() => {
-          const out = model.apply(s.context(o, true, trains), clip());
+          const out = m.net.apply(m.context(true, trains), clip());
           return trainingLoss(tf.tensor2d([[1, 0, 1]]), out.logits!, [], 0).total;
         }, vars);
         return [value, ...vars.map((v) => grads[v.name])];
@@ -98,13 +96,13 @@ function modelCases(weights: Map<string, Float32Array>): Array<[string, number, 
 }
 
 /** Seeded model weights (moving variances positive), so both backends see the same network. */
-function modelWeights(): Map<string, Float32Array> {
+function modelWeights(): NamedWeights {
   const specs = new S3DG(MODEL_CONFIG).variables();
   return new Map(specs.map((s, i) => {
     const v = seeded(s.shape.reduce((a, b) => a * b, 1), 100 + i);
     if (s.name.endsWith('moving_variance')) for (let j = 0; j < v.length; j++) v[j] = 0.5 + Math.abs(v[j]);
     else for (let j = 0; j < v.length; j++) v[j] *= 0.3;
-    return [s.name, v];
+    return [s.name, { shape: s.shape, values: v }];
   }));
 }
 
@@ -119,7 +117,7 @@ async function runOn(backend: BackendName, fn: CaseFn): Promise<Float32Array[]> 
 }
 
 /** Runs every case on cpu and on `backend`; leaves `backend` active and no tensors behind. */
-export async function runParity(backend: BackendName, which: 'ops' | 'model' | 'all' = 'all'): Promise<ParityReport> {
+export async function runParity(backend: BackendName, which: ParityScope = 'all'): Promise<ParityReport> {
   const cases: Array<[string, number, CaseFn]> = [];
   if (which !== 'model') cases.push(...OP_CASES);
   if (which !== 'ops') cases.push(...modelCases(modelWeights()));

@@ -1,0 +1,9 @@
+/**
+ * The public entry of the tfjs runtime, for node/ and web/: the one model object, the one kernel
+ * installation per backend, and training (step, optimizer, the Estimator loop).
+ */
+export { installKernels } from './install_kernels.ts';
+export { TfjsModel } from './model.ts';
+export { Estimator, type EstimatorOptions, type EvalResult, type Prediction, type RunConfig, type StepProgress } from './training/estimator.ts';
+export { Optimizer, type OptimizerName } from './training/optimizer.ts';
+export { evalStep, trainStep } from './training/train_step.ts';
