@@ -7,7 +7,15 @@
 export type { Platform } from './platform.ts';
 
 // The model, its options and its weights.
-export { BASE_ENDPOINTS, DEFAULT_CONFIG, PRESETS, STARTAT_ENDPOINTS, resolveConfig, type BaseEndpoint, type S3DGConfig } from './model/config.ts';
+export {
+  BASE_ENDPOINTS,
+  DEFAULT_CONFIG,
+  PRESETS,
+  STARTAT_ENDPOINTS,
+  resolveConfig,
+  type BaseEndpoint,
+  type S3DGConfig,
+} from './model/config.ts';
 export { S3DG } from './model/s3dg.ts';
 export type { VariableSpec } from './model/variables.ts';
 export { checkNamedWeights, WeightsMismatchError, type NamedWeight, type NamedWeights } from './model/named_weights.ts';
@@ -20,7 +28,15 @@ export { checkSpec, type ClipSpec } from './data/clip_spec.ts';
 export { clipLabel, frameTimes, labelsFromNpy, type VideoLabels } from './data/clip_labels.ts';
 export { clipWindows } from './data/clip_windows.ts';
 export { sampleColorDistortion, type ColorDistortion } from './data/color_distortion.ts';
-export { parseManifest, settingsDifferences, summarizeSplits, type ClipSettings, type DatasetManifest, type SplitName, type VideoEntry } from './data/dataset_manifest.ts';
+export {
+  parseManifest,
+  settingsDifferences,
+  summarizeSplits,
+  type ClipSettings,
+  type DatasetManifest,
+  type SplitName,
+  type VideoEntry,
+} from './data/dataset_manifest.ts';
 export { inputPipeline, type ClipBatch, type ClipPreprocessor } from './data/input_pipeline.ts';
 export { parseClassNames, parseLabelTable } from './data/label_files.ts';
 export { ModelFrameMaker } from './data/model_frame.ts';

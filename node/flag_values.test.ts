@@ -21,7 +21,10 @@ test('the message names the flag, what it must be and the text it got', () => {
   refused(() => parsePositiveInteger('--batch_size', 'abc'), '--batch_size must be a positive integer, got "abc"');
   refused(() => parseNumber('--weight_decay', 'x'), '--weight_decay must be a number, got "x"');
   refused(() => parseFraction('--eval_fraction', '1.5', '[0, 1]'), '--eval_fraction must be a number in [0, 1], got "1.5"');
-  refused(() => parseCropBox('--crop', '1,2,3'), '--crop must be x,y,width,height in whole source pixels (width and height > 0), got "1,2,3"');
+  refused(
+    () => parseCropBox('--crop', '1,2,3'),
+    '--crop must be x,y,width,height in whole source pixels (width and height > 0), got "1,2,3"',
+  );
 });
 
 test('blank text is no number (Number("") is 0)', () => {
@@ -63,11 +66,26 @@ test('fractions: the interval notation says whether 0 and 1 themselves are allow
       return false;
     }
   };
-  assert.deepEqual(['0', '0.5', '1'].map((t) => accepts(t, '[0, 1]')), [true, true, true]);
-  assert.deepEqual(['0', '0.5', '1'].map((t) => accepts(t, '(0, 1]')), [false, true, true]);
-  assert.deepEqual(['0', '0.5', '1'].map((t) => accepts(t, '[0, 1)')), [true, true, false]);
-  assert.deepEqual(['0', '0.5', '1'].map((t) => accepts(t, '(0, 1)')), [false, true, false]);
-  assert.deepEqual(['-0.1', '1.1', 'half'].map((t) => accepts(t, '[0, 1]')), [false, false, false]);
+  assert.deepEqual(
+    ['0', '0.5', '1'].map((t) => accepts(t, '[0, 1]')),
+    [true, true, true],
+  );
+  assert.deepEqual(
+    ['0', '0.5', '1'].map((t) => accepts(t, '(0, 1]')),
+    [false, true, true],
+  );
+  assert.deepEqual(
+    ['0', '0.5', '1'].map((t) => accepts(t, '[0, 1)')),
+    [true, true, false],
+  );
+  assert.deepEqual(
+    ['0', '0.5', '1'].map((t) => accepts(t, '(0, 1)')),
+    [false, true, false],
+  );
+  assert.deepEqual(
+    ['-0.1', '1.1', 'half'].map((t) => accepts(t, '[0, 1]')),
+    [false, false, false],
+  );
   assert.equal(parseFraction('--dropout_rate', '0.2', '[0, 1)'), 0.2);
 });
 

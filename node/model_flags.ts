@@ -23,11 +23,21 @@ export function addModelFlags(cmd: Command): Command {
     .option('--depth_multiplier <x>', 'multiplier of every layer width', '1.0')
     .option('--min_depth <n>', 'minimum layer width', '16')
     .option('--channels <n>', 'input channels per frame', '3')
-    .addOption(new Option('--first_temporal_kernel_size <n>', 'temporal size of the stem kernel').choices(['1', '3', '5', '7']).default('3'))
-    .option('--temporal_conv_startat <endpoint>', `first endpoint with temporal convs (${STARTAT_ENDPOINTS[0]}, Mixed_*, or none)`, 'Conv2d_2c_3x3')
+    .addOption(
+      new Option('--first_temporal_kernel_size <n>', 'temporal size of the stem kernel').choices(['1', '3', '5', '7']).default('3'),
+    )
+    .option(
+      '--temporal_conv_startat <endpoint>',
+      `first endpoint with temporal convs (${STARTAT_ENDPOINTS[0]}, Mixed_*, or none)`,
+      'Conv2d_2c_3x3',
+    )
     .option('--gating_startat <endpoint>', 'first endpoint with self-gating (or none)', 'Conv2d_2c_3x3')
     .option('--final_endpoint <endpoint>', 'last base endpoint built', 'Mixed_5c')
-    .option('--batch_norm_decay <x>', 'decay of the batch-norm moving averages (TF-slim: 0.999; lower it for runs of a few hundred steps)', '0.999');
+    .option(
+      '--batch_norm_decay <x>',
+      'decay of the batch-norm moving averages (TF-slim: 0.999; lower it for runs of a few hundred steps)',
+      '0.999',
+    );
 }
 
 function endpoint(flag: string, value: string, allowNone: boolean): BaseEndpoint | null {

@@ -28,7 +28,12 @@ async function writeAtomic(path: string, text: string): Promise<void> {
  * Writes `<modelDir>/predictions-<step>.csv` and `.json`: per clip its record file and index,
  * the predicted class ids, every class's probability and, where labels exist, absolute errors.
  */
-export async function writePredictions(modelDir: string, step: number, predictions: Prediction[], names: string[]): Promise<{ csv: string; json: string }> {
+export async function writePredictions(
+  modelDir: string,
+  step: number,
+  predictions: Prediction[],
+  names: string[],
+): Promise<{ csv: string; json: string }> {
   const rows: PredictionRow[] = predictions.map((p) => {
     const probabilities: Record<string, number> = {};
     names.forEach((n, k) => (probabilities[n] = p.probabilities[k]));
@@ -45,7 +50,13 @@ export async function writePredictions(modelDir: string, step: number, predictio
     return row;
   });
   const hasErrors = rows.some((r) => r.absolute_errors);
-  const header = ['file', 'index', 'class_ids', ...names.map((n) => `${n}_probability`), ...(hasErrors ? names.map((n) => `${n}_abs_error`) : [])];
+  const header = [
+    'file',
+    'index',
+    'class_ids',
+    ...names.map((n) => `${n}_probability`),
+    ...(hasErrors ? names.map((n) => `${n}_abs_error`) : []),
+  ];
   const lines = [header.map(csvCell).join(',')];
   for (const r of rows) {
     const cells: (string | number)[] = [r.file, r.index, r.class_ids.join(' '), ...names.map((n) => r.probabilities[n])];

@@ -4,8 +4,8 @@
  * graph-model form with tfjs-converter's own executor.
  */
 import * as tf from '@tensorflow/tfjs';
-import { S3DG } from '../core/model/s3dg.ts';
-import { VariableStore } from '../core/tfjs/variable_store.ts';
+import type { S3DG } from '../core/model/s3dg.ts';
+import type { VariableStore } from '../core/tfjs/variable_store.ts';
 import { tfjsOps } from '../core/tfjs/ops/tfjs_ops.ts';
 import { TfjsModel } from '../core/tfjs/model.ts';
 import type { S3DGConfig } from '../core/model/config.ts';
@@ -26,7 +26,9 @@ export function randomModel(config: Partial<S3DGConfig> = SMALL, seed = 7): { mo
 
 /** The store's values by TF name, as the exporter reads them from a checkpoint. */
 export function weightsOf(store: VariableStore): Map<string, NamedWeight> {
-  return new Map(store.names.map((n) => [n, { shape: store.get(n).shape, values: Float32Array.from(store.get(n).dataSync() as Float32Array) }]));
+  return new Map(
+    store.names.map((n) => [n, { shape: store.get(n).shape, values: Float32Array.from(store.get(n).dataSync() as Float32Array) }]),
+  );
 }
 
 /** Live inference outputs of the tfjs model on `clip` (values in [-1, 1]). */
@@ -40,7 +42,13 @@ export function liveOutputs(model: S3DG, store: VariableStore, clip: tf.Tensor):
 /** Loads graph-model artifacts with tf.loadGraphModel (from memory) and runs `outputs`. */
 export async function runTfjsGraph(a: TfjsGraphArtifacts, feeds: Record<string, tf.Tensor>, outputs: string[]): Promise<Float32Array[]> {
   const weightData = a.weightData.slice().buffer;
-  const graph = await tf.loadGraphModel(tf.io.fromMemory({ modelTopology: a.modelTopology as unknown as tf.io.ModelJSON['modelTopology'], weightSpecs: a.weightSpecs, weightData }));
+  const graph = await tf.loadGraphModel(
+    tf.io.fromMemory({
+      modelTopology: a.modelTopology as unknown as tf.io.ModelJSON['modelTopology'],
+      weightSpecs: a.weightSpecs,
+      weightData,
+    }),
+  );
   try {
     const result = graph.execute(feeds, outputs);
     const list = Array.isArray(result) ? result : [result];
@@ -62,7 +70,10 @@ export function randomClip(batch: number, clip = CLIP, seed = 3): { bytes: Uint8
     bytes[i] = s >>> 24;
   }
   const shape = [batch, clip.clipLength, clip.frameHeight, clip.frameWidth, 3];
-  const floats = tf.tensor(Float32Array.from(bytes, (b) => (b / 255) * 2 - 1), shape);
+  const floats = tf.tensor(
+    Float32Array.from(bytes, (b) => (b / 255) * 2 - 1),
+    shape,
+  );
   return { bytes, floats };
 }
 

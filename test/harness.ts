@@ -36,7 +36,10 @@ export function maxAbsDiff(a: tf.Tensor | Float32Array, b: tf.Tensor | Float32Ar
 /** Asserts same shape and max |a-b| ≤ tol·max(1, max|b|); `what` names the comparison. */
 export function expectClose(a: tf.Tensor, b: tf.Tensor, tol: number, what: string): void {
   assert.deepEqual(a.shape, b.shape, `${what}: shapes differ`);
-  const scale = Math.max(1, tf.tidy(() => tf.max(tf.abs(b)).dataSync()[0]));
+  const scale = Math.max(
+    1,
+    tf.tidy(() => tf.max(tf.abs(b)).dataSync()[0]),
+  );
   const diff = maxAbsDiff(a, b);
   assert.ok(diff <= tol * scale, `${what}: max abs diff ${diff} > ${tol * scale}`);
 }
@@ -52,7 +55,11 @@ export async function onWasmAndCpu(f: () => tf.Tensor[]): Promise<[unknown, unkn
 
 /** A tensor of distinct, exactly representable values i·5 − 11, to compare data movement. */
 export function ramp(shape: number[], dtype: 'float32' | 'int32' = 'float32'): tf.Tensor {
-  return tf.tensor(Array.from({ length: shape.reduce((a, d) => a * d, 1) }, (_, i) => i * 5 - 11), shape, dtype);
+  return tf.tensor(
+    Array.from({ length: shape.reduce((a, d) => a * d, 1) }, (_, i) => i * 5 - 11),
+    shape,
+    dtype,
+  );
 }
 
 /** Copies a tensor's values to the cpu-independent form so it survives a backend switch. */
@@ -63,4 +70,3 @@ export function snapshot(t: tf.Tensor): { shape: number[]; values: Float32Array 
 export function fromSnapshot(s: { shape: number[]; values: Float32Array }): tf.Tensor {
   return tf.tensor(s.values, s.shape);
 }
-

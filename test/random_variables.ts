@@ -5,7 +5,10 @@ import * as tf from '@tensorflow/tfjs';
  * something: weights with unit-variance fan-in scaling (activations stay O(1)), small offsets and
  * means, variances in [0.5, 1.5].
  */
-export function randomizeVariables(store: { names: string[]; get(n: string): tf.Tensor; assign(n: string, v: tf.Tensor): void }, seed: number): void {
+export function randomizeVariables(
+  store: { names: string[]; get(n: string): tf.Tensor; assign(n: string, v: tf.Tensor): void },
+  seed: number,
+): void {
   tf.tidy(() => {
     store.names.forEach((name, i) => {
       const shape = store.get(name).shape;

@@ -11,7 +11,15 @@ import { errorText, showMessage } from './ui/dom.ts';
 import type { AppState } from './app/state.ts';
 
 async function main(): Promise<void> {
-  const state: AppState = { api: startWorker(), model: null, modelPrepKey: '', clips: [], shown: -1, busy: null, predictions: Promise.resolve() };
+  const state: AppState = {
+    api: startWorker(),
+    model: null,
+    modelPrepKey: '',
+    clips: [],
+    shown: -1,
+    busy: null,
+    predictions: Promise.resolve(),
+  };
   const afterModel = async () => {
     refreshTuneClips(state);
     await predictShown(state);

@@ -14,6 +14,12 @@ export function startWorker(): Comlink.Remote<WorkerApi> {
 }
 
 /** Sends one RGBA frame to the worker, moving its buffer. */
-export function sendFrame(api: Comlink.Remote<WorkerApi>, id: number, rgba: Uint8ClampedArray<ArrayBuffer>, width: number, height: number): Promise<number> {
+export function sendFrame(
+  api: Comlink.Remote<WorkerApi>,
+  id: number,
+  rgba: Uint8ClampedArray<ArrayBuffer>,
+  width: number,
+  height: number,
+): Promise<number> {
   return api.addFrame(id, Comlink.transfer(rgba.buffer, [rgba.buffer]), width, height);
 }

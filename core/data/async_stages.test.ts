@@ -24,7 +24,10 @@ test('shuffleBuffer emits a seeded permutation of its input', async () => {
   const a = await collect(shuffleBuffer(from(items), 8, new Rng(1)));
   const b = await collect(shuffleBuffer(from(items), 8, new Rng(1)));
   const c = await collect(shuffleBuffer(from(items), 8, new Rng(2)));
-  assert.deepEqual([...a].sort((x, y) => x - y), items);
+  assert.deepEqual(
+    [...a].sort((x, y) => x - y),
+    items,
+  );
   assert.deepEqual(a, b);
   assert.notDeepEqual(a, c);
   assert.notDeepEqual(a, items);
@@ -36,13 +39,17 @@ test('mapOrdered keeps input order while calls overlap', async () => {
   let inFlight = 0;
   let maxInFlight = 0;
   const out = await collect(
-    mapOrdered(from([30, 5, 20, 1, 10]), async (ms) => {
-      inFlight++;
-      maxInFlight = Math.max(maxInFlight, inFlight);
-      await sleep(ms);
-      inFlight--;
-      return ms * 2;
-    }, 3),
+    mapOrdered(
+      from([30, 5, 20, 1, 10]),
+      async (ms) => {
+        inFlight++;
+        maxInFlight = Math.max(maxInFlight, inFlight);
+        await sleep(ms);
+        inFlight--;
+        return ms * 2;
+      },
+      3,
+    ),
   );
   assert.deepEqual(out, [60, 10, 40, 2, 20]);
   assert.equal(maxInFlight, 3);
@@ -70,7 +77,11 @@ test('prefetch and mapOrdered pass errors on in order', async () => {
   }
   const seen: number[] = [];
   await assert.rejects(async () => {
-    for await (const x of prefetch(mapOrdered(failing(), (x) => x, 2), 2)) seen.push(x);
+    for await (const x of prefetch(
+      mapOrdered(failing(), (x) => x, 2),
+      2,
+    ))
+      seen.push(x);
   }, /bad record 2/);
   assert.deepEqual(seen, [1]);
 });

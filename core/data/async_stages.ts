@@ -8,7 +8,11 @@ import type { Rng } from './rng.ts';
  * Reads up to `cycleLength` inputs at once, taking one item from each in turn (tf.data
  * `interleave` with block_length 1); when one ends, the next input opens in its slot.
  */
-export async function* interleave<S, T>(inputs: readonly S[], open: (input: S) => AsyncIterable<T>, cycleLength: number): AsyncGenerator<T> {
+export async function* interleave<S, T>(
+  inputs: readonly S[],
+  open: (input: S) => AsyncIterable<T>,
+  cycleLength: number,
+): AsyncGenerator<T> {
   const slots: AsyncIterator<T>[] = [];
   let next = 0;
   const openNext = () => open(inputs[next++])[Symbol.asyncIterator]();

@@ -32,12 +32,21 @@ test('per-frame .npy labels [N,K] are looked up at the source frame rate', () =>
   assert.deepEqual(Array.from(clipLabel(frames, frameTimes(4, 4, 4), 3)), [0, 1, 1]);
   const clip = labelsFromNpy({ shape: [3], dtype: '<f4', data: Float64Array.of(0.9, 0.1, 1) }, 3, 30, 'c.npy');
   assert.deepEqual(Array.from(clipLabel(clip, [100], 3)), [1, 0, 1]);
-  assert.throws(() => labelsFromNpy({ shape: [5, 4], dtype: '|u1', data: new Float64Array(20) }, 3, 30, 'w.npy'), /w\.npy: label array has shape \(5, 4\), expected \(3,\) or \(frames, 3\)/);
+  assert.throws(
+    () => labelsFromNpy({ shape: [5, 4], dtype: '|u1', data: new Float64Array(20) }, 3, 30, 'w.npy'),
+    /w\.npy: label array has shape \(5, 4\), expected \(3,\) or \(frames, 3\)/,
+  );
 });
 
 test('label-file mistakes name the file, line and value', () => {
-  assert.throws(() => parseLabelTable('video,start,end,class\na.mp4,1,2,gates_up\n', 'l.csv', names), /l\.csv: line 2: unknown class 'gates_up' \(known: gates_lowering, gates_raising, train/);
-  assert.throws(() => parseLabelTable('video,start,end,class\na.mp4,3,2,train\n', 'l.csv', names), /l\.csv: line 2: end 2 is not after start 3/);
+  assert.throws(
+    () => parseLabelTable('video,start,end,class\na.mp4,1,2,gates_up\n', 'l.csv', names),
+    /l\.csv: line 2: unknown class 'gates_up' \(known: gates_lowering, gates_raising, train/,
+  );
+  assert.throws(
+    () => parseLabelTable('video,start,end,class\na.mp4,3,2,train\n', 'l.csv', names),
+    /l\.csv: line 2: end 2 is not after start 3/,
+  );
   assert.throws(() => parseLabelTable('name,label\n', 'l.csv', names), /l\.csv: line 1: header must be/);
   assert.throws(() => parseLabelTable('{"a.mp4": "train"}', 'j.json', names), /j\.json: "a\.mp4": expected a list/);
   assert.throws(() => parseClassNames('a\nb\na\n', 'names.txt'), /names\.txt: class 'a' is listed twice/);
@@ -57,5 +66,8 @@ test("the original project's class lists (57, 96, 204 names) parse with label by
   // A time-range table in those names: gates_descending (class 4) for the first second.
   const table = parseLabelTable('video,start,end,class\ncam1.avi,0,1,gates_descending\n', 'l.csv', names96);
   const label = clipLabel(table.get('cam1.avi')!, frameTimes(0, 8, 8), 96);
-  assert.deepEqual([...label.keys()].filter((k) => label[k] === 1), [4]);
+  assert.deepEqual(
+    [...label.keys()].filter((k) => label[k] === 1),
+    [4],
+  );
 });

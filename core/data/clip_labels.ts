@@ -30,7 +30,9 @@ export type VideoLabels =
 export function labelsFromNpy(array: NpyArray, numClasses: number, fps: number, source: string): VideoLabels {
   const k = array.shape[array.shape.length - 1];
   if (array.shape.length < 1 || array.shape.length > 2 || k !== numClasses) {
-    throw new Error(`${source}: label array has shape (${array.shape.join(', ')}), expected (${numClasses},) or (frames, ${numClasses}) for ${numClasses} classes`);
+    throw new Error(
+      `${source}: label array has shape (${array.shape.join(', ')}), expected (${numClasses},) or (frames, ${numClasses}) for ${numClasses} classes`,
+    );
   }
   const bits = Uint8Array.from(array.data, (v) => (v > 0.5 ? 1 : 0));
   if (array.shape.length === 1) return { kind: 'clip', label: bits };

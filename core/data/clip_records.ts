@@ -87,7 +87,11 @@ export function decodeClipExample(bytes: Uint8Array, spec: ClipSpec, ref: Record
 }
 
 /** Streams the checked records of one source. */
-export async function* readClipRecords(source: RecordSource, spec: ClipSpec, compression: 'NONE' | 'GZIP' = 'NONE'): AsyncGenerator<ClipRecord> {
+export async function* readClipRecords(
+  source: RecordSource,
+  spec: ClipSpec,
+  compression: 'NONE' | 'GZIP' = 'NONE',
+): AsyncGenerator<ClipRecord> {
   let index = 0;
   for await (const bytes of readTFRecords(source.open(), { source: source.name, compression })) {
     yield decodeClipExample(bytes, spec, { file: source.name, index });
@@ -100,7 +104,11 @@ export async function* readClipRecords(source: RecordSource, spec: ClipSpec, com
  * read), so a trainer can refuse mismatched data before building a model. A file with no
  * records is an error too: an empty shard usually means a failed build.
  */
-export async function checkFirstRecords(sources: readonly RecordSource[], spec: ClipSpec, compression: 'NONE' | 'GZIP' = 'NONE'): Promise<void> {
+export async function checkFirstRecords(
+  sources: readonly RecordSource[],
+  spec: ClipSpec,
+  compression: 'NONE' | 'GZIP' = 'NONE',
+): Promise<void> {
   for (const source of sources) {
     const it = readClipRecords(source, spec, compression);
     try {

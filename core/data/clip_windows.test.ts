@@ -7,7 +7,8 @@ async function* frames(n: number): AsyncGenerator<Uint8Array> {
 }
 async function cut(n: number, length: number, stride: number) {
   const out: Array<{ start: number; frames: number[]; padded: boolean }> = [];
-  for await (const w of clipWindows(frames(n), length, stride)) out.push({ start: w.start, frames: Array.from(w.frames.filter((_, i) => i % 2 === 0)), padded: w.padded });
+  for await (const w of clipWindows(frames(n), length, stride))
+    out.push({ start: w.start, frames: Array.from(w.frames.filter((_, i) => i % 2 === 0)), padded: w.padded });
   return out;
 }
 
@@ -19,8 +20,22 @@ test('stride = length: back-to-back clips, the tail dropped', async () => {
 });
 
 test('stride < length overlaps, stride > length skips frames', async () => {
-  assert.deepEqual((await cut(6, 4, 1)).map((w) => w.frames), [[0, 1, 2, 3], [1, 2, 3, 4], [2, 3, 4, 5]]);
-  assert.deepEqual((await cut(10, 2, 4)).map((w) => w.frames), [[0, 1], [4, 5], [8, 9]]);
+  assert.deepEqual(
+    (await cut(6, 4, 1)).map((w) => w.frames),
+    [
+      [0, 1, 2, 3],
+      [1, 2, 3, 4],
+      [2, 3, 4, 5],
+    ],
+  );
+  assert.deepEqual(
+    (await cut(10, 2, 4)).map((w) => w.frames),
+    [
+      [0, 1],
+      [4, 5],
+      [8, 9],
+    ],
+  );
 });
 
 test('a video shorter than a clip gives one clip padded with its last frame', async () => {

@@ -17,7 +17,8 @@ export interface ClipWindow {
 
 /** Yields the clips of `frames` (each Uint8Array [H, W, C], all the same size). */
 export async function* clipWindows(frames: AsyncIterable<Uint8Array>, clipLength: number, stride: number): AsyncGenerator<ClipWindow> {
-  if (!Number.isInteger(clipLength) || clipLength <= 0) throw new RangeError(`\`clipLength\` must be a positive integer, got ${clipLength}`);
+  if (!Number.isInteger(clipLength) || clipLength <= 0)
+    throw new RangeError(`\`clipLength\` must be a positive integer, got ${clipLength}`);
   if (!Number.isInteger(stride) || stride <= 0) throw new RangeError(`\`stride\` must be a positive integer, got ${stride}`);
   const held: Uint8Array[] = []; // frames from heldStart on
   let heldStart = 0;

@@ -84,7 +84,11 @@ test('adjustHue and adjustSaturation agree with a textbook HSV round trip on 500
   const n = 500;
   const px = new Float32Array(n * 3);
   for (let i = 0; i < px.length; i++) px[i] = rng.next();
-  for (const [delta, factor] of [[0.05, 1.1], [-0.05, 0.9], [0.4, 1.0]]) {
+  for (const [delta, factor] of [
+    [0.05, 1.1],
+    [-0.05, 0.9],
+    [0.4, 1.0],
+  ]) {
     const hue = px.slice();
     const sat = px.slice();
     adjustHue(hue, delta);
@@ -104,7 +108,11 @@ test('adjustHue and adjustSaturation agree with a textbook HSV round trip on 500
 test('adjustSaturationAndHue equals saturation then hue and hue then saturation (300 pixels, some out of [0,1])', () => {
   const rng = new Rng(21);
   const px = Float32Array.from({ length: 900 }, () => rng.uniform(-0.1, 1.1));
-  for (const [factor, delta, add] of [[1.08, 0.04, 0], [0.91, -0.05, 0.02], [1.1, 0.3, -0.03]]) {
+  for (const [factor, delta, add] of [
+    [1.08, 0.04, 0],
+    [0.91, -0.05, 0.02],
+    [1.1, 0.3, -0.03],
+  ]) {
     const fused = px.slice();
     adjustSaturationAndHue(fused, factor, delta, add);
     const sh = px.slice();

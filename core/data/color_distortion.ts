@@ -117,8 +117,8 @@ export function adjustSaturation(x: Float32Array, factor: number, addFirst = 0):
     const r = x[i] + addFirst;
     const g = x[i + 1] + addFirst;
     const b = x[i + 2] + addFirst;
-    const v = r > g ? (r > b ? r : b) : g > b ? g : b;
-    const min = r < g ? (r < b ? r : b) : g < b ? g : b;
+    const v = r > g ? Math.max(r, b) : Math.max(g, b);
+    const min = r < g ? Math.min(r, b) : Math.min(g, b);
     const chroma = v - min;
     if (v <= 0) {
       x[i] = v;
@@ -159,12 +159,36 @@ function writeHue(x: Float32Array, i: number, h: number, max: number, min: numbe
   const frac = h - sextant;
   const mid = min + (max - min) * ((sextant & 1) === 0 ? frac : 1 - frac);
   switch (sextant) {
-    case 0: x[i] = max; x[i + 1] = mid; x[i + 2] = min; break;
-    case 1: x[i] = mid; x[i + 1] = max; x[i + 2] = min; break;
-    case 2: x[i] = min; x[i + 1] = max; x[i + 2] = mid; break;
-    case 3: x[i] = min; x[i + 1] = mid; x[i + 2] = max; break;
-    case 4: x[i] = mid; x[i + 1] = min; x[i + 2] = max; break;
-    default: x[i] = max; x[i + 1] = min; x[i + 2] = mid; break;
+    case 0:
+      x[i] = max;
+      x[i + 1] = mid;
+      x[i + 2] = min;
+      break;
+    case 1:
+      x[i] = mid;
+      x[i + 1] = max;
+      x[i + 2] = min;
+      break;
+    case 2:
+      x[i] = min;
+      x[i + 1] = max;
+      x[i + 2] = mid;
+      break;
+    case 3:
+      x[i] = min;
+      x[i + 1] = mid;
+      x[i + 2] = max;
+      break;
+    case 4:
+      x[i] = mid;
+      x[i + 1] = min;
+      x[i + 2] = max;
+      break;
+    default:
+      x[i] = max;
+      x[i + 1] = min;
+      x[i + 2] = mid;
+      break;
   }
 }
 
@@ -179,8 +203,8 @@ export function adjustHue(x: Float32Array, delta: number, addFirst = 0): void {
     const r = x[i] + addFirst;
     const g = x[i + 1] + addFirst;
     const b = x[i + 2] + addFirst;
-    const max = r > g ? (r > b ? r : b) : g > b ? g : b;
-    const min = r < g ? (r < b ? r : b) : g < b ? g : b;
+    const max = r > g ? Math.max(r, b) : Math.max(g, b);
+    const min = r < g ? Math.min(r, b) : Math.min(g, b);
     const chroma = max - min;
     if (chroma <= 0) {
       x[i] = r;
@@ -203,8 +227,8 @@ export function adjustSaturationAndHue(x: Float32Array, factor: number, delta: n
     const r = x[i] + addFirst;
     const g = x[i + 1] + addFirst;
     const b = x[i + 2] + addFirst;
-    const v = r > g ? (r > b ? r : b) : g > b ? g : b;
-    const min = r < g ? (r < b ? r : b) : g < b ? g : b;
+    const v = r > g ? Math.max(r, b) : Math.max(g, b);
+    const min = r < g ? Math.min(r, b) : Math.min(g, b);
     const chroma = v - min;
     if (v <= 0) {
       x[i] = v;
@@ -259,7 +283,13 @@ function clipAndScale(x: Float32Array, addFirst: number, range: 'unit' | 'symmet
  * Hue and saturation need RGB; with `channels` ≠ 3 only brightness and contrast are applied.
  * `pixelsPerFrame` = H·W.
  */
-export function distortColor(x: Float32Array, pixelsPerFrame: number, channels: number, d: ColorDistortion, range: 'unit' | 'symmetric' = 'unit'): void {
+export function distortColor(
+  x: Float32Array,
+  pixelsPerFrame: number,
+  channels: number,
+  d: ColorDistortion,
+  range: 'unit' | 'symmetric' = 'unit',
+): void {
   const ops = COLOR_ORDERINGS[d.ordering];
   if (!ops) throw new RangeError(`color ordering must be 0–3, got ${d.ordering}`);
   let pendingBrightness = 0;

@@ -31,8 +31,14 @@ function memorySource(name: string, records: Uint8Array[]): RecordSource {
   };
 }
 const sources = [
-  memorySource('a.tfrecord', [0, 1, 2].map((n) => encodeClipExample(clipOf(n), labelOf(n)))),
-  memorySource('b.tfrecord', [3, 4].map((n) => encodeClipExample(clipOf(n), labelOf(n)))),
+  memorySource(
+    'a.tfrecord',
+    [0, 1, 2].map((n) => encodeClipExample(clipOf(n), labelOf(n))),
+  ),
+  memorySource(
+    'b.tfrecord',
+    [3, 4].map((n) => encodeClipExample(clipOf(n), labelOf(n))),
+  ),
 ];
 async function collect(it: AsyncIterable<ClipBatch>): Promise<ClipBatch[]> {
   const out: ClipBatch[] = [];
@@ -42,7 +48,10 @@ async function collect(it: AsyncIterable<ClipBatch>): Promise<ClipBatch[]> {
 
 test('eval pipeline: files in order, [B,T,H,W,C] clips scaled to [-1,1], [B,K] labels, last batch kept', async () => {
   const batches = await collect(inputPipeline({ sources, spec, batchSize: 2, mode: 'eval' }));
-  assert.deepEqual(batches.map((b) => b.size), [2, 2, 1]);
+  assert.deepEqual(
+    batches.map((b) => b.size),
+    [2, 2, 1],
+  );
   const refs = batches.flatMap((b) => b.sources.map((s) => `${s.file}#${s.index}`));
   assert.deepEqual(refs, ['a.tfrecord#0', 'a.tfrecord#1', 'a.tfrecord#2', 'b.tfrecord#0', 'b.tfrecord#1']);
   const shape = { height: 3, width: 4, channels: 3 };
@@ -58,13 +67,17 @@ test('eval pipeline: files in order, [B,T,H,W,C] clips scaled to [-1,1], [B,K] l
 });
 
 test('train pipeline: seeded order, every record once per epoch, distorted clips, full batches only', async () => {
-  const run = async (seed: number) => collect(inputPipeline({ sources, spec, batchSize: 1, mode: 'train', seed, epochs: 3, shuffleBuffer: 3 }));
+  const run = async (seed: number) =>
+    collect(inputPipeline({ sources, spec, batchSize: 1, mode: 'train', seed, epochs: 3, shuffleBuffer: 3 }));
   const a = await run(7);
   const b = await run(7);
   const c = await run(8);
   const ids = (bs: ClipBatch[]) => bs.map((x) => `${x.sources[0].file}#${x.sources[0].index}`);
   assert.deepEqual(ids(a), ids(b));
-  assert.deepEqual(a.map((x) => Array.from(x.clips)), b.map((x) => Array.from(x.clips)));
+  assert.deepEqual(
+    a.map((x) => Array.from(x.clips)),
+    b.map((x) => Array.from(x.clips)),
+  );
   assert.notDeepEqual(ids(a), ids(c));
   for (let epoch = 0; epoch < 3; epoch++) {
     const inEpoch = a.filter((x) => x.epoch === epoch);
@@ -78,26 +91,44 @@ test('train pipeline: seeded order, every record once per epoch, distorted clips
   assert.ok(first.clips.every((v) => v >= -1 && v <= 1));
   // Without a remainder: 5 records × 2 epochs in batches of 3 → 3 full batches.
   const full = await collect(inputPipeline({ sources, spec, batchSize: 3, mode: 'train', epochs: 2 }));
-  assert.deepEqual(full.map((x) => x.size), [3, 3, 3]);
+  assert.deepEqual(
+    full.map((x) => x.size),
+    [3, 3, 3],
+  );
 });
 
 test('a record with the wrong clip size fails naming file, record and options', async () => {
-  const bad = memorySource('bad.tfrecord', [encodeClipExample(clipOf(0), labelOf(0)), encodeClipExample(clipOf(1).subarray(0, size - 12), labelOf(1))]);
+  const bad = memorySource('bad.tfrecord', [
+    encodeClipExample(clipOf(0), labelOf(0)),
+    encodeClipExample(clipOf(1).subarray(0, size - 12), labelOf(1)),
+  ]);
   await assert.rejects(collect(inputPipeline({ sources: [bad], spec, batchSize: 1, mode: 'eval' })), (e: Error) => {
     assert.ok(e instanceof RecordShapeError);
-    assert.match(e.message, /^bad\.tfrecord record 1: 'feature' holds 60 bytes, but `clipLength` 2 `frameHeight` 3 `frameWidth` 4 `channels` 3 `numClasses` 5 expect 2×3×4×3 = 72; build the data set with these settings/);
+    assert.match(
+      e.message,
+      /^bad\.tfrecord record 1: 'feature' holds 60 bytes, but `clipLength` 2 `frameHeight` 3 `frameWidth` 4 `channels` 3 `numClasses` 5 expect 2×3×4×3 = 72; build the data set with these settings/,
+    );
     return true;
   });
 });
 
 test('bad options are refused at once, by option name', () => {
-  assert.throws(() => inputPipeline({ sources, spec, batchSize: 0, mode: 'eval' }), /^RangeError: `batchSize` must be a positive integer, got 0$/);
-  assert.throws(() => inputPipeline({ sources, spec: { ...spec, frameWidth: 2.5 }, batchSize: 1, mode: 'eval' }), /^RangeError: `frameWidth` must be a positive integer, got 2\.5$/);
+  assert.throws(
+    () => inputPipeline({ sources, spec, batchSize: 0, mode: 'eval' }),
+    /^RangeError: `batchSize` must be a positive integer, got 0$/,
+  );
+  assert.throws(
+    () => inputPipeline({ sources, spec: { ...spec, frameWidth: 2.5 }, batchSize: 1, mode: 'eval' }),
+    /^RangeError: `frameWidth` must be a positive integer, got 2\.5$/,
+  );
 });
 
 test('a wrong label size or missing feature is caught by checkFirstRecords before training', async () => {
   const wrongLabel = memorySource('labels.tfrecord', [encodeClipExample(clipOf(0), new Uint8Array(4))]);
-  await assert.rejects(checkFirstRecords([sources[0], wrongLabel], spec), /^RecordShapeError: labels\.tfrecord record 0: 'label' holds 4 bytes, but `numClasses` is 5; pass `numClasses` 4 /);
+  await assert.rejects(
+    checkFirstRecords([sources[0], wrongLabel], spec),
+    /^RecordShapeError: labels\.tfrecord record 0: 'label' holds 4 bytes, but `numClasses` is 5; pass `numClasses` 4 /,
+  );
   const noLabel = memorySource('nolabel.tfrecord', [encodeExample({ feature: clipOf(0) })]);
   await assert.rejects(checkFirstRecords([noLabel], spec), /nolabel\.tfrecord record 0.*has no feature 'label'/);
   const empty = memorySource('empty.tfrecord', []);
@@ -109,7 +140,11 @@ test('the pipeline runs preprocessing ahead of a consumer that is busy', async (
   let calls = 0;
   const shape = { height: 3, width: 4, channels: 3 };
   const it = inputPipeline({
-    sources, spec, batchSize: 1, mode: 'eval', prefetchBatches: 2,
+    sources,
+    spec,
+    batchSize: 1,
+    mode: 'eval',
+    prefetchBatches: 2,
     preprocess: (clip, d) => {
       calls++;
       return preprocessClip(clip, shape, d);

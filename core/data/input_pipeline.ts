@@ -124,7 +124,8 @@ async function* batchClips(input: AsyncIterable<Prepared>, options: InputPipelin
  */
 export function inputPipeline(options: InputPipelineOptions): AsyncGenerator<ClipBatch> {
   checkSpec(options.spec);
-  if (!Number.isInteger(options.batchSize) || options.batchSize <= 0) throw new RangeError(`\`batchSize\` must be a positive integer, got ${options.batchSize}`);
+  if (!Number.isInteger(options.batchSize) || options.batchSize <= 0)
+    throw new RangeError(`\`batchSize\` must be a positive integer, got ${options.batchSize}`);
   if (options.sources.length === 0) throw new Error('input pipeline: no record sources given');
   const rng = new Rng(options.seed ?? 0);
   const shape = { height: options.spec.frameHeight, width: options.spec.frameWidth, channels: options.spec.channels };

@@ -39,7 +39,8 @@ function classIndex(value: string | number, classNames: readonly string[], where
 
 function seconds(value: unknown, what: string, where: string): number {
   const n = typeof value === 'number' ? value : Number(String(value).trim());
-  if (String(value).trim() === '' || !Number.isFinite(n) || n < 0) throw new Error(`${where}: ${what} must be a number of seconds ≥ 0, got '${String(value)}'`);
+  if (String(value).trim() === '' || !Number.isFinite(n) || n < 0)
+    throw new Error(`${where}: ${what} must be a number of seconds ≥ 0, got '${String(value)}'`);
   return n;
 }
 
@@ -67,7 +68,11 @@ function parseCsv(text: string, source: string, classNames: readonly string[]): 
     if (line.trim() === '' || line.trim().startsWith('#')) return;
     const where = `${source}: line ${i + 2}`;
     const cells = line.split(',').map((c) => c.trim());
-    if (cells.length !== header.length) throw new Error(`${where}: expected ${header.length} comma-separated values, got ${cells.length} (CSV fields are not quoted here: use the JSON form for names with commas)`);
+    if (cells.length !== header.length)
+      throw new Error(
+        `${where}: expected ${header.length} comma-separated values, got ${cells.length} ` +
+          '(CSV fields are not quoted here: use the JSON form for names with commas)',
+      );
     const video = cells[0];
     if (!video) throw new Error(`${where}: empty video name`);
     if (ranges) {
@@ -93,7 +98,8 @@ function parseJson(text: string, source: string, classNames: readonly string[]):
   } catch (e) {
     throw new Error(`${source}: not valid JSON: ${(e as Error).message}`);
   }
-  if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) throw new Error(`${source}: expected an object keyed by video file name`);
+  if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed))
+    throw new Error(`${source}: expected an object keyed by video file name`);
   const out = new Map<string, VideoLabels>();
   for (const [video, value] of Object.entries(parsed as Record<string, unknown>)) {
     const where = `${source}: "${video}"`;
@@ -101,7 +107,10 @@ function parseJson(text: string, source: string, classNames: readonly string[]):
     if (value.every((v) => typeof v === 'string' || typeof v === 'number')) {
       out.set(video, { kind: 'clip', label: multiHot(value as Array<string | number>, classNames, where) });
     } else if (value.every((v) => typeof v === 'object' && v !== null && 'class' in v)) {
-      out.set(video, { kind: 'ranges', ranges: (value as JsonRange[]).map((r, i) => range(r.start, r.end, r.class, classNames, `${where}[${i}]`)) });
+      out.set(video, {
+        kind: 'ranges',
+        ranges: (value as JsonRange[]).map((r, i) => range(r.start, r.end, r.class, classNames, `${where}[${i}]`)),
+      });
     } else {
       throw new Error(`${where}: mix of class names and ranges, or a range without "class"`);
     }

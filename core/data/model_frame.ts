@@ -32,13 +32,21 @@ export class ModelFrameMaker {
     this.source = source;
     this.channels = spec.channels;
     this.frameBytes = spec.frameHeight * spec.frameWidth * spec.channels;
-    this.resizing = same ? null : { resizer: new BilinearResizer(source, 3, spec.frameHeight, spec.frameWidth, crop), rgb: new Float32Array(spec.frameHeight * spec.frameWidth * 3) };
+    this.resizing = same
+      ? null
+      : {
+          resizer: new BilinearResizer(source, 3, spec.frameHeight, spec.frameWidth, crop),
+          rgb: new Float32Array(spec.frameHeight * spec.frameWidth * 3),
+        };
   }
 
   /** The model frame [frameHeight, frameWidth, channels] of the source frame at `offset` in `src`. */
   make(src: Uint8Array, offset = 0): Uint8Array {
     const { width, height, pixelStride } = this.source;
-    if (offset + width * height * pixelStride > src.length) throw new RangeError(`frame: ${src.length - offset} bytes where a ${width}×${height}×${pixelStride} frame needs ${width * height * pixelStride}`);
+    if (offset + width * height * pixelStride > src.length)
+      throw new RangeError(
+        `frame: ${src.length - offset} bytes where a ${width}×${height}×${pixelStride} frame needs ${width * height * pixelStride}`,
+      );
     const out = new Uint8Array(this.frameBytes);
     const pixels = this.frameBytes / this.channels;
     // Either the resized RGB (floats, 3 per pixel) or the source itself (bytes, pixelStride per pixel).
@@ -53,7 +61,8 @@ export class ModelFrameMaker {
         out[o + 2] = Math.round(rgb[i + 2]);
       }
     } else {
-      for (let p = 0, i = start; p < pixels; p++, i += stride) out[p] = Math.round(0.299 * rgb[i] + 0.587 * rgb[i + 1] + 0.114 * rgb[i + 2]);
+      for (let p = 0, i = start; p < pixels; p++, i += stride)
+        out[p] = Math.round(0.299 * rgb[i] + 0.587 * rgb[i + 1] + 0.114 * rgb[i + 2]);
     }
     return out;
   }

@@ -59,7 +59,8 @@ export function readNpy(bytes: Uint8Array, source: string): NpyArray {
   if (!getter || !'<>|='.includes(order)) return fail(`unsupported dtype ${descr} (numeric dtypes only)`);
   const [itemSize, get] = getter;
   const count = shape.reduce((a, b) => a * b, 1);
-  if (dataStart + count * itemSize > bytes.length) fail(`holds ${bytes.length - dataStart} data bytes, shape (${shape.join(', ')}) of ${descr} needs ${count * itemSize}`);
+  if (dataStart + count * itemSize > bytes.length)
+    fail(`holds ${bytes.length - dataStart} data bytes, shape (${shape.join(', ')}) of ${descr} needs ${count * itemSize}`);
   const little = order !== '>';
   const data = new Float64Array(count);
   for (let i = 0; i < count; i++) data[i] = get(view, dataStart + i * itemSize, little);

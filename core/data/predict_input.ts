@@ -25,11 +25,23 @@ export async function* predictBatches(options: PredictInputOptions): AsyncGenera
   const { stored, height, width, batchSize } = options;
   const shape = { height: stored.frameHeight, width: stored.frameWidth, channels: stored.channels };
   const clipSize = stored.clipLength * height * width * stored.channels;
-  let batch: ClipBatch = { clips: new Float32Array(batchSize * clipSize), labels: new Float32Array(batchSize * stored.numClasses), sources: [], size: 0, epoch: 0 };
+  let batch: ClipBatch = {
+    clips: new Float32Array(batchSize * clipSize),
+    labels: new Float32Array(batchSize * stored.numClasses),
+    sources: [],
+    size: 0,
+    epoch: 0,
+  };
   const flush = () => {
     const b = batch.size;
     const out = { ...batch, clips: batch.clips.subarray(0, b * clipSize), labels: batch.labels.subarray(0, b * stored.numClasses) };
-    batch = { clips: new Float32Array(batchSize * clipSize), labels: new Float32Array(batchSize * stored.numClasses), sources: [], size: 0, epoch: 0 };
+    batch = {
+      clips: new Float32Array(batchSize * clipSize),
+      labels: new Float32Array(batchSize * stored.numClasses),
+      sources: [],
+      size: 0,
+      epoch: 0,
+    };
     return out;
   };
   for (const source of options.sources) {

@@ -16,7 +16,10 @@ test('bytes → [0,1] → [-1,1]', () => {
 });
 
 test('eval preprocessing of a [1,1,2,3] clip is only the scaling', () => {
-  close(preprocessClip(Uint8Array.of(0, 51, 102, 153, 204, 255), { height: 1, width: 2, channels: 3 }, null), [-1, -0.6, -0.2, 0.2, 0.6, 1]);
+  close(
+    preprocessClip(Uint8Array.of(0, 51, 102, 153, 204, 255), { height: 1, width: 2, channels: 3 }, null),
+    [-1, -0.6, -0.2, 0.2, 0.6, 1],
+  );
 });
 
 test('training preprocessing = distort in [0,1], clip, then scale; writes into the given buffer', () => {
@@ -36,7 +39,11 @@ test('training preprocessing = distort in [0,1], clip, then scale; writes into t
 test('predict preprocessing: crop + resize [1,2,4,1] → [1,2,2,1] then scale', () => {
   // crop x=2 width=2 keeps columns (102, 153) / (204, 255); same size → values unchanged
   const frames = Uint8Array.of(0, 51, 102, 153, 51, 102, 204, 255);
-  const out = preprocessFramesForPredict(frames, { height: 2, width: 4, channels: 1 }, { height: 2, width: 2, crop: { x: 2, y: 0, width: 2, height: 2 } });
+  const out = preprocessFramesForPredict(
+    frames,
+    { height: 2, width: 4, channels: 1 },
+    { height: 2, width: 2, crop: { x: 2, y: 0, width: 2, height: 2 } },
+  );
   close(out, [-0.2, 0.2, 0.6, 1], 1e-6);
 });
 

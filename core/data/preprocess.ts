@@ -36,12 +36,7 @@ export function unitToSymmetric(x: Float32Array): Float32Array {
  * With `distortion` (training) the colours are distorted and clipped to [0, 1] first; pass
  * null for eval. Writes into `out` when given (e.g. a slot of a batch buffer).
  */
-export function preprocessClip(
-  clip: Uint8Array,
-  shape: FrameShape,
-  distortion: ColorDistortion | null,
-  out?: Float32Array,
-): Float32Array {
+export function preprocessClip(clip: Uint8Array, shape: FrameShape, distortion: ColorDistortion | null, out?: Float32Array): Float32Array {
   const x = out ?? new Float32Array(clip.length);
   if (!distortion) return mapBytes(clip, SYMMETRIC, x); // eval: one pass
   bytesToUnit(clip, x);

@@ -61,7 +61,15 @@ export function fillDisc(c: Canvas, cx: number, cy: number, r: number, color: Rg
  * Draws a segment from (x0, y0) to (x1, y1) of the given thickness; `colorAt(s)` picks the
  * colour at fraction s ∈ [0, 1] along it (for striped barrier arms).
  */
-export function drawSegment(c: Canvas, x0: number, y0: number, x1: number, y1: number, thickness: number, colorAt: (s: number) => Rgb): void {
+export function drawSegment(
+  c: Canvas,
+  x0: number,
+  y0: number,
+  x1: number,
+  y1: number,
+  thickness: number,
+  colorAt: (s: number) => Rgb,
+): void {
   const length = Math.hypot(x1 - x0, y1 - y0);
   const steps = Math.max(1, Math.ceil(length * 2));
   const half = thickness / 2;

@@ -70,7 +70,11 @@ test('upscaling [3,7,9,3] → [3,11,13,3] and 1:1 match tfjs resizeBilinear (hal
   const rng = new Rng(5);
   const src = Uint8Array.from({ length: 3 * 7 * 9 * 3 }, () => rng.int(256));
   const input = tf.tensor4d(Float32Array.from(src), [3, 7, 9, 3]);
-  for (const [h, w] of [[11, 13], [7, 9], [7, 20]]) {
+  for (const [h, w] of [
+    [11, 13],
+    [7, 9],
+    [7, 20],
+  ]) {
     const want = tf.image.resizeBilinear(input, [h, w], false, true).dataSync();
     close(resizeBilinear(src, { height: 7, width: 9, channels: 3 }, h, w), want, 1e-3);
   }
@@ -80,7 +84,12 @@ test('upscaling [3,7,9,3] → [3,11,13,3] and 1:1 match tfjs resizeBilinear (hal
 test('downscaling by 1.5–7.3 matches the triangle filter written out in 2-D', () => {
   const rng = new Rng(11);
   const src = Uint8Array.from({ length: 23 * 37 * 3 }, () => rng.int(256));
-  for (const [h, w] of [[5, 5], [15, 24], [3, 37], [23, 10]]) {
+  for (const [h, w] of [
+    [5, 5],
+    [15, 24],
+    [3, 37],
+    [23, 10],
+  ]) {
     close(resizeBilinear(src, { height: 23, width: 37, channels: 3 }, h, w), reference(src, 23, 37, 3, h, w), 1e-3);
   }
 });
@@ -91,7 +100,10 @@ test('a flat frame stays exactly flat; one-pixel stripes average to grey instead
   // Vertical stripes 0/255: plain 4-tap bilinear at 60 → 7 gives anything from 0 to 255 (55 first).
   const stripes = Uint8Array.from({ length: 40 * 60 }, (_, i) => (i % 2) * 255);
   const out = resizeBilinear(stripes, { height: 40, width: 60, channels: 1 }, 7, 7);
-  assert.ok(out.every((v) => Math.abs(v - 127.5) < 12), `stripes → ${[...out.slice(0, 7)].map((v) => v.toFixed(1)).join(' ')}`);
+  assert.ok(
+    out.every((v) => Math.abs(v - 127.5) < 12),
+    `stripes → ${[...out.slice(0, 7)].map((v) => v.toFixed(1)).join(' ')}`,
+  );
 });
 
 test('RGBA sources give the same RGB as RGB sources', () => {

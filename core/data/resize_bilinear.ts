@@ -38,9 +38,7 @@ export function checkCrop(crop: CropBox, shape: { width: number; height: number 
   const { x, y, width, height } = crop;
   const ints = [x, y, width, height].every(Number.isInteger);
   if (!ints || x < 0 || y < 0 || width <= 0 || height <= 0 || x + width > shape.width || y + height > shape.height) {
-    throw new RangeError(
-      `crop x=${x} y=${y} width=${width} height=${height} does not fit in a ${shape.width}×${shape.height} frame`,
-    );
+    throw new RangeError(`crop x=${x} y=${y} width=${width} height=${height} does not fit in a ${shape.width}×${shape.height} frame`);
   }
 }
 
@@ -129,8 +127,10 @@ export class BilinearResizer {
   private readonly rowTapWeights: Int32Array;
 
   constructor(source: SourceLayout, channels: number, outHeight: number, outWidth: number, crop?: CropBox) {
-    if (!(channels >= 1 && channels <= source.pixelStride)) throw new RangeError(`resize: ${channels} channels from ${source.pixelStride}-byte pixels`);
-    if (!(Number.isInteger(outHeight) && Number.isInteger(outWidth) && outHeight > 0 && outWidth > 0)) throw new RangeError(`resize: output size ${outWidth}×${outHeight}`);
+    if (!(channels >= 1 && channels <= source.pixelStride))
+      throw new RangeError(`resize: ${channels} channels from ${source.pixelStride}-byte pixels`);
+    if (!(Number.isInteger(outHeight) && Number.isInteger(outWidth) && outHeight > 0 && outWidth > 0))
+      throw new RangeError(`resize: output size ${outWidth}×${outHeight}`);
     this.crop = crop ?? { x: 0, y: 0, width: source.width, height: source.height };
     checkCrop(this.crop, source);
     this.source = source;
@@ -149,11 +149,18 @@ export class BilinearResizer {
    * Resizes the frame at `offset` in `src` ([height, width, pixelStride] bytes, from the layout)
    * into `out` at `outOffset`, every value multiplied by `scale`. Returns `out`.
    */
-  resize(src: Uint8Array, offset = 0, out: Float32Array = new Float32Array(this.outHeight * this.outWidth * this.channels), outOffset = 0, scale = 1): Float32Array {
+  resize(
+    src: Uint8Array,
+    offset = 0,
+    out: Float32Array = new Float32Array(this.outHeight * this.outWidth * this.channels),
+    outOffset = 0,
+    scale = 1,
+  ): Float32Array {
     const { source, crop, rows, rowWeights, cols, mid, channels: ch } = this;
     const stride = source.pixelStride;
     const rowBytes = source.width * stride;
-    if (offset + source.height * rowBytes > src.length) throw new RangeError(`resize: a ${source.width}×${source.height}×${stride} frame at ${offset} overruns ${src.length} bytes`);
+    if (offset + source.height * rowBytes > src.length)
+      throw new RangeError(`resize: a ${source.width}×${source.height}×${stride} frame at ${offset} overruns ${src.length} bytes`);
     const midRow = crop.width * ch;
     // Vertical: each output row is a weighted sum of the source rows under its filter (crop
     // columns only), added two rows at a time along contiguous memory.

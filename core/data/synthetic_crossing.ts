@@ -78,7 +78,12 @@ interface CrossingScript {
 function scriptFor(rng: Rng, d: number): CrossingScript {
   const script: CrossingScript = { startsDown: false, moves: [], trains: [], walkers: [], background: [0, 0, 0] };
   const walker = (start: number) => {
-    script.walkers.push({ start, end: start + rng.uniform(2.5, 4), downward: rng.next() < 0.5, x: rng.uniform(LAYOUT.roadLeft + 0.08, LAYOUT.roadRight - 0.08) });
+    script.walkers.push({
+      start,
+      end: start + rng.uniform(2.5, 4),
+      downward: rng.next() < 0.5,
+      x: rng.uniform(LAYOUT.roadLeft + 0.08, LAYOUT.roadRight - 0.08),
+    });
   };
   if (rng.next() >= 0.15) {
     let down = rng.next() < 0.25;
@@ -94,7 +99,8 @@ function scriptFor(rng: Rng, d: number): CrossingScript {
         // Trains pass slowly (2.5–4 px a frame at 64 px, 8 fps): at 4–7 px a frame a model trained
         // for the demo learned the gates but never which way a train went.
         const hold = rng.uniform(4, 6);
-        if (rng.next() < 0.85) script.trains.push({ start: t + 0.2, end: t + hold - 0.2, leftToRight: rng.next() < 0.5, windows: windowsFor(rng) });
+        if (rng.next() < 0.85)
+          script.trains.push({ start: t + 0.2, end: t + hold - 0.2, leftToRight: rng.next() < 0.5, windows: windowsFor(rng) });
         // Half the time someone walks onto the crossing while the gates are down (mid-walk = on the track).
         if (rng.next() < 0.5) walker(rng.uniform(t, t + hold - 0.5) - 1.5);
         t += hold;
@@ -138,7 +144,8 @@ function gateAt(s: CrossingScript, t: number): { position: number; moving: -1 | 
   let position = s.startsDown ? 1 : 0;
   for (const m of s.moves) {
     if (t >= m.end) position = m.to;
-    else if (t >= m.start) return { position: m.from + ((m.to - m.from) * (t - m.start)) / (m.end - m.start), moving: m.to > m.from ? 1 : -1 };
+    else if (t >= m.start)
+      return { position: m.from + ((m.to - m.from) * (t - m.start)) / (m.end - m.start), moving: m.to > m.from ? 1 : -1 };
   }
   return { position, moving: 0 };
 }
@@ -216,7 +223,8 @@ function drawFrame(c: Canvas, s: CrossingScript, t: number, style: Style = CROSS
       const [a0, a1] = train.leftToRight ? [x + from * w, x + to * w] : [x + length - to * w, x + length - from * w];
       fillRect(c, a0, trackTop + LAYOUT.windowInset * h, a1, trackBottom - LAYOUT.windowInset * h, WINDOW);
     }
-    if (x + length > 0 && x < w) label[train.leftToRight ? 2 : 3] = events[train.leftToRight ? EVENT.object_moving_right : EVENT.object_moving_left] = 1;
+    if (x + length > 0 && x < w)
+      label[train.leftToRight ? 2 : 3] = events[train.leftToRight ? EVENT.object_moving_right : EVENT.object_moving_left] = 1;
   }
   // Pedestrians walk along the road's edge, top to bottom or back.
   for (const walker of s.walkers) {

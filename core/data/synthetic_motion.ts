@@ -48,7 +48,13 @@ export function renderMotion(seed: number, size: SceneSize, classIndex?: number)
       // Shapes wrap around the edges, so every frame shows them all.
       const x = (((s.x + vx * t) % w) + w) % w;
       const y = (((s.y + vy * t) % h) + h) % h;
-      for (const [ox, oy] of [[0, 0], [-w, 0], [w, 0], [0, -h], [0, h]]) {
+      for (const [ox, oy] of [
+        [0, 0],
+        [-w, 0],
+        [w, 0],
+        [0, -h],
+        [0, h],
+      ]) {
         if (s.square) fillRect(canvas, x + ox - s.r, y + oy - s.r, x + ox + s.r, y + oy + s.r, s.color);
         else fillDisc(canvas, x + ox, y + oy, s.r, s.color);
       }

@@ -29,7 +29,10 @@ test('crossing labels are consistent and every class occurs across 40 seeds', ()
     }
     ranges.forEach((r) => seen.add(r.classIndex));
   }
-  assert.deepEqual([...seen].sort(), CROSSING_CLASSES.map((_, k) => k));
+  assert.deepEqual(
+    [...seen].sort(),
+    CROSSING_CLASSES.map((_, k) => k),
+  );
 });
 
 test('scene-event labels (pretraining vocabulary): same frames as the crossing video, consistent labels, every class across 40 seeds', () => {
@@ -52,11 +55,19 @@ test('scene-event labels (pretraining vocabulary): same frames as the crossing v
     }
     events.ranges.forEach((r) => seen.add(r.classIndex));
   }
-  assert.deepEqual([...seen].sort(), SCENE_EVENT_CLASSES.map((_, k) => k));
+  assert.deepEqual(
+    [...seen].sort(),
+    SCENE_EVENT_CLASSES.map((_, k) => k),
+  );
 });
 
 test('framesToRanges merges runs of frames into [start, end) seconds', () => {
-  const labels = [[1, 0], [1, 1], [0, 1], [1, 0]].map((l) => Uint8Array.from(l));
+  const labels = [
+    [1, 0],
+    [1, 1],
+    [0, 1],
+    [1, 0],
+  ].map((l) => Uint8Array.from(l));
   assert.deepEqual(framesToRanges(labels, 4), [
     { start: 0, end: 0.5, classIndex: 0 },
     { start: 0.75, end: 1, classIndex: 0 },
@@ -71,7 +82,8 @@ test('motion clips: shapes move by the class velocity (right_fast at 8 fps moves
   assert.equal(v.frames.length, 16);
   // Frame 1 equals frame 0 shifted right by 4 pixels (with wrap-around), row by row.
   const shifted = new Uint8Array(v.frames[0].length);
-  for (let y = 0; y < 32; y++) for (let x = 0; x < 32; x++) for (let c = 0; c < 3; c++) shifted[(y * 32 + ((x + 4) % 32)) * 3 + c] = v.frames[0][(y * 32 + x) * 3 + c];
+  for (let y = 0; y < 32; y++)
+    for (let x = 0; x < 32; x++) for (let c = 0; c < 3; c++) shifted[(y * 32 + ((x + 4) % 32)) * 3 + c] = v.frames[0][(y * 32 + x) * 3 + c];
   const differing = shifted.reduce((n, x, i) => n + (x !== v.frames[1][i] ? 1 : 0), 0);
   assert.ok(differing < 0.03 * shifted.length, `${differing} values differ`); // rounding at shape edges only
   assert.equal(MOTION_CLASSES.length, 8);

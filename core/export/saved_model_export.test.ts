@@ -72,7 +72,12 @@ async function checkConventions(g: MetaGraph): Promise<void> {
   // Placeholders and Identity carry the attrs the fixtures' do (less _output_shapes).
   const refPlaceholder = node(reference[0], 'x');
   for (const p of g.nodes.filter((n) => n.op === 'Placeholder')) {
-    assert.deepEqual(Object.keys(p.attrs).sort(), Object.keys(refPlaceholder.attrs).filter((k) => k !== '_output_shapes').sort());
+    assert.deepEqual(
+      Object.keys(p.attrs).sort(),
+      Object.keys(refPlaceholder.attrs)
+        .filter((k) => k !== '_output_shapes')
+        .sort(),
+    );
   }
 }
 
@@ -104,7 +109,7 @@ describe('SavedModel export (--mode export / export_for_production)', () => {
     assert.notEqual(again.dir, r.dir);
   });
 
-  it('export_for_production: decodes to the fixtures\' conventions; float clip input', async () => {
+  it("export_for_production: decodes to the fixtures' conventions; float clip input", async () => {
     const r = await exportTo('prod2', 'tensor');
     const g = await only(r.dir);
     await checkConventions(g);
@@ -115,7 +120,7 @@ describe('SavedModel export (--mode export / export_for_production)', () => {
       assert.equal(c?.op, 'Const', v.name);
       const t = c.attrs.value.tensor;
       assert.equal(t?.dtype, 1);
-      assert.deepEqual(new Float32Array((t?.tensorContent as Uint8Array).slice().buffer), trained.store.get(v.name).dataSync(), v.name);
+      assert.deepEqual(new Float32Array((t!.tensorContent as Uint8Array).slice().buffer), trained.store.get(v.name).dataSync(), v.name);
     }
   });
 
@@ -134,11 +139,23 @@ describe('SavedModel export (--mode export / export_for_production)', () => {
     const r = await exportTo('example', 'example');
     const g = await only(r.dir);
     await checkConventions(g);
-    assert.deepEqual(g.signatures.serving_default.inputs, { examples: { name: 'input_example_tensor:0', dtype: 'DT_STRING', shape: [-1] } });
+    assert.deepEqual(g.signatures.serving_default.inputs, {
+      examples: { name: 'input_example_tensor:0', dtype: 'DT_STRING', shape: [-1] },
+    });
     const parse = node(g, 'ParseExample/ParseExample');
     const ref = node(await only(HALF_PLUS_TWO), 'ParseExample/ParseExample');
-    assert.deepEqual(Object.keys(parse.attrs).sort(), Object.keys(ref.attrs).filter((k) => k !== '_output_shapes').sort());
-    assert.deepEqual(parse.inputs, ['input_example_tensor', 'ParseExample/ParseExample/names', 'ParseExample/ParseExample/dense_keys_0', 'ParseExample/Const']);
+    assert.deepEqual(
+      Object.keys(parse.attrs).sort(),
+      Object.keys(ref.attrs)
+        .filter((k) => k !== '_output_shapes')
+        .sort(),
+    );
+    assert.deepEqual(parse.inputs, [
+      'input_example_tensor',
+      'ParseExample/ParseExample/names',
+      'ParseExample/ParseExample/dense_keys_0',
+      'ParseExample/Const',
+    ]);
     assert.deepEqual(parse.attrs.Tdense.list?.type, [7]); // DT_STRING
     assert.equal(parse.attrs.sparse_types.value, 'list', 'an empty list is still a list (as TF writes `list {}`)');
     assert.equal(parse.attrs.sparse_types.list?.type?.length ?? 0, 0);
@@ -184,7 +201,10 @@ describe('SavedModel export (--mode export / export_for_production)', () => {
   it('a missing, corrupt or mismatched checkpoint: clear message, nothing written', async () => {
     const empty = join(root, 'empty-model');
     await assert.rejects(exportTo('bad1', 'tensor', SMALL, empty), /no checkpoint at .*empty-model/);
-    await assert.rejects(exportTo('bad2', 'tensor', { ...SMALL, numClasses: 7 }), /the weights do not match the model.*\n.*Logits\/Conv2d_0c_1x1\/biases: \[5\] in the checkpoint, \[7\] in the model/s);
+    await assert.rejects(
+      exportTo('bad2', 'tensor', { ...SMALL, numClasses: 7 }),
+      /the weights do not match the model.*\n.*Logits\/Conv2d_0c_1x1\/biases: \[5\] in the checkpoint, \[7\] in the model/s,
+    );
     await assert.rejects(exportTo('bad3', 'tensor', { ...SMALL, depthMultiplier: 0.25 }), /depthMultiplier/);
     const corrupt = join(root, 'corrupt');
     await saveModelCheckpoint(nodePlatform, corrupt, 1, trained.tfjs, null, 5);

@@ -49,7 +49,8 @@ export async function exportSavedModel(platform: Platform, options: SavedModelEx
   await platform.makeDir(options.exportPath);
   let version = Math.floor(platform.wallTime());
   const taken = async (v: number) =>
-    (await platform.exists(platform.join(options.exportPath, String(v)))) || (await platform.exists(platform.join(options.exportPath, `temp-${v}`)));
+    (await platform.exists(platform.join(options.exportPath, String(v)))) ||
+    (await platform.exists(platform.join(options.exportPath, `temp-${v}`)));
   while (await taken(version)) version++;
   const temp = platform.join(options.exportPath, `temp-${version}`);
   const dir = platform.join(options.exportPath, String(version));

@@ -16,7 +16,11 @@ describe('serving graph traced from the model code', () => {
     const graph = buildServingGraph(model, weightsOf(store), 'tensor', CLIP);
     const clip = randomClip(2);
     const live = liveOutputs(model, store, clip.floats);
-    const [logits, probabilities, classIds] = await runTfjsGraph(graphDefToTfjs(graph.graphDef), { feature: clip.floats }, ['logits', 'probabilities', 'class_ids']);
+    const [logits, probabilities, classIds] = await runTfjsGraph(graphDefToTfjs(graph.graphDef), { feature: clip.floats }, [
+      'logits',
+      'probabilities',
+      'class_ids',
+    ]);
     assert.ok(maxDiff(logits, live.logits) <= 1e-4, `logits differ by ${maxDiff(logits, live.logits)}`);
     assert.ok(maxDiff(probabilities, live.probabilities) <= 1e-4);
     assert.ok(Math.max(...live.logits) - Math.min(...live.logits) > 0.05, 'the comparison is not between near-constant outputs');
@@ -35,11 +39,36 @@ describe('serving graph traced from the model code', () => {
     const nodes = graph.graphDef.node ?? [];
     const consts = new Set(nodes.filter((n) => n.op === 'Const').map((n) => n.name));
     for (const v of model.variables()) assert.ok(consts.has(v.name), `${v.name} is a Const`);
-    assert.deepEqual(graph.variableNodes.sort(), model.variables().map((v) => v.name).sort());
+    assert.deepEqual(
+      graph.variableNodes.sort(),
+      model
+        .variables()
+        .map((v) => v.name)
+        .sort(),
+    );
     const ops = new Set(nodes.map((n) => n.op));
     for (const op of ops) {
       assert.ok(
-        ['Placeholder', 'Const', 'Conv3D', 'BiasAdd', 'MaxPool3D', 'AvgPool3D', 'Relu', 'Sigmoid', 'Mul', 'AddV2', 'Sub', 'Rsqrt', 'ConcatV2', 'Mean', 'Squeeze', 'Identity', 'ArgMax', 'ExpandDims'].includes(op ?? ''),
+        [
+          'Placeholder',
+          'Const',
+          'Conv3D',
+          'BiasAdd',
+          'MaxPool3D',
+          'AvgPool3D',
+          'Relu',
+          'Sigmoid',
+          'Mul',
+          'AddV2',
+          'Sub',
+          'Rsqrt',
+          'ConcatV2',
+          'Mean',
+          'Squeeze',
+          'Identity',
+          'ArgMax',
+          'ExpandDims',
+        ].includes(op ?? ''),
         `unexpected op ${op}`,
       );
     }
@@ -72,7 +101,10 @@ describe('serving graph traced from the model code', () => {
     const { model, store } = randomModel();
     const weights = weightsOf(store);
     weights.delete('InceptionV1/Conv2d_1a_7x7/weights');
-    assert.throws(() => buildServingGraph(model, weights, 'tensor', CLIP), /no value for model variable InceptionV1\/Conv2d_1a_7x7\/weights/);
+    assert.throws(
+      () => buildServingGraph(model, weights, 'tensor', CLIP),
+      /no value for model variable InceptionV1\/Conv2d_1a_7x7\/weights/,
+    );
     assert.throws(() => buildServingGraph(new S3DG({ ...SMALL, numClasses: 0 }), weights, 'tensor', CLIP), /`numClasses`/);
     store.dispose();
   });

@@ -19,7 +19,6 @@ import { attr, GraphBuilder, type SymbolicTensor } from './graph/graph_builder.t
 import { GraphOps } from './graph/graph_ops.ts';
 import { scopeByEndpoint } from './graph/endpoint_scopes.ts';
 
-
 /** Which input the serving graph takes. */
 export type ServingInput = 'tensor' | 'example';
 
@@ -82,29 +81,37 @@ function traceContext(graph: GraphBuilder, weights: NamedWeights, made: string[]
 /** The tf.Example front end: serialized examples → clip floats in [-1, 1]. */
 function exampleFrontEnd(g: GraphBuilder, clip: ClipGeometry, channels: number): { input: SymbolicTensor; clip: SymbolicTensor } {
   const { clipLength: t, frameHeight: h, frameWidth: w } = clip;
-  const input = g.add1(EXAMPLE_INPUT, {
-    op: 'Placeholder',
-    inputs: [],
-    attrs: { dtype: attr.type('string'), shape: attr.shape([-1]) },
-    outputs: [{ dtype: 'string', shape: [-1] }],
-  }, true);
+  const input = g.add1(
+    EXAMPLE_INPUT,
+    {
+      op: 'Placeholder',
+      inputs: [],
+      attrs: { dtype: attr.type('string'), shape: attr.shape([-1]) },
+      outputs: [{ dtype: 'string', shape: [-1] }],
+    },
+    true,
+  );
   const parsed = g.withScope('ParseExample', () => {
     const required = g.constant('Const', 'string', [0], []);
     return g.withScope('ParseExample', () => {
       const names = g.constant('names', 'string', [0], []);
       const key = g.constant('dense_keys_0', 'string', [], [new TextEncoder().encode('feature')]);
-      return g.add1('ParseExample/ParseExample', {
-        op: 'ParseExample',
-        inputs: [input, names, key, required],
-        attrs: {
-          Nsparse: attr.int(0),
-          Ndense: attr.int(1),
-          sparse_types: attr.types([]),
-          Tdense: attr.types(['string']),
-          dense_shapes: attr.shapes([[]]),
+      return g.add1(
+        'ParseExample/ParseExample',
+        {
+          op: 'ParseExample',
+          inputs: [input, names, key, required],
+          attrs: {
+            Nsparse: attr.int(0),
+            Ndense: attr.int(1),
+            sparse_types: attr.types([]),
+            Tdense: attr.types(['string']),
+            dense_shapes: attr.shapes([[]]),
+          },
+          outputs: [{ dtype: 'string', shape: [-1] }],
         },
-        outputs: [{ dtype: 'string', shape: [-1] }],
-      }, true);
+        true,
+      );
     });
   });
   const bytes = g.add1('DecodeRaw', {
@@ -121,12 +128,16 @@ function exampleFrontEnd(g: GraphBuilder, clip: ClipGeometry, channels: number):
     attrs: { T: attr.type('uint8'), Tshape: attr.type('int32') },
     outputs: [{ dtype: 'uint8', shape }],
   });
-  const floats = g.add1(CAST_NODE, {
-    op: 'Cast',
-    inputs: [reshaped],
-    attrs: { SrcT: attr.type('uint8'), DstT: attr.type('float32'), Truncate: attr.bool(false) },
-    outputs: [{ dtype: 'float32', shape }],
-  }, true);
+  const floats = g.add1(
+    CAST_NODE,
+    {
+      op: 'Cast',
+      inputs: [reshaped],
+      attrs: { SrcT: attr.type('uint8'), DstT: attr.type('float32'), Truncate: attr.bool(false) },
+      outputs: [{ dtype: 'float32', shape }],
+    },
+    true,
+  );
   // The trainer's eval preprocessing: x/255 (convert_image_dtype), then ·2 − 1.
   const float = (name: string, op: string, x: SymbolicTensor, c: number) =>
     g.add1(name, { op, inputs: [x, g.scalar(`${name}/y`, c)], attrs: { T: attr.type('float32') }, outputs: [{ dtype: 'float32', shape }] });
@@ -146,12 +157,16 @@ export function buildServingGraph(model: S3DG, weights: NamedWeights, input: Ser
   let modelInput: SymbolicTensor;
   if (input === 'tensor') {
     const shape = [-1, clip.clipLength, clip.frameHeight, clip.frameWidth, channels];
-    modelInput = g.add1(TENSOR_INPUT, {
-      op: 'Placeholder',
-      inputs: [],
-      attrs: { dtype: attr.type('float32'), shape: attr.shape(shape) },
-      outputs: [{ dtype: 'float32', shape }],
-    }, true);
+    modelInput = g.add1(
+      TENSOR_INPUT,
+      {
+        op: 'Placeholder',
+        inputs: [],
+        attrs: { dtype: attr.type('float32'), shape: attr.shape(shape) },
+        outputs: [{ dtype: 'float32', shape }],
+      },
+      true,
+    );
     inputs = { feature: modelInput };
   } else {
     const front = exampleFrontEnd(g, clip, channels);
@@ -185,5 +200,11 @@ export function buildServingGraph(model: S3DG, weights: NamedWeights, input: Ser
     outputs: [{ dtype: 'int64', shape: [-1, 1] }],
   });
   const classIds = g.identity('class_ids', expanded);
-  return { graphDef: g.graphDef(GRAPH_PRODUCER), inputs, outputs: { class_ids: classIds, probabilities, logits }, modelInput, variableNodes };
+  return {
+    graphDef: g.graphDef(GRAPH_PRODUCER),
+    inputs,
+    outputs: { class_ids: classIds, probabilities, logits },
+    modelInput,
+    variableNodes,
+  };
 }

@@ -87,7 +87,9 @@ function constBytes(node: NodeDefProto): { dtype: 'float32' | 'int32'; bytes: Ui
   const count = shape.reduce((a, b) => a * b, 1);
   let values: Float32Array | Int32Array;
   if (t.dtype === DataType.DT_FLOAT) {
-    values = t.tensorContent?.length ? new Float32Array(t.tensorContent.slice().buffer) : new Float32Array(count).fill(t.floatVal?.[0] ?? 0);
+    values = t.tensorContent?.length
+      ? new Float32Array(t.tensorContent.slice().buffer)
+      : new Float32Array(count).fill(t.floatVal?.[0] ?? 0);
     if (!t.tensorContent?.length && t.floatVal) values.set(t.floatVal.slice(0, count));
   } else if (t.dtype === DataType.DT_INT32) {
     values = t.tensorContent?.length ? new Int32Array(t.tensorContent.slice().buffer) : new Int32Array(count).fill(t.intVal?.[0] ?? 0);
@@ -96,7 +98,11 @@ function constBytes(node: NodeDefProto): { dtype: 'float32' | 'int32'; bytes: Ui
     throw new Error(`tfjs graph: Const ${node.name} is ${typeName(t.dtype)}; only float32 and int32 weights are converted`);
   }
   if (values.length !== count) throw new Error(`tfjs graph: Const ${node.name} holds ${values.length} values for shape [${shape}]`);
-  return { dtype: t.dtype === DataType.DT_FLOAT ? 'float32' : 'int32', bytes: new Uint8Array(values.buffer, values.byteOffset, values.byteLength), shape };
+  return {
+    dtype: t.dtype === DataType.DT_FLOAT ? 'float32' : 'int32',
+    bytes: new Uint8Array(values.buffer, values.byteOffset, values.byteLength),
+    shape,
+  };
 }
 
 /** Converts a GraphDef (as built or as decoded from saved_model.pb) to tfjs graph-model form. */
@@ -126,6 +132,8 @@ export function graphDefToTfjs(graph: GraphDefProto): TfjsGraphArtifacts {
 /** A SignatureDef as protobuf JSON (model.json's `signature`, read by tfjs's GraphModel). */
 export function signatureJson(sig: SignatureDefProto): JsonValue {
   const map = (m: Record<string, TensorInfoProto> | undefined) =>
-    Object.fromEntries(Object.entries(m ?? {}).map(([k, t]) => [k, { name: t.name ?? '', dtype: typeName(t.dtype), tensorShape: shapeJson(t.tensorShape) }]));
+    Object.fromEntries(
+      Object.entries(m ?? {}).map(([k, t]) => [k, { name: t.name ?? '', dtype: typeName(t.dtype), tensorShape: shapeJson(t.tensorShape) }]),
+    );
   return { inputs: map(sig.inputs), outputs: map(sig.outputs), methodName: sig.methodName ?? '' };
 }

@@ -12,7 +12,6 @@ import { nodePlatform } from '../../node/platform.ts';
 import { saveModelCheckpoint } from '../tfjs/training/checkpoints.ts';
 import { EventWriter, eventFileName } from '../formats/event_writer.ts';
 import { S3DG } from '../model/s3dg.ts';
-import { tfjsOps } from '../tfjs/ops/tfjs_ops.ts';
 import { exportWebModel } from './web_export.ts';
 import { readWebModel } from './web_model_reader.ts';
 import { TfjsModel } from '../tfjs/model.ts';
@@ -40,7 +39,9 @@ function serveStatic(dir: string): Promise<{ server: Server; url: string }> {
       res.writeHead(404).end();
     }
   });
-  return new Promise((resolve) => s.listen(0, '127.0.0.1', () => resolve({ server: s, url: `http://127.0.0.1:${(s.address() as { port: number }).port}` })));
+  return new Promise((resolve) =>
+    s.listen(0, '127.0.0.1', () => resolve({ server: s, url: `http://127.0.0.1:${(s.address() as { port: number }).port}` })),
+  );
 }
 
 describe('web model (s3dg export-web)', () => {
@@ -70,7 +71,17 @@ describe('web model (s3dg export-web)', () => {
 
   it('folder: model.json + shards ≤ the limit, sha256 per shard, metadata and provenance', async () => {
     const out = join(root, 'web');
-    const r = await exportWebModel(nodePlatform, { out, checkpoint: modelDir, modelDir, config: SMALL, clip: CLIP, classNames: CLASSES, exporter: 's3dg test', shardBytes: 64 * 1024, fps: 15 });
+    const r = await exportWebModel(nodePlatform, {
+      out,
+      checkpoint: modelDir,
+      modelDir,
+      config: SMALL,
+      clip: CLIP,
+      classNames: CLASSES,
+      exporter: 's3dg test',
+      shardBytes: 64 * 1024,
+      fps: 15,
+    });
     assert.equal(r.globalStep, 42);
     const files = (await readdir(out)).sort();
     assert.deepEqual(files, r.files.sort());
@@ -95,9 +106,16 @@ describe('web model (s3dg export-web)', () => {
     for (const v of trained.model.variables()) assert.ok(names.has(v.name), `${v.name} is a weight`);
   });
 
-  it('tf.loadGraphModel over HTTP (a static host) gives the live model\'s outputs', async () => {
+  it("tf.loadGraphModel over HTTP (a static host) gives the live model's outputs", async () => {
     const out = join(root, 'web-http');
-    await exportWebModel(nodePlatform, { out, checkpoint: modelDir, config: SMALL, clip: CLIP, exporter: 's3dg test', shardBytes: 100 * 1024 });
+    await exportWebModel(nodePlatform, {
+      out,
+      checkpoint: modelDir,
+      config: SMALL,
+      clip: CLIP,
+      exporter: 's3dg test',
+      shardBytes: 100 * 1024,
+    });
     const model = await tf.loadGraphModel(`${baseUrl}/web-http/model.json`);
     const clip = randomClip(2);
     const live = liveOutputs(trained.model, trained.store, clip.floats);
@@ -113,7 +131,14 @@ describe('web model (s3dg export-web)', () => {
 
   it('readWebModel verifies shards and gives the weights by name: the rebuilt trainable model matches', async () => {
     const out = join(root, 'web-read');
-    await exportWebModel(nodePlatform, { out, checkpoint: modelDir, config: SMALL, clip: CLIP, exporter: 's3dg test', shardBytes: 50 * 1024 });
+    await exportWebModel(nodePlatform, {
+      out,
+      checkpoint: modelDir,
+      config: SMALL,
+      clip: CLIP,
+      exporter: 's3dg test',
+      shardBytes: 50 * 1024,
+    });
     const fetchShard = async (p: string) => new Uint8Array(await (await fetch(`${baseUrl}/web-read/${p}`)).arrayBuffer());
     const text = await (await fetch(`${baseUrl}/web-read/model.json`)).text();
     const web = await readWebModel(text, fetchShard);
@@ -141,7 +166,9 @@ describe('web model (s3dg export-web)', () => {
 
   it('full-size S3D-G (400 classes): every shard ≤ 4 MB', async () => {
     const model = new S3DG({ numClasses: 400 });
-    const weights = new Map<string, NamedWeight>(model.variables().map((v) => [v.name, { shape: v.shape, values: new Float32Array(v.shape.reduce((a, b) => a * b, 1)) }]));
+    const weights = new Map<string, NamedWeight>(
+      model.variables().map((v) => [v.name, { shape: v.shape, values: new Float32Array(v.shape.reduce((a, b) => a * b, 1)) }]),
+    );
     const graph = buildServingGraph(model, weights, 'tensor', { clipLength: 64, frameHeight: 224, frameWidth: 224 });
     const web = await buildWebModel({
       graph,
@@ -156,15 +183,31 @@ describe('web model (s3dg export-web)', () => {
   });
 
   it('errors: wrong class count, a foreign `out` folder, a missing checkpoint; the old model survives', async () => {
-    await assert.rejects(exportWebModel(nodePlatform, { out: join(root, 'w1'), checkpoint: modelDir, config: SMALL, clip: CLIP, classNames: ['a'], exporter: 't' }), /1 class names given for `numClasses` 5/);
+    await assert.rejects(
+      exportWebModel(nodePlatform, {
+        out: join(root, 'w1'),
+        checkpoint: modelDir,
+        config: SMALL,
+        clip: CLIP,
+        classNames: ['a'],
+        exporter: 't',
+      }),
+      /1 class names given for `numClasses` 5/,
+    );
     const foreign = join(root, 'foreign');
     await mkdir(foreign);
     await writeFile(join(foreign, 'notes.txt'), 'mine');
-    await assert.rejects(exportWebModel(nodePlatform, { out: foreign, checkpoint: modelDir, config: SMALL, clip: CLIP, exporter: 't' }), /not a web model folder/);
+    await assert.rejects(
+      exportWebModel(nodePlatform, { out: foreign, checkpoint: modelDir, config: SMALL, clip: CLIP, exporter: 't' }),
+      /not a web model folder/,
+    );
     assert.deepEqual(await readdir(foreign), ['notes.txt']);
     const out = join(root, 'web');
     const before = await readFile(join(out, 'model.json'));
-    await assert.rejects(exportWebModel(nodePlatform, { out, checkpoint: join(root, 'nowhere'), config: SMALL, clip: CLIP, exporter: 't' }), /no checkpoint at/);
+    await assert.rejects(
+      exportWebModel(nodePlatform, { out, checkpoint: join(root, 'nowhere'), config: SMALL, clip: CLIP, exporter: 't' }),
+      /no checkpoint at/,
+    );
     assert.deepEqual(await readFile(join(out, 'model.json')), before);
     // Re-export replaces an existing web model in place.
     await exportWebModel(nodePlatform, { out, checkpoint: modelDir, config: SMALL, clip: CLIP, exporter: 't' });

@@ -88,9 +88,12 @@ export function parseWebModelJson(text: string, source = 'model.json'): WebModel
     throw new Error(`${source}: not JSON (${(e as Error).message})`);
   }
   const m = json as Partial<WebModelJson>;
-  if (m.format !== 'graph-model' || !Array.isArray(m.weightsManifest)) throw new Error(`${source}: not a TensorFlow.js graph model (format, weightsManifest)`);
+  if (m.format !== 'graph-model' || !Array.isArray(m.weightsManifest))
+    throw new Error(`${source}: not a TensorFlow.js graph model (format, weightsManifest)`);
   const meta = m.userDefinedMetadata?.s3dg;
-  if (!meta || meta.format !== WEB_MODEL_FORMAT) throw new Error(`${source}: a graph model, but not an s3dg model (userDefinedMetadata.s3dg missing)`);
-  if (meta.version !== WEB_MODEL_VERSION) throw new Error(`${source}: s3dg web model version ${String(meta.version)}; this s3dg reads version ${WEB_MODEL_VERSION}`);
+  if (!meta || meta.format !== WEB_MODEL_FORMAT)
+    throw new Error(`${source}: a graph model, but not an s3dg model (userDefinedMetadata.s3dg missing)`);
+  if (meta.version !== WEB_MODEL_VERSION)
+    throw new Error(`${source}: s3dg web model version ${String(meta.version)}; this s3dg reads version ${WEB_MODEL_VERSION}`);
   return m as WebModelJson;
 }

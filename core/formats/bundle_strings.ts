@@ -9,7 +9,10 @@ import { crc32c, maskCrc, unmaskCrc } from './crc32c.ts';
 import { readU32, readVarint, pushVarint } from './varint.ts';
 
 /** Encoded string tensor and the masked CRC to store in its index entry. */
-export interface EncodedStrings { bytes: Uint8Array; crc: number }
+export interface EncodedStrings {
+  bytes: Uint8Array;
+  crc: number;
+}
 
 function lengthsAsU32(lengths: readonly number[]): Uint8Array {
   const out = new Uint8Array(4 * lengths.length);

@@ -61,7 +61,14 @@ test('writing the TFX checkpoint tensors reproduces both files byte for byte', a
 });
 
 test('every uncompressed TF2 fixture bundle is also reproduced byte for byte', async () => {
-  for (const dir of ['times_three_float', 'times_two_int', 'model_multi_output', 'int64_multiply', 'uint8_multiply', 'module_with_multiple_signatures']) {
+  for (const dir of [
+    'times_three_float',
+    'times_two_int',
+    'model_multi_output',
+    'int64_multiply',
+    'uint8_multiply',
+    'module_with_multiple_signatures',
+  ]) {
     const prefix = fixture(`${TFJS_DIR}${dir}/variables/variables`);
     const out = await rewrite(prefix);
     assert.deepEqual(out.index, await readDisk(`${prefix}.index`), dir);
@@ -74,7 +81,10 @@ test('every SavedModel variables bundle reads with the README values (Snappy ind
   const tfjs = (d: string) => fixture(`${TFJS_DIR}${d}/variables/variables`);
   const V = '/.ATTRIBUTES/VARIABLE_VALUE';
   const expect: Array<[string, Record<string, [string, unknown]>]> = [
-    [serving('saved_model_half_plus_two_cpu'), { a: ['float32', 0.5], a2: ['float32', 0.5], b: ['float32', 2], c: ['float32', 3], c2: ['float32', 3] }],
+    [
+      serving('saved_model_half_plus_two_cpu'),
+      { a: ['float32', 0.5], a2: ['float32', 0.5], b: ['float32', 2], c: ['float32', 3], c2: ['float32', 3] },
+    ],
     [serving('saved_model_half_plus_two_gpu'), { a: ['float32', 0.5], b: ['float32', 2], c: ['float32', 3] }],
     [serving('saved_model_half_plus_three'), { a: ['float32', 0.5], b: ['float32', 3], c: ['float32', 3] }],
     [serving('saved_model_counter'), { counter: ['float32', 0] }],
@@ -95,7 +105,7 @@ test('every SavedModel variables bundle reads with the README values (Snappy ind
     if (prefix.includes('tfjs') || prefix.includes('tf2')) {
       const graph = got.get('_CHECKPOINTABLE_OBJECT_GRAPH');
       assert.equal(graph?.dtype, 'string', `${prefix}: object graph is a string scalar`);
-      assert.ok((graph?.value as Uint8Array).byteLength > 10);
+      assert.ok((graph!.value as Uint8Array).byteLength > 10);
     }
   }
   const exported = await CheckpointReader.open(fixture(`${TFX_DIR}export/chicago-taxi/1646034756/variables/variables`), readDisk);
@@ -118,9 +128,13 @@ test('round trip of every supported dtype, strings, empty and multi-block indexe
     { name: 'scalar', dtype: 'float32', shape: [], values: new Float32Array([42]) },
   ];
   // Enough long names to need several 256 KiB data blocks in the index.
-  for (let i = 0; i < 3000; i++) tensors.push({ name: `layer_${i}/${'x'.repeat(100)}/weights`, dtype: 'float32', shape: [1], values: new Float32Array([i]) });
+  for (let i = 0; i < 3000; i++)
+    tensors.push({ name: `layer_${i}/${'x'.repeat(100)}/weights`, dtype: 'float32', shape: [1], values: new Float32Array([i]) });
   const files = writeCheckpoint(tensors);
-  const disk = new Map([['ck.index', files.index], ['ck.data-00000-of-00001', files.data]]);
+  const disk = new Map([
+    ['ck.index', files.index],
+    ['ck.data-00000-of-00001', files.data],
+  ]);
   const reader = await CheckpointReader.open('ck', async (p) => disk.get(p) ?? assert.fail(`unexpected read ${p}`));
   for (const t of tensors) {
     const got = await reader.read(t.name);
@@ -134,9 +148,22 @@ test('round trip of every supported dtype, strings, empty and multi-block indexe
 });
 
 test('the writer refuses values that do not match dtype or shape', () => {
-  assert.throws(() => writeCheckpoint([{ name: 'x', dtype: 'float32', shape: [3], values: new Float32Array(2) }]), /'x': 2 values for shape \[3\]/);
-  assert.throws(() => writeCheckpoint([{ name: 'x', dtype: 'int64', shape: [1], values: new Int32Array(1) }]), /'x': int64 values must be a BigInt64Array/);
-  assert.throws(() => writeCheckpoint([{ name: 'x', dtype: 'float32', shape: [], values: new Float32Array(1) }, { name: 'x', dtype: 'float32', shape: [], values: new Float32Array(1) }]), /listed twice/);
+  assert.throws(
+    () => writeCheckpoint([{ name: 'x', dtype: 'float32', shape: [3], values: new Float32Array(2) }]),
+    /'x': 2 values for shape \[3\]/,
+  );
+  assert.throws(
+    () => writeCheckpoint([{ name: 'x', dtype: 'int64', shape: [1], values: new Int32Array(1) }]),
+    /'x': int64 values must be a BigInt64Array/,
+  );
+  assert.throws(
+    () =>
+      writeCheckpoint([
+        { name: 'x', dtype: 'float32', shape: [], values: new Float32Array(1) },
+        { name: 'x', dtype: 'float32', shape: [], values: new Float32Array(1) },
+      ]),
+    /listed twice/,
+  );
 });
 
 test('damaged index or data files give FormatErrors naming the file and offset', async () => {
@@ -144,11 +171,13 @@ test('damaged index or data files give FormatErrors naming the file and offset',
     { name: 'a', dtype: 'float32', shape: [4], values: new Float32Array([1, 2, 3, 4]) },
     { name: 'b', dtype: 'float32', shape: [2], values: new Float32Array([5, 6]) },
   ]);
-  const open = (index: Uint8Array, data = files.data) =>
-    CheckpointReader.open('m', async (p) => (p === 'm.index' ? index : data));
+  const open = (index: Uint8Array, data = files.data) => CheckpointReader.open('m', async (p) => (p === 'm.index' ? index : data));
   const flipped = files.index.slice();
   flipped[10] ^= 0x40;
-  await assert.rejects(open(flipped), (e: unknown) => e instanceof FormatError && /^m\.index: data block checksum mismatch \(at byte 0\)/.test(e.message));
+  await assert.rejects(
+    open(flipped),
+    (e: unknown) => e instanceof FormatError && /^m\.index: data block checksum mismatch \(at byte 0\)/.test(e.message),
+  );
   await assert.rejects(open(files.index.subarray(0, files.index.byteLength - 1)), /m\.index: bad magic number: not a LevelDB table/);
   await assert.rejects(open(new Uint8Array(20)), /m\.index: too short \(20 bytes\)/);
   const badData = files.data.slice();
@@ -166,14 +195,24 @@ test('sharded checkpoints: entries point into the right data shard', async () =>
   const b = new Int32Array([7, 8, 9]);
   const bytes = (v: Float32Array | Int32Array) => new Uint8Array(v.buffer);
   const entry = (dtype: number, dims: number[], shardId: number, v: Float32Array | Int32Array) =>
-    BundleEntryCodec.encode({ dtype, shape: { dim: dims.map((size) => ({ size })) }, shardId, size: v.byteLength, crc32c: maskedCrc32c(bytes(v)) });
+    BundleEntryCodec.encode({
+      dtype,
+      shape: { dim: dims.map((size) => ({ size })) },
+      shardId,
+      size: v.byteLength,
+      crc32c: maskedCrc32c(bytes(v)),
+    });
   const enc = new TextEncoder();
   const index = writeTable([
     { key: new Uint8Array(0), value: BundleHeaderCodec.encode({ numShards: 2, version: { producer: 1 } }) },
     { key: enc.encode('a'), value: entry(1, [2], 0, a) },
     { key: enc.encode('b'), value: entry(3, [3], 1, b) },
   ]);
-  const files = new Map([['s.index', index], ['s.data-00000-of-00002', bytes(a)], ['s.data-00001-of-00002', bytes(b)]]);
+  const files = new Map([
+    ['s.index', index],
+    ['s.data-00000-of-00002', bytes(a)],
+    ['s.data-00001-of-00002', bytes(b)],
+  ]);
   const reads: string[] = [];
   const reader = await CheckpointReader.open('s', async (p) => {
     reads.push(p);

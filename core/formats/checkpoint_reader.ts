@@ -36,7 +36,12 @@ export interface CheckpointEntry {
 }
 
 /** A tensor read from a checkpoint. */
-export interface CheckpointTensor { name: string; dtype: DType; shape: number[]; values: TensorValues }
+export interface CheckpointTensor {
+  name: string;
+  dtype: DType;
+  shape: number[];
+  values: TensorValues;
+}
 
 /** File name of data shard `shard` of `numShards` for a checkpoint prefix. */
 export function shardPath(prefix: string, shard: number, numShards: number): string {
@@ -128,7 +133,8 @@ export class CheckpointReader {
   async read(name: string): Promise<CheckpointTensor> {
     const e = this.entry(name);
     const file = shardPath(this.prefix, e.shardId, this.header.numShards);
-    if (e.slices > 0) throw new FormatError(file, `'${name}' is a partitioned variable (${e.slices} slices); reading those is not supported`);
+    if (e.slices > 0)
+      throw new FormatError(file, `'${name}' is a partitioned variable (${e.slices} slices); reading those is not supported`);
     if (!e.dtype) throw new FormatError(file, `'${name}' has dtype ${e.dataType}, which we cannot decode`);
     const shard = await this.shard(e.shardId);
     if (e.offset + e.size > shard.byteLength) {

@@ -20,7 +20,11 @@ test('latestCheckpoint resolves the prefix against the model directory', async (
   const dir = fixture(TFX_DIR);
   const platform = {
     readFile: async (p: string) => new Uint8Array(await readFile(p)),
-    exists: async (p: string) => readFile(p).then(() => true, () => false),
+    exists: async (p: string) =>
+      readFile(p).then(
+        () => true,
+        () => false,
+      ),
     join: (...parts: string[]) => path.join(...parts),
   };
   assert.equal(await latestCheckpoint(dir, platform), path.join(dir, 'model.ckpt-1000'));
@@ -38,7 +42,13 @@ test('timestamps, escapes and absolute paths round trip; bad text names the line
   assert.match(text, /\\"q\\"/);
   assert.match(text, /\\303\\251/);
   assert.deepEqual(parseCheckpointState(text), state);
-  assert.throws(() => parseCheckpointState('model_checkpoint_path: "a"\nbogus_field: "b"\n', 'dir/checkpoint'), /dir\/checkpoint: line 2: bogus_field: unknown field/);
-  assert.throws(() => parseCheckpointState('model_checkpoint_path "a"\n', 'dir/checkpoint'), /dir\/checkpoint: line 1: expected 'field: value'/);
+  assert.throws(
+    () => parseCheckpointState('model_checkpoint_path: "a"\nbogus_field: "b"\n', 'dir/checkpoint'),
+    /dir\/checkpoint: line 2: bogus_field: unknown field/,
+  );
+  assert.throws(
+    () => parseCheckpointState('model_checkpoint_path "a"\n', 'dir/checkpoint'),
+    /dir\/checkpoint: line 1: expected 'field: value'/,
+  );
   assert.throws(() => parseCheckpointState('all_model_checkpoint_timestamps: abc\n'), /expected a number/);
 });

@@ -54,7 +54,12 @@ export function parseCheckpointState(text: string, source = 'checkpoint'): Check
   FIELD.lastIndex = 0;
   let at = 0;
   const lineOf = (pos: number) => text.slice(0, pos).split('\n').length;
-  while (text.slice(at).replace(/#[^\n]*/g, '').trim() !== '') {
+  while (
+    text
+      .slice(at)
+      .replace(/#[^\n]*/g, '')
+      .trim() !== ''
+  ) {
     FIELD.lastIndex = at;
     const m = FIELD.exec(text);
     if (!m) throw new FormatError(source, `line ${lineOf(at)}: expected 'field: value'`);
@@ -70,11 +75,20 @@ export function parseCheckpointState(text: string, source = 'checkpoint'): Check
       return n;
     };
     switch (field) {
-      case 'model_checkpoint_path': state.modelCheckpointPath = str(); break;
-      case 'all_model_checkpoint_paths': state.allModelCheckpointPaths.push(str()); break;
-      case 'all_model_checkpoint_timestamps': state.allModelCheckpointTimestamps.push(num()); break;
-      case 'last_preserved_timestamp': state.lastPreservedTimestamp = num(); break;
-      default: throw problem('unknown field');
+      case 'model_checkpoint_path':
+        state.modelCheckpointPath = str();
+        break;
+      case 'all_model_checkpoint_paths':
+        state.allModelCheckpointPaths.push(str());
+        break;
+      case 'all_model_checkpoint_timestamps':
+        state.allModelCheckpointTimestamps.push(num());
+        break;
+      case 'last_preserved_timestamp':
+        state.lastPreservedTimestamp = num();
+        break;
+      default:
+        throw problem('unknown field');
     }
     at = FIELD.lastIndex;
   }

@@ -14,23 +14,42 @@ import { encodeBundleStrings } from './bundle_strings.ts';
 import { shardPath } from './checkpoint_reader.ts';
 
 /** A tensor to save: values flat in row-major order, in the typed array that matches `dtype`. */
-export interface NamedTensor { name: string; dtype: DType; shape: readonly number[]; values: TensorValues }
+export interface NamedTensor {
+  name: string;
+  dtype: DType;
+  shape: readonly number[];
+  values: TensorValues;
+}
 
 /** The two files of a single-shard checkpoint. */
-export interface CheckpointFiles { index: Uint8Array; data: Uint8Array }
+export interface CheckpointFiles {
+  index: Uint8Array;
+  data: Uint8Array;
+}
 
 type ArrayCtor = { new (n: number): Exclude<TensorValues, Uint8Array[]>; name: string };
 const ARRAY_OF: Record<Exclude<DType, 'string'>, ArrayCtor> = {
-  float32: Float32Array, float64: Float64Array, float16: Uint16Array, bfloat16: Uint16Array,
-  int8: Int8Array, int16: Int16Array, int32: Int32Array, int64: BigInt64Array,
-  uint8: Uint8Array, uint16: Uint16Array, uint32: Uint32Array, uint64: BigUint64Array, bool: Uint8Array,
+  float32: Float32Array,
+  float64: Float64Array,
+  float16: Uint16Array,
+  bfloat16: Uint16Array,
+  int8: Int8Array,
+  int16: Int16Array,
+  int32: Int32Array,
+  int64: BigInt64Array,
+  uint8: Uint8Array,
+  uint16: Uint16Array,
+  uint32: Uint32Array,
+  uint64: BigUint64Array,
+  bool: Uint8Array,
 };
 
 /** The tensor's bytes in the data file and its masked CRC; throws naming the tensor when values and dtype/shape disagree. */
 function tensorBytes(t: NamedTensor): { bytes: Uint8Array; crc: number } {
   const count = shapeSize(t.shape);
   if (t.shape.some((d) => !Number.isInteger(d) || d < 0)) throw new Error(`tensor '${t.name}': bad shape [${t.shape}]`);
-  if (t.values.length !== count) throw new Error(`tensor '${t.name}': ${t.values.length} values for shape [${t.shape}] (${count} elements)`);
+  if (t.values.length !== count)
+    throw new Error(`tensor '${t.name}': ${t.values.length} values for shape [${t.shape}] (${count} elements)`);
   if (t.dtype === 'string') {
     if (!Array.isArray(t.values)) throw new Error(`tensor '${t.name}': string values must be an array of Uint8Array`);
     return encodeBundleStrings(t.values);

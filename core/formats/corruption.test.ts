@@ -53,7 +53,9 @@ test('every truncation of a checkpoint index is caught', async () => {
 });
 
 test('byte flips in an event file are caught by the record checksums', async () => {
-  const original = new Uint8Array(await readFile(fixture('torch-tb-events/tests/runs/strict/run_1/events.out.tfevents.1622543341.janoshs-mbp.lan.86862.0')));
+  const original = new Uint8Array(
+    await readFile(fixture('torch-tb-events/tests/runs/strict/run_1/events.out.tfevents.1622543341.janoshs-mbp.lan.86862.0')),
+  );
   for (let i = 0; i < original.byteLength; i += 3) {
     const damaged = original.slice();
     damaged[i] ^= 0x01;
@@ -65,7 +67,9 @@ test('byte flips in an event file are caught by the record checksums', async () 
 });
 
 test('truncated or garbled saved_model.pb never escapes as anything but a FormatError', async () => {
-  const pb = new Uint8Array(await readFile(fixture('tf-serving-testdata/tensorflow_serving/batching/testdata/matrix_half_plus_two/1/saved_model.pb')));
+  const pb = new Uint8Array(
+    await readFile(fixture('tf-serving-testdata/tensorflow_serving/batching/testdata/matrix_half_plus_two/1/saved_model.pb')),
+  );
   for (let n = 0; n < pb.byteLength; n += 5) await outcome(async () => parseSavedModel(pb.subarray(0, n), 'sm'));
   for (let i = 0; i < pb.byteLength; i += 3) {
     const damaged = pb.slice();

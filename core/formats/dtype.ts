@@ -8,15 +8,34 @@ import { DataType } from './proto/tensor.ts';
 
 /** Element type names, after TF's Python names. */
 export type DType =
-  | 'float32' | 'float64' | 'float16' | 'bfloat16'
-  | 'int8' | 'int16' | 'int32' | 'int64'
-  | 'uint8' | 'uint16' | 'uint32' | 'uint64'
-  | 'bool' | 'string';
+  | 'float32'
+  | 'float64'
+  | 'float16'
+  | 'bfloat16'
+  | 'int8'
+  | 'int16'
+  | 'int32'
+  | 'int64'
+  | 'uint8'
+  | 'uint16'
+  | 'uint32'
+  | 'uint64'
+  | 'bool'
+  | 'string';
 
 /** The values of a tensor, flat in row-major order. */
 export type TensorValues =
-  | Float32Array | Float64Array | Int8Array | Int16Array | Int32Array | BigInt64Array
-  | Uint8Array | Uint16Array | Uint32Array | BigUint64Array | Uint8Array[];
+  | Float32Array
+  | Float64Array
+  | Int8Array
+  | Int16Array
+  | Int32Array
+  | BigInt64Array
+  | Uint8Array
+  | Uint16Array
+  | Uint32Array
+  | BigUint64Array
+  | Uint8Array[];
 
 interface DTypeInfo {
   enumValue: number;
@@ -77,16 +96,29 @@ export function shapeSize(shape: readonly number[]): number {
 export function valuesFromBytes(dtype: Exclude<DType, 'string'>, bytes: Uint8Array): Exclude<TensorValues, Uint8Array[]> {
   const buffer = bytes.slice().buffer;
   switch (dtype) {
-    case 'float32': return new Float32Array(buffer);
-    case 'float64': return new Float64Array(buffer);
-    case 'int8': return new Int8Array(buffer);
-    case 'int16': return new Int16Array(buffer);
-    case 'int32': return new Int32Array(buffer);
-    case 'int64': return new BigInt64Array(buffer);
-    case 'uint8': case 'bool': return new Uint8Array(buffer);
-    case 'uint16': case 'float16': case 'bfloat16': return new Uint16Array(buffer);
-    case 'uint32': return new Uint32Array(buffer);
-    case 'uint64': return new BigUint64Array(buffer);
+    case 'float32':
+      return new Float32Array(buffer);
+    case 'float64':
+      return new Float64Array(buffer);
+    case 'int8':
+      return new Int8Array(buffer);
+    case 'int16':
+      return new Int16Array(buffer);
+    case 'int32':
+      return new Int32Array(buffer);
+    case 'int64':
+      return new BigInt64Array(buffer);
+    case 'uint8':
+    case 'bool':
+      return new Uint8Array(buffer);
+    case 'uint16':
+    case 'float16':
+    case 'bfloat16':
+      return new Uint16Array(buffer);
+    case 'uint32':
+      return new Uint32Array(buffer);
+    case 'uint64':
+      return new BigUint64Array(buffer);
   }
 }
 

@@ -25,7 +25,10 @@ test('TFX Estimator training events: the README sequence', async () => {
   const ev = await events(TRAIN);
   assert.equal(ev.length, 28);
   assert.deepEqual(ev[0], { wallTime: 1646034739, step: 0, kind: 'fileVersion', fileVersion: 'brain.Event:2' });
-  assert.deepEqual(ev.slice(1, 5).map((e) => e.kind), ['graphDef', 'metaGraphDef', 'graphDef', 'metaGraphDef']);
+  assert.deepEqual(
+    ev.slice(1, 5).map((e) => e.kind),
+    ['graphDef', 'metaGraphDef', 'graphDef', 'metaGraphDef'],
+  );
   assert.equal(ev[5].sessionLog?.status, 'CHECKPOINT');
   assert.deepEqual([ev[6].sessionLog?.status, ev[6].step], ['START', 1]);
   const summarySteps = [...new Set(ev.filter((e) => e.kind === 'summary').map((e) => e.step))];
@@ -43,9 +46,15 @@ test('TFX Estimator training events: the README sequence', async () => {
     const h = v.histogram;
     const limits = h.bucketLimit ?? [];
     const counts = h.bucket ?? [];
-    assert.ok(limits.every((l) => edges.has(l)), `${v.tag}: TF's edges are exactly our default edges`);
+    assert.ok(
+      limits.every((l) => edges.has(l)),
+      `${v.tag}: TF's edges are exactly our default edges`,
+    );
     assert.equal(limits.at(-1), DBL_MAX);
-    assert.equal(counts.reduce((a, b) => a + b, 0), h.num);
+    assert.equal(
+      counts.reduce((a, b) => a + b, 0),
+      h.num,
+    );
     for (let i = 1; i < counts.length; i++) assert.ok(counts[i] > 0 || counts[i - 1] > 0, `${v.tag}: empty runs are collapsed`);
   }
 });
@@ -54,9 +63,24 @@ test('TFX Estimator eval events: metrics as simple_value plus a checkpoint_path 
   const ev = await events(EVAL);
   assert.equal(ev.length, 7);
   assert.equal(ev[0].fileVersion, 'brain.Event:2');
-  const tags = ev.filter((e) => e.step === 999).flatMap((e) => e.summary ?? []).map((v) => v.tag).sort();
-  assert.deepEqual(tags, ['accuracy', 'accuracy_baseline', 'auc', 'auc_precision_recall', 'average_loss', 'checkpoint_path',
-    'label/mean', 'loss', 'precision', 'prediction/mean', 'recall']);
+  const tags = ev
+    .filter((e) => e.step === 999)
+    .flatMap((e) => e.summary ?? [])
+    .map((v) => v.tag)
+    .sort();
+  assert.deepEqual(tags, [
+    'accuracy',
+    'accuracy_baseline',
+    'auc',
+    'auc_precision_recall',
+    'average_loss',
+    'checkpoint_path',
+    'label/mean',
+    'loss',
+    'precision',
+    'prediction/mean',
+    'recall',
+  ]);
   const path = ev.flatMap((e) => e.summary ?? []).find((v) => v.tag === 'checkpoint_path');
   assert.equal(path?.kind, 'tensor');
   if (path?.kind === 'tensor') {
@@ -81,8 +105,14 @@ test('histogramOf buckets values like TF (upper-bound search, collapsed empty ru
   const values = [-3, -1e-13, 0, 0, 1e-12, 0.5, 0.5, 7, 1e30];
   const h = histogramOf(values);
   assert.deepEqual([h.min, h.max, h.num], [-3, 1e30, 9]);
-  assert.equal(h.sum, values.reduce((a, b) => a + b, 0));
-  assert.equal(h.sumSquares, values.reduce((a, b) => a + b * b, 0));
+  assert.equal(
+    h.sum,
+    values.reduce((a, b) => a + b, 0),
+  );
+  assert.equal(
+    h.sumSquares,
+    values.reduce((a, b) => a + b * b, 0),
+  );
   // Naive reference: value v falls in the first bucket whose limit is > v.
   const naive = new Map<number, number>();
   for (const v of values) {
@@ -90,7 +120,9 @@ test('histogramOf buckets values like TF (upper-bound search, collapsed empty ru
     naive.set(limit, (naive.get(limit) ?? 0) + 1);
   }
   const nonEmpty = new Map<number, number>();
-  h.bucketLimit?.forEach((l, i) => { if ((h.bucket ?? [])[i] > 0) nonEmpty.set(l, (h.bucket ?? [])[i]); });
+  h.bucketLimit?.forEach((l, i) => {
+    if ((h.bucket ?? [])[i] > 0) nonEmpty.set(l, (h.bucket ?? [])[i]);
+  });
   assert.deepEqual(nonEmpty, naive);
   assert.equal(h.bucketLimit?.at(-1), DBL_MAX);
   assert.equal(DEFAULT_BUCKET_LIMITS[0], -DBL_MAX);
@@ -102,7 +134,13 @@ test('histogramOf buckets values like TF (upper-bound search, collapsed empty ru
 test('our event files read back: file_version, scalars, histogram, PNG image, text, session log', async () => {
   const chunks: Uint8Array[] = [];
   let clock = 1700000000.25;
-  const writer = new EventWriter({ append: async (b) => { chunks.push(b); }, startSeconds: 1700000000, wallTime: () => (clock += 1) });
+  const writer = new EventWriter({
+    append: async (b) => {
+      chunks.push(b);
+    },
+    startSeconds: 1700000000,
+    wallTime: () => (clock += 1),
+  });
   writer.sessionLog('START', 0);
   writer.scalar('loss', 0.75, 1);
   writer.histogram('weights', [0.1, 0.2, -0.3], 1);
@@ -136,7 +174,13 @@ test('our event files read back: file_version, scalars, histogram, PNG image, te
 
 test('the writer flushes every N events and after a quiet interval; append errors surface', async () => {
   const appended: number[] = [];
-  const writer = new EventWriter({ append: async (b) => { appended.push(b.byteLength); }, flushEvery: 3, flushSeconds: 0.05 });
+  const writer = new EventWriter({
+    append: async (b) => {
+      appended.push(b.byteLength);
+    },
+    flushEvery: 3,
+    flushSeconds: 0.05,
+  });
   await writer.flush();
   assert.equal(appended.length, 1, 'the file_version event goes out at once');
   writer.scalar('a', 1, 1);
@@ -148,7 +192,11 @@ test('the writer flushes every N events and after a quiet interval; append error
   writer.scalar('a', 4, 4);
   await new Promise((r) => setTimeout(r, 120));
   assert.equal(appended.length, 3, 'the timer flushed the lone event');
-  const failing = new EventWriter({ append: async () => { throw new Error('disk full'); } });
+  const failing = new EventWriter({
+    append: async () => {
+      throw new Error('disk full');
+    },
+  });
   await assert.rejects(failing.flush(), /disk full/);
   assert.throws(() => failing.scalar('x', 1, 1), /disk full/);
 });

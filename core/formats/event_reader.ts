@@ -36,12 +36,18 @@ function summaryValue(v: SummaryValueProto): SummaryValue {
   const tag = v.tag ?? '';
   const pluginName = v.metadata?.pluginData?.pluginName || undefined;
   switch (v.value) {
-    case 'simpleValue': return { tag, kind: 'scalar', value: v.simpleValue ?? 0, pluginName };
-    case 'histo': return { tag, kind: 'histogram', histogram: v.histo ?? {}, pluginName };
-    case 'image': return { tag, kind: 'image', image: v.image ?? {}, pluginName };
-    case 'tensor': return { tag, kind: 'tensor', dtype: dataTypeName(v.tensor?.dtype ?? 0), tensor: v.tensor ?? {}, pluginName };
-    case 'audio': return { tag, kind: 'audio', pluginName };
-    default: return { tag, kind: 'other', pluginName };
+    case 'simpleValue':
+      return { tag, kind: 'scalar', value: v.simpleValue ?? 0, pluginName };
+    case 'histo':
+      return { tag, kind: 'histogram', histogram: v.histo ?? {}, pluginName };
+    case 'image':
+      return { tag, kind: 'image', image: v.image ?? {}, pluginName };
+    case 'tensor':
+      return { tag, kind: 'tensor', dtype: dataTypeName(v.tensor?.dtype ?? 0), tensor: v.tensor ?? {}, pluginName };
+    case 'audio':
+      return { tag, kind: 'audio', pluginName };
+    default:
+      return { tag, kind: 'other', pluginName };
   }
 }
 
@@ -49,17 +55,28 @@ function summaryValue(v: SummaryValueProto): SummaryValue {
 export function eventRecord(e: EventProto): EventRecord {
   const base = { wallTime: e.wallTime ?? 0, step: int64ToNumber(e.step ?? 0, 'step') };
   switch (e.what) {
-    case 'fileVersion': return { ...base, kind: 'fileVersion', fileVersion: e.fileVersion };
-    case 'graphDef': return { ...base, kind: 'graphDef', bytes: e.graphDef };
-    case 'metaGraphDef': return { ...base, kind: 'metaGraphDef', bytes: e.metaGraphDef };
-    case 'summary': return { ...base, kind: 'summary', summary: (e.summary?.value ?? []).map(summaryValue) };
+    case 'fileVersion':
+      return { ...base, kind: 'fileVersion', fileVersion: e.fileVersion };
+    case 'graphDef':
+      return { ...base, kind: 'graphDef', bytes: e.graphDef };
+    case 'metaGraphDef':
+      return { ...base, kind: 'metaGraphDef', bytes: e.metaGraphDef };
+    case 'summary':
+      return { ...base, kind: 'summary', summary: (e.summary?.value ?? []).map(summaryValue) };
     case 'sessionLog': {
       const s = e.sessionLog ?? {};
-      return { ...base, kind: 'sessionLog', sessionLog: { status: STATUS[s.status ?? 0] ?? 'STATUS_UNSPECIFIED', checkpointPath: s.checkpointPath ?? '', msg: s.msg ?? '' } };
+      return {
+        ...base,
+        kind: 'sessionLog',
+        sessionLog: { status: STATUS[s.status ?? 0] ?? 'STATUS_UNSPECIFIED', checkpointPath: s.checkpointPath ?? '', msg: s.msg ?? '' },
+      };
     }
-    case 'logMessage': return { ...base, kind: 'logMessage', logMessage: e.logMessage?.message ?? '' };
-    case 'taggedRunMetadata': return { ...base, kind: 'taggedRunMetadata' };
-    default: return { ...base, kind: 'empty' };
+    case 'logMessage':
+      return { ...base, kind: 'logMessage', logMessage: e.logMessage?.message ?? '' };
+    case 'taggedRunMetadata':
+      return { ...base, kind: 'taggedRunMetadata' };
+    default:
+      return { ...base, kind: 'empty' };
   }
 }
 

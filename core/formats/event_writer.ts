@@ -39,7 +39,12 @@ export interface EventWriterOptions {
 }
 
 /** An image for {@link EventWriter.image}: 8-bit pixels, row-major [height, width, channels]. */
-export interface SummaryImage { width: number; height: number; channels: 1 | 2 | 3 | 4; data: Uint8Array }
+export interface SummaryImage {
+  width: number;
+  height: number;
+  channels: 1 | 2 | 3 | 4;
+  data: Uint8Array;
+}
 
 type TimerHost = { setTimeout(cb: () => void, ms: number): { unref?: () => void } | number };
 
@@ -136,9 +141,11 @@ export class EventWriter {
         bytes.set(b, at);
         at += b.byteLength;
       }
-      this.chain = this.chain.then(() => (this.failure ? undefined : this.options.append(bytes))).catch((e: unknown) => {
-        this.failure ??= e;
-      });
+      this.chain = this.chain
+        .then(() => (this.failure ? undefined : this.options.append(bytes)))
+        .catch((e: unknown) => {
+          this.failure ??= e;
+        });
     }
     return this.chain.then(() => {
       if (this.failure) throw this.failure;

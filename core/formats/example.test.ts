@@ -26,17 +26,43 @@ test('int64 lists keep negatives and the full 64-bit range exactly', () => {
 test('wire bytes match the observed TF layout (10-byte negative varints, packed lists)', () => {
   const bytes = encodeExample({ data: int64Feature(0n, -1n) });
   // Example{features{feature{"data": Feature{int64_list{packed [0, -1]}}}}}
-  const expected = [0x0a, 0x19, 0x0a, 0x17, 0x0a, 0x04, ...new TextEncoder().encode('data'), 0x12, 0x0f, 0x1a, 0x0d, 0x0a, 0x0b, 0x00,
-    0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0x01];
+  const expected = [
+    0x0a,
+    0x19,
+    0x0a,
+    0x17,
+    0x0a,
+    0x04,
+    ...new TextEncoder().encode('data'),
+    0x12,
+    0x0f,
+    0x1a,
+    0x0d,
+    0x0a,
+    0x0b,
+    0x00,
+    0xff,
+    0xff,
+    0xff,
+    0xff,
+    0xff,
+    0xff,
+    0xff,
+    0xff,
+    0xff,
+    0x01,
+  ];
   assert.deepEqual([...bytes], expected);
 });
 
 test('float and bytes lists, strings as UTF-8, empty lists', () => {
-  const ex = decodeExample(encodeExample({
-    f: floatFeature(0.5, -2, 1e-3),
-    s: bytesFeature('héllo', new Uint8Array([9])),
-    none: { kind: 'float', value: [] },
-  }));
+  const ex = decodeExample(
+    encodeExample({
+      f: floatFeature(0.5, -2, 1e-3),
+      s: bytesFeature('héllo', new Uint8Array([9])),
+      none: { kind: 'float', value: [] },
+    }),
+  );
   assert.deepEqual(ex.f, { kind: 'float', value: new Float32Array([0.5, -2, 1e-3]) });
   assert.equal(ex.s.kind, 'bytes');
   assert.equal(new TextDecoder().decode((ex.s.value as Uint8Array[])[0]), 'héllo');
@@ -44,8 +70,10 @@ test('float and bytes lists, strings as UTF-8, empty lists', () => {
 });
 
 test('bad bytes and wrong features give clear errors', () => {
-  assert.throws(() => decodeExample(new Uint8Array([0x0a, 0x50, 1, 2]), 'a.tfrecord record 3'), (e: unknown) =>
-    e instanceof FormatError && /^a.tfrecord record 3: not a valid Example protobuf/.test(e.message));
+  assert.throws(
+    () => decodeExample(new Uint8Array([0x0a, 0x50, 1, 2]), 'a.tfrecord record 3'),
+    (e: unknown) => e instanceof FormatError && /^a.tfrecord record 3: not a valid Example protobuf/.test(e.message),
+  );
   const ex = decodeExample(encodeExample({ label: floatFeature(1), two: bytesFeature('a', 'b') }));
   assert.throws(() => singleBytes(ex, 'feature', 'r'), /r: has no feature 'feature' \(has: label, two\)/);
   assert.throws(() => singleBytes(ex, 'label', 'r'), /feature 'label' is a float list, expected bytes/);

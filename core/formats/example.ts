@@ -13,10 +13,7 @@ import { int64ToBigInt, toInt64Wire } from './proto/int64.ts';
 import { FormatError } from './errors.ts';
 
 /** A decoded feature: its kind and its list of values. */
-export type Feature =
-  | { kind: 'bytes'; value: Uint8Array[] }
-  | { kind: 'float'; value: Float32Array }
-  | { kind: 'int64'; value: bigint[] };
+export type Feature = { kind: 'bytes'; value: Uint8Array[] } | { kind: 'float'; value: Float32Array } | { kind: 'int64'; value: bigint[] };
 
 /** Decoded tf.Example: feature key → feature. */
 export type Example = Record<string, Feature>;

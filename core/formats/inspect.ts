@@ -24,17 +24,35 @@ export interface InspectOptions {
 }
 
 /** One checkpoint tensor. `values` holds the first few values, or all with `values: true`. */
-export interface TensorSummary { name: string; dtype: string; shape: number[]; bytes: number; values: JsonValue[] }
+export interface TensorSummary {
+  name: string;
+  dtype: string;
+  shape: number[];
+  bytes: number;
+  values: JsonValue[];
+}
 
 /** A MetaGraphDef, summarised: node count per op, signatures, collection names. */
 export interface MetaGraphSummary {
-  tags: string[]; tensorflowVersion: string; producer: number; nodes: number; ops: Record<string, number>;
-  functions: number; objectGraph: boolean; saver: boolean; collections: string[]; signatures: Record<string, Signature>;
+  tags: string[];
+  tensorflowVersion: string;
+  producer: number;
+  nodes: number;
+  ops: Record<string, number>;
+  functions: number;
+  objectGraph: boolean;
+  saver: boolean;
+  collections: string[];
+  signatures: Record<string, Signature>;
 }
 
 /** One tag of an event file: value kind (plus plugin), how often and when it was written. */
 export interface EventTagSummary {
-  tag: string; kind: string; count: number; firstStep: number; lastStep: number;
+  tag: string;
+  kind: string;
+  count: number;
+  firstStep: number;
+  lastStep: number;
   /** Last scalar value. */
   last?: number;
   /** Every (step, value) of a scalar tag, with `values: true`. */
@@ -42,17 +60,35 @@ export interface EventTagSummary {
 }
 
 /** One tf.Example feature: its kind, list length and leading (or all) values. */
-export interface FeatureSummary { key: string; kind: string; length: number; values: JsonValue[] }
+export interface FeatureSummary {
+  key: string;
+  kind: string;
+  length: number;
+  values: JsonValue[];
+}
 
 /** What `inspectPath` found. */
 export type Inspection =
   | { kind: 'checkpoint'; prefix: string; shards: number; parameters: number; tensors: TensorSummary[] }
   | { kind: 'saved_model'; dir: string; schemaVersion: number; metaGraphs: MetaGraphSummary[]; variables: TensorSummary[] | null }
   | { kind: 'meta_graph'; file: string; metaGraph: MetaGraphSummary }
-  | { kind: 'events'; file: string; events: number; fileVersion: string; steps: [number, number] | null; graphs: number;
-      sessionLogs: Record<string, number>; tags: EventTagSummary[] }
-  | { kind: 'tfrecord'; file: string; compression: 'NONE' | 'GZIP'; records: number;
-      examples: Array<{ record: number; features: FeatureSummary[] }> };
+  | {
+      kind: 'events';
+      file: string;
+      events: number;
+      fileVersion: string;
+      steps: [number, number] | null;
+      graphs: number;
+      sessionLogs: Record<string, number>;
+      tags: EventTagSummary[];
+    }
+  | {
+      kind: 'tfrecord';
+      file: string;
+      compression: 'NONE' | 'GZIP';
+      records: number;
+      examples: Array<{ record: number; features: FeatureSummary[] }>;
+    };
 
 const LEADING = 4;
 
@@ -71,7 +107,12 @@ function isCheckpointDataFile(path: string): boolean {
 }
 
 function baseName(path: string): string {
-  return path.replace(/[\\/]+$/, '').split(/[\\/]/).pop() ?? path;
+  return (
+    path
+      .replace(/[\\/]+$/, '')
+      .split(/[\\/]/)
+      .pop() ?? path
+  );
 }
 
 function dirName(path: string): string {
@@ -90,9 +131,16 @@ function metaGraphSummary(g: MetaGraph): MetaGraphSummary {
   const ops: Record<string, number> = {};
   for (const n of g.nodes) ops[n.op] = (ops[n.op] ?? 0) + 1;
   return {
-    tags: g.tags, tensorflowVersion: g.tensorflowVersion, producer: g.producer, nodes: g.nodes.length, ops,
-    functions: g.functions.length, objectGraph: g.hasObjectGraph, saver: g.saver !== undefined,
-    collections: Object.keys(g.collections), signatures: g.signatures,
+    tags: g.tags,
+    tensorflowVersion: g.tensorflowVersion,
+    producer: g.producer,
+    nodes: g.nodes.length,
+    ops,
+    functions: g.functions.length,
+    objectGraph: g.hasObjectGraph,
+    saver: g.saver !== undefined,
+    collections: Object.keys(g.collections),
+    signatures: g.signatures,
   };
 }
 
@@ -126,7 +174,10 @@ async function eventsInspection(file: string, bytes: Uint8Array, options: Inspec
       t.lastStep = e.step;
       if (v.kind === 'scalar') {
         t.last = shortFloat32(v.value);
-        if (options.values) (t.series ??= []).push([e.step, t.last]);
+        if (options.values) {
+          t.series ??= [];
+          t.series.push([e.step, t.last]);
+        }
       }
     }
   }
@@ -139,12 +190,14 @@ function tfrecordInspection(file: string, bytes: Uint8Array, compression: 'NONE'
   let record = 0;
   for (const r of parseTFRecords(bytes, { source: file })) {
     const ex = decodeExample(r, `${file} record ${record}`);
-    const features = Object.keys(ex).sort().map((key): FeatureSummary => {
-      const f = ex[key];
-      const limit = options.values ? Infinity : LEADING;
-      const values = f.kind === 'bytes' ? f.value.slice(0, limit).map((v) => jsonValues([v], 1)[0]) : jsonValues(f.value, limit);
-      return { key, kind: f.kind, length: f.value.length, values };
-    });
+    const features = Object.keys(ex)
+      .sort()
+      .map((key): FeatureSummary => {
+        const f = ex[key];
+        const limit = options.values ? Infinity : LEADING;
+        const values = f.kind === 'bytes' ? f.value.slice(0, limit).map((v) => jsonValues([v], 1)[0]) : jsonValues(f.value, limit);
+        return { key, kind: f.kind, length: f.value.length, values };
+      });
     examples.push({ record, features });
     record++;
   }
@@ -186,7 +239,8 @@ async function fileInspection(path: string, platform: Platform, options: Inspect
   }
   if (name.includes('tfevents')) return eventsInspection(path, bytes, options);
   const first = parseTFRecords(bytes, { source: path }).next();
-  if (!first.done && new TextDecoder().decode(first.value.subarray(0, 64)).includes('brain.Event:')) return eventsInspection(path, bytes, options);
+  if (!first.done && new TextDecoder().decode(first.value.subarray(0, 64)).includes('brain.Event:'))
+    return eventsInspection(path, bytes, options);
   return tfrecordInspection(path, bytes, compression, options);
 }
 

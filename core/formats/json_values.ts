@@ -18,7 +18,11 @@ function bytesValue(b: Uint8Array): string {
   } catch {
     // not UTF-8: fall through to hex
   }
-  return 'hex:' + Array.from(head.subarray(0, 16), (x) => x.toString(16).padStart(2, '0')).join('') + (b.byteLength > 16 ? `… (${b.byteLength} bytes)` : '');
+  return (
+    'hex:' +
+    Array.from(head.subarray(0, 16), (x) => x.toString(16).padStart(2, '0')).join('') +
+    (b.byteLength > 16 ? `… (${b.byteLength} bytes)` : '')
+  );
 }
 
 function element(v: number | bigint | Uint8Array): JsonValue {

@@ -11,7 +11,11 @@ import { fixture, SERVING_DIR, TFJS_DIR, TFX_DIR } from '../../test/shared_fixtu
 
 const platform = {
   readFile: async (p: string) => new Uint8Array(await readFile(p)),
-  exists: async (p: string) => stat(p).then(() => true, () => false),
+  exists: async (p: string) =>
+    stat(p).then(
+      () => true,
+      () => false,
+    ),
   join: (...parts: string[]) => path.join(...parts),
 };
 const open = (dir: string) => readSavedModelDir(fixture(dir), platform);
@@ -28,15 +32,55 @@ async function scalar(m: SavedModelDir, name: string): Promise<unknown> {
 test('tfjs TF2 SavedModels: object graph, saver, init op and the README signatures', async () => {
   const V = '/.ATTRIBUTES/VARIABLE_VALUE';
   const cases: Array<[string, string, Record<string, unknown>, Record<string, unknown>, Record<string, unknown>]> = [
-    ['times_three_float', '2.0.0-beta1', { x: spec('serving_default_x:0', 'DT_FLOAT', []) }, { output_0: spec('StatefulPartitionedCall:0', 'DT_FLOAT', []) }, { [`v${V}`]: 3 }],
-    ['times_two_int', '2.0.0-beta1', { x: spec('serving_default_x:0', 'DT_INT32', []) }, { output_0: spec('StatefulPartitionedCall:0', 'DT_INT32', []) }, { [`v${V}`]: 2 }],
-    ['model_multi_output', '2.0.0', { x: spec('serving_default_x:0', 'DT_INT32', []), y: spec('serving_default_y:0', 'DT_INT32', []) },
-      { output_0: spec('StatefulPartitionedCall:0', 'DT_INT32', []), output_1: spec('StatefulPartitionedCall:1', 'DT_INT32', []) }, { [`v${V}`]: 3, [`two${V}`]: 2 }],
-    ['model_single_input_multi_output', '2.0.0', { x: spec('serving_default_x:0', 'DT_INT32', []) },
-      { output_0: spec('StatefulPartitionedCall:0', 'DT_INT32', []), output_1: spec('StatefulPartitionedCall:1', 'DT_INT32', []) }, { [`v${V}`]: 3, [`two${V}`]: 2 }],
-    ['module_with_multiple_signatures', '2.0.0-beta1', { x: spec('serving_default_x:0', 'DT_FLOAT', []) }, { output_0: spec('StatefulPartitionedCall:0', 'DT_FLOAT', []) }, { [`v${V}`]: 3, [`two${V}`]: 2 }],
-    ['int64_multiply', '2.3.1', { x: spec('serving_default_x:0', 'DT_INT64', [2]) }, { output_0: spec('StatefulPartitionedCall:0', 'DT_INT64', [2]) }, { [`v1${V}`]: 3n, [`v2${V}`]: 2n }],
-    ['uint8_multiply', '2.3.1', { x: spec('serving_default_x:0', 'DT_UINT8', [1]) }, { output_0: spec('StatefulPartitionedCall:0', 'DT_INT32', [1]) }, { [`v1${V}`]: 3, [`v2${V}`]: 2 }],
+    [
+      'times_three_float',
+      '2.0.0-beta1',
+      { x: spec('serving_default_x:0', 'DT_FLOAT', []) },
+      { output_0: spec('StatefulPartitionedCall:0', 'DT_FLOAT', []) },
+      { [`v${V}`]: 3 },
+    ],
+    [
+      'times_two_int',
+      '2.0.0-beta1',
+      { x: spec('serving_default_x:0', 'DT_INT32', []) },
+      { output_0: spec('StatefulPartitionedCall:0', 'DT_INT32', []) },
+      { [`v${V}`]: 2 },
+    ],
+    [
+      'model_multi_output',
+      '2.0.0',
+      { x: spec('serving_default_x:0', 'DT_INT32', []), y: spec('serving_default_y:0', 'DT_INT32', []) },
+      { output_0: spec('StatefulPartitionedCall:0', 'DT_INT32', []), output_1: spec('StatefulPartitionedCall:1', 'DT_INT32', []) },
+      { [`v${V}`]: 3, [`two${V}`]: 2 },
+    ],
+    [
+      'model_single_input_multi_output',
+      '2.0.0',
+      { x: spec('serving_default_x:0', 'DT_INT32', []) },
+      { output_0: spec('StatefulPartitionedCall:0', 'DT_INT32', []), output_1: spec('StatefulPartitionedCall:1', 'DT_INT32', []) },
+      { [`v${V}`]: 3, [`two${V}`]: 2 },
+    ],
+    [
+      'module_with_multiple_signatures',
+      '2.0.0-beta1',
+      { x: spec('serving_default_x:0', 'DT_FLOAT', []) },
+      { output_0: spec('StatefulPartitionedCall:0', 'DT_FLOAT', []) },
+      { [`v${V}`]: 3, [`two${V}`]: 2 },
+    ],
+    [
+      'int64_multiply',
+      '2.3.1',
+      { x: spec('serving_default_x:0', 'DT_INT64', [2]) },
+      { output_0: spec('StatefulPartitionedCall:0', 'DT_INT64', [2]) },
+      { [`v1${V}`]: 3n, [`v2${V}`]: 2n },
+    ],
+    [
+      'uint8_multiply',
+      '2.3.1',
+      { x: spec('serving_default_x:0', 'DT_UINT8', [1]) },
+      { output_0: spec('StatefulPartitionedCall:0', 'DT_INT32', [1]) },
+      { [`v1${V}`]: 3, [`v2${V}`]: 2 },
+    ],
   ];
   for (const [dir, version, inputs, outputs, variables] of cases) {
     const m = await open(`${TFJS_DIR}${dir}`);
@@ -67,19 +111,34 @@ test('TF Serving half_plus_two (TF 1.14, Snappy index): graph, signatures, saver
   const m = await open(`${SERVING_DIR}saved_model_half_plus_two_cpu/00000123`);
   const g = only(m);
   assert.deepEqual([g.tensorflowVersion, g.producer, g.hasObjectGraph], ['1.14.0', 149, false]);
-  assert.deepEqual(g.signatures.serving_default, { methodName: 'tensorflow/serving/predict', inputs: { x: spec('x:0', 'DT_FLOAT', [-1, 1]) }, outputs: { y: spec('y:0', 'DT_FLOAT', [-1, 1]) } });
+  assert.deepEqual(g.signatures.serving_default, {
+    methodName: 'tensorflow/serving/predict',
+    inputs: { x: spec('x:0', 'DT_FLOAT', [-1, 1]) },
+    outputs: { y: spec('y:0', 'DT_FLOAT', [-1, 1]) },
+  });
   assert.equal(g.signatures.classify_x_to_y.methodName, 'tensorflow/serving/classify');
   assert.equal(g.signatures.classify_x_to_y.inputs.inputs.name, 'tf_example:0');
   assert.equal(g.signatures.classify_x_to_y.inputs.inputs.dtype, 'DT_STRING');
   assert.equal(g.signatures.classify_x_to_y.outputs.scores.name, 'y:0');
   assert.equal(g.signatures.regress_x_to_y2.outputs.outputs.name, 'y2:0');
-  assert.deepEqual([g.signatures.regress_x2_to_y3.inputs.inputs.name, g.signatures.regress_x2_to_y3.outputs.outputs.name], ['x2:0', 'y3:0']);
-  assert.deepEqual(g.saver && { ...g.saver }, { filenameTensorName: 'save/Const:0', saveTensorName: 'save/Identity:0', restoreOpName: 'save/restore_all',
-    maxToKeep: 5, sharded: true, keepCheckpointEveryNHours: 10000, version: 'V2' });
+  assert.deepEqual(
+    [g.signatures.regress_x2_to_y3.inputs.inputs.name, g.signatures.regress_x2_to_y3.outputs.outputs.name],
+    ['x2:0', 'y3:0'],
+  );
+  assert.deepEqual(g.saver && { ...g.saver }, {
+    filenameTensorName: 'save/Const:0',
+    saveTensorName: 'save/Identity:0',
+    restoreOpName: 'save/restore_all',
+    maxToKeep: 5,
+    sharded: true,
+    keepCheckpointEveryNHours: 10000,
+    version: 'V2',
+  });
   assert.deepEqual(g.collections.saved_model_main_op.nodes, ['group_deps']);
   assert.deepEqual(g.collections.asset_filepaths.nodes, ['Const:0']);
   for (const key of ['saved_model_assets', 'variables', 'trainable_variables']) assert.ok(key in g.collections, key);
-  for (const op of ['ParseExample', 'PlaceholderWithDefault', 'VariableV2', 'SaveV2', 'RestoreV2', 'MergeV2Checkpoints']) assert.ok(ops(g).has(op), op);
+  for (const op of ['ParseExample', 'PlaceholderWithDefault', 'VariableV2', 'SaveV2', 'RestoreV2', 'MergeV2Checkpoints'])
+    assert.ok(ops(g).has(op), op);
   for (const [name, v] of Object.entries({ a: 0.5, a2: 0.5, b: 2, c: 3, c2: 3 })) assert.equal(await scalar(m, name), v);
 });
 
@@ -121,16 +180,30 @@ test('matrix_half_plus_two: the 6-node Const graph, no variables, no saver, no c
   assert.equal(g.saver, undefined);
   assert.deepEqual(g.collections, {});
   assert.deepEqual([g.tensorflowVersion, g.producer], ['1.2.0-rc2', 24]);
-  assert.deepEqual(g.nodes.map((n) => [n.name, n.op, n.inputs]), [
-    ['x', 'Placeholder', []], ['Const', 'Const', []], ['Const_1', 'Const', []],
-    ['Mul', 'Mul', ['Const', 'x']], ['y', 'Add', ['Mul', 'Const_1']], ['init', 'NoOp', []],
-  ]);
+  assert.deepEqual(
+    g.nodes.map((n) => [n.name, n.op, n.inputs]),
+    [
+      ['x', 'Placeholder', []],
+      ['Const', 'Const', []],
+      ['Const_1', 'Const', []],
+      ['Mul', 'Mul', ['Const', 'x']],
+      ['y', 'Add', ['Mul', 'Const_1']],
+      ['init', 'NoOp', []],
+    ],
+  );
   const x = g.nodes[0];
   assert.equal(x.attrs.dtype.type, 1);
-  assert.deepEqual(x.attrs.shape.shape?.dim?.map((d) => Number(d.size)), [-1, 3, 3]);
+  assert.deepEqual(
+    x.attrs.shape.shape?.dim?.map((d) => Number(d.size)),
+    [-1, 3, 3],
+  );
   assert.deepEqual(g.nodes[1].attrs.value.tensor?.floatVal, [0.5]);
   assert.deepEqual(g.nodes[2].attrs.value.tensor?.floatVal, [2]);
-  assert.deepEqual(g.signatures.serving_default, { methodName: 'tensorflow/serving/predict', inputs: { x: spec('x:0', 'DT_FLOAT', [-1, 3, 3]) }, outputs: { y: spec('y:0', 'DT_FLOAT', [-1, 3, 3]) } });
+  assert.deepEqual(g.signatures.serving_default, {
+    methodName: 'tensorflow/serving/predict',
+    inputs: { x: spec('x:0', 'DT_FLOAT', [-1, 3, 3]) },
+    outputs: { y: spec('y:0', 'DT_FLOAT', [-1, 3, 3]) },
+  });
   assert.equal(metaGraphByTags(m.model, ['serve']), g);
   assert.equal(metaGraphByTags(m.model, ['train']), undefined);
 });
@@ -146,9 +219,20 @@ test('TFX Estimator export and the training .meta MetaGraphDef', async () => {
   const c = g.signatures.classification;
   assert.equal(c.methodName, 'tensorflow/serving/classify');
   assert.deepEqual(c.inputs, { inputs: spec('input_example_tensor:0', 'DT_STRING', [-1]) });
-  assert.deepEqual(c.outputs, { classes: spec('head/Tile:0', 'DT_STRING', [-1, 2]), scores: spec('head/predictions/probabilities:0', 'DT_FLOAT', [-1, 2]) });
+  assert.deepEqual(c.outputs, {
+    classes: spec('head/Tile:0', 'DT_STRING', [-1, 2]),
+    scores: spec('head/predictions/probabilities:0', 'DT_FLOAT', [-1, 2]),
+  });
   assert.equal(g.signatures.regression.outputs.outputs.name, 'head/predictions/logistic:0');
-  assert.deepEqual(Object.keys(g.signatures.predict.outputs), ['all_class_ids', 'all_classes', 'class_ids', 'classes', 'logistic', 'logits', 'probabilities']);
+  assert.deepEqual(Object.keys(g.signatures.predict.outputs), [
+    'all_class_ids',
+    'all_classes',
+    'class_ids',
+    'classes',
+    'logistic',
+    'logits',
+    'probabilities',
+  ]);
   assert.equal(g.signatures.predict.outputs.logits.name, 'add:0');
   const metaPath = fixture(`${TFX_DIR}model.ckpt-1000.meta`);
   const meta = describeMetaGraph(MetaGraphDefCodec.decode(await platform.readFile(metaPath), metaPath));
@@ -156,17 +240,32 @@ test('TFX Estimator export and the training .meta MetaGraphDef', async () => {
   assert.deepEqual(meta.tags, []);
   assert.deepEqual(meta.signatures, {});
   assert.equal(meta.saver?.restoreOpName, 'save/restore_all');
-  for (const key of ['global_step', 'variables', 'trainable_variables', 'summaries', 'summary_op', 'init_op', 'local_init_op', 'ready_op', 'savers', 'losses']) {
+  for (const key of [
+    'global_step',
+    'variables',
+    'trainable_variables',
+    'summaries',
+    'summary_op',
+    'init_op',
+    'local_init_op',
+    'ready_op',
+    'savers',
+    'losses',
+  ]) {
     assert.ok(key in meta.collections, key);
   }
 });
 
 test('bad SavedModel input gives clear errors', async () => {
   await assert.rejects(readSavedModelDir(fixture(TFX_DIR), platform), /is not a SavedModel directory \(no saved_model.pb\)/);
-  assert.throws(() => parseSavedModel(new TextEncoder().encode('hello, not a protobuf'), 'x/saved_model.pb'),
-    (e: unknown) => e instanceof FormatError && /^x\/saved_model.pb: /.test(e.message));
+  assert.throws(
+    () => parseSavedModel(new TextEncoder().encode('hello, not a protobuf'), 'x/saved_model.pb'),
+    (e: unknown) => e instanceof FormatError && /^x\/saved_model.pb: /.test(e.message),
+  );
   assert.throws(() => parseSavedModel(new Uint8Array(0), 'empty.pb'), /empty.pb: holds no MetaGraphDef/);
-  const pb = await platform.readFile(fixture('tf-serving-testdata/tensorflow_serving/batching/testdata/matrix_half_plus_two/1/saved_model.pb'));
+  const pb = await platform.readFile(
+    fixture('tf-serving-testdata/tensorflow_serving/batching/testdata/matrix_half_plus_two/1/saved_model.pb'),
+  );
   assert.throws(() => parseSavedModel(pb.subarray(0, pb.byteLength - 7), 'cut.pb'), /cut.pb: not a valid SavedModel protobuf/);
   // A TensorProto round trips through the schema (the graph writer will rely on this).
   const t = { dtype: 1, tensorShape: { dim: [{ size: 3 }] }, floatVal: [0.5, 2, -1] };
@@ -194,7 +293,9 @@ test('the schemas encode too: every fixture SavedModel survives decode → encod
       assert.deepEqual(b.saver, a.saver, dir);
       assert.deepEqual([b.tags, b.producer, b.hasObjectGraph], [a.tags, a.producer, a.hasObjectGraph], dir);
       assert.equal(b.nodes.length, a.nodes.length);
-      b.nodes.forEach((n, k) => assert.deepEqual(JSON.parse(JSON.stringify(n)), JSON.parse(JSON.stringify(a.nodes[k])), `${dir} node ${n.name}`));
+      b.nodes.forEach((n, k) =>
+        assert.deepEqual(JSON.parse(JSON.stringify(n)), JSON.parse(JSON.stringify(a.nodes[k])), `${dir} node ${n.name}`),
+      );
     }
   }
 });

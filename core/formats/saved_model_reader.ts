@@ -14,13 +14,27 @@ import { dataTypeName } from './dtype.ts';
 import { FormatError } from './errors.ts';
 
 /** A signature input or output. `shape` is null when the rank is unknown; -1 marks an unknown dim. */
-export interface TensorSpec { name: string; dtype: string; shape: number[] | null }
+export interface TensorSpec {
+  name: string;
+  dtype: string;
+  shape: number[] | null;
+}
 
 /** A SignatureDef in plain form. */
-export interface Signature { methodName: string; inputs: Record<string, TensorSpec>; outputs: Record<string, TensorSpec> }
+export interface Signature {
+  methodName: string;
+  inputs: Record<string, TensorSpec>;
+  outputs: Record<string, TensorSpec>;
+}
 
 /** A graph node in plain form (attrs kept as decoded protos). */
-export interface GraphNode { name: string; op: string; inputs: string[]; device: string; attrs: Record<string, AttrValueProto> }
+export interface GraphNode {
+  name: string;
+  op: string;
+  inputs: string[];
+  device: string;
+  attrs: Record<string, AttrValueProto>;
+}
 
 /** One MetaGraphDef, summarised. */
 export interface MetaGraph {
@@ -37,7 +51,15 @@ export interface MetaGraph {
   functions: string[];
   /** TF2 object-based SavedModels carry an object graph. */
   hasObjectGraph: boolean;
-  saver?: { filenameTensorName: string; saveTensorName: string; restoreOpName: string; maxToKeep: number; sharded: boolean; keepCheckpointEveryNHours: number; version: 'LEGACY' | 'V1' | 'V2' };
+  saver?: {
+    filenameTensorName: string;
+    saveTensorName: string;
+    restoreOpName: string;
+    maxToKeep: number;
+    sharded: boolean;
+    keepCheckpointEveryNHours: number;
+    version: 'LEGACY' | 'V1' | 'V2';
+  };
   /** Collection name → its kind and entries (node names, or a count for bytes/any lists). */
   collections: Record<string, { kind: string; size: number; nodes?: string[] }>;
   assets: Array<{ filename: string; tensorName: string }>;
@@ -64,9 +86,14 @@ function tensorSpec(info: TensorInfoProto): TensorSpec {
   return { name, dtype: dataTypeName(info.dtype ?? 0), shape: info.tensorShape ? shapeOrUnknown(info.tensorShape) : null };
 }
 
+/** A proto map's entries, by key. */
+function sortedEntries<V>(map: Record<string, V> | undefined | null): Array<[string, V]> {
+  return Object.entries(map ?? {}).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+}
+
 function specs(map: Record<string, TensorInfoProto> | undefined): Record<string, TensorSpec> {
   const out: Record<string, TensorSpec> = {};
-  for (const key of Object.keys(map ?? {}).sort()) out[key] = tensorSpec((map ?? {})[key]);
+  for (const [key, info] of sortedEntries(map)) out[key] = tensorSpec(info);
   return out;
 }
 
@@ -74,13 +101,11 @@ function metaGraph(proto: MetaGraphDefProto): MetaGraph {
   const info = proto.metaInfoDef;
   const graph = proto.graphDef;
   const signatures: Record<string, Signature> = {};
-  for (const key of Object.keys(proto.signatureDef ?? {}).sort()) {
-    const s = (proto.signatureDef ?? {})[key];
+  for (const [key, s] of sortedEntries(proto.signatureDef)) {
     signatures[key] = { methodName: s.methodName ?? '', inputs: specs(s.inputs), outputs: specs(s.outputs) };
   }
   const collections: MetaGraph['collections'] = {};
-  for (const key of Object.keys(proto.collectionDef ?? {}).sort()) {
-    const c = (proto.collectionDef ?? {})[key];
+  for (const [key, c] of sortedEntries(proto.collectionDef)) {
     const kind = c.kind ?? 'empty';
     const list = c.nodeList ?? c.bytesList ?? c.int64List ?? c.floatList ?? c.anyList;
     collections[key] = { kind, size: list?.value?.length ?? 0, ...(c.nodeList ? { nodes: c.nodeList.value ?? [] } : {}) };
@@ -94,18 +119,26 @@ function metaGraph(proto: MetaGraphDefProto): MetaGraph {
     producer: graph?.versions?.producer ?? 0,
     minConsumer: graph?.versions?.minConsumer ?? 0,
     signatures,
-    nodes: (graph?.node ?? []).map((n) => ({ name: n.name ?? '', op: n.op ?? '', inputs: n.input ?? [], device: n.device ?? '', attrs: n.attr ?? {} })),
+    nodes: (graph?.node ?? []).map((n) => ({
+      name: n.name ?? '',
+      op: n.op ?? '',
+      inputs: n.input ?? [],
+      device: n.device ?? '',
+      attrs: n.attr ?? {},
+    })),
     functions: (graph?.library?.function ?? []).map((f) => f.signature?.name ?? ''),
     hasObjectGraph: proto.objectGraphDef != null,
-    saver: s ? {
-      filenameTensorName: s.filenameTensorName ?? '',
-      saveTensorName: s.saveTensorName ?? '',
-      restoreOpName: s.restoreOpName ?? '',
-      maxToKeep: s.maxToKeep ?? 0,
-      sharded: s.sharded ?? false,
-      keepCheckpointEveryNHours: s.keepCheckpointEveryNHours ?? 0,
-      version: (['LEGACY', 'V1', 'V2'] as const)[s.version ?? 0] ?? 'LEGACY',
-    } : undefined,
+    saver: s
+      ? {
+          filenameTensorName: s.filenameTensorName ?? '',
+          saveTensorName: s.saveTensorName ?? '',
+          restoreOpName: s.restoreOpName ?? '',
+          maxToKeep: s.maxToKeep ?? 0,
+          sharded: s.sharded ?? false,
+          keepCheckpointEveryNHours: s.keepCheckpointEveryNHours ?? 0,
+          version: (['LEGACY', 'V1', 'V2'] as const)[s.version ?? 0] ?? 'LEGACY',
+        }
+      : undefined,
     collections,
     assets: (proto.assetFileDef ?? []).map((a) => ({ filename: a.filename ?? '', tensorName: a.tensorInfo?.name ?? '' })),
     proto,
@@ -138,13 +171,18 @@ export async function readSavedModelDir(dir: string, platform: Pick<Platform, 'r
   const pb = platform.join(dir, 'saved_model.pb');
   if (!(await platform.exists(pb))) {
     if (await platform.exists(platform.join(dir, 'saved_model.pbtxt'))) {
-      throw new FormatError(platform.join(dir, 'saved_model.pbtxt'), 'text-format SavedModels are not supported; re-save it in binary form');
+      throw new FormatError(
+        platform.join(dir, 'saved_model.pbtxt'),
+        'text-format SavedModels are not supported; re-save it in binary form',
+      );
     }
     throw new FormatError(dir, 'is not a SavedModel directory (no saved_model.pb)');
   }
   const model = parseSavedModel(await platform.readFile(pb), pb);
   const prefix = platform.join(dir, 'variables', 'variables');
-  const variables = (await platform.exists(`${prefix}.index`)) ? await CheckpointReader.open(prefix, (p) => platform.readFile(p)) : undefined;
+  const variables = (await platform.exists(`${prefix}.index`))
+    ? await CheckpointReader.open(prefix, (p) => platform.readFile(p))
+    : undefined;
   return { dir, model, variables };
 }
 

@@ -10,10 +10,16 @@ import { FormatError } from './errors.ts';
 import { readU32, readVarint } from './varint.ts';
 
 /** One key/value pair of the table, in key order. Both are views into the file bytes. */
-export interface TableEntry { key: Uint8Array; value: Uint8Array }
+export interface TableEntry {
+  key: Uint8Array;
+  value: Uint8Array;
+}
 
 /** Offset and size (without the 5-byte trailer) of a block. */
-interface BlockHandle { offset: number; size: number }
+interface BlockHandle {
+  offset: number;
+  size: number;
+}
 
 const FOOTER_SIZE = 48;
 /** fixed64 0xdb4775248b80fb57, little-endian. */
@@ -81,7 +87,8 @@ export function readTable(bytes: Uint8Array, source = 'table'): TableEntry[] {
   if (size < FOOTER_SIZE) throw new FormatError(source, `too short (${size} bytes) to be a table / checkpoint index`);
   const magicAt = size - 8;
   for (let i = 0; i < 8; i++) {
-    if (bytes[magicAt + i] !== TABLE_MAGIC[i]) throw new FormatError(source, 'bad magic number: not a LevelDB table / checkpoint index', magicAt);
+    if (bytes[magicAt + i] !== TABLE_MAGIC[i])
+      throw new FormatError(source, 'bad magic number: not a LevelDB table / checkpoint index', magicAt);
   }
   const footerAt = size - FOOTER_SIZE;
   const metaindex = readHandle(bytes, footerAt, magicAt, source, 'metaindex');

@@ -7,7 +7,7 @@ import { encodeTFRecords, frameTFRecord, writeTFRecords } from './tfrecord_write
 import { concatChunks } from './gzip.ts';
 import { FormatError } from './errors.ts';
 import { decodeExample } from './example.ts';
-import { fixture, TFX_DIR } from '../../test/shared_fixtures.ts';
+import { fixture } from '../../test/shared_fixtures.ts';
 
 const TORCH_EVENTS = fixture('torch-tb-events/tests/runs/strict/run_1/events.out.tfevents.1622543341.janoshs-mbp.lan.86862.0');
 const PENGUIN = fixture('tfx-estimator/tfx/components/testdata/penguin/data/Split-eval/data_tfrecord-00000-of-00001.gz');
@@ -60,7 +60,10 @@ test('round trip: empty, small and 1 MB records, plain and GZIP, whole and strea
   const big = new Uint8Array(1 << 20).map((_, i) => (i * 7) & 255);
   const records = [new Uint8Array(0), new Uint8Array([1, 2, 3]), big];
   const file = encodeTFRecords(records);
-  assert.equal(file.byteLength, records.reduce((n, r) => n + r.byteLength + 16, 0));
+  assert.equal(
+    file.byteLength,
+    records.reduce((n, r) => n + r.byteLength + 16, 0),
+  );
   assert.deepEqual([...parseTFRecords(file)], records);
   assert.deepEqual(await collect(readTFRecords(inPieces(file, 4096))), records);
   async function* slowly(): AsyncGenerator<Uint8Array> {
@@ -87,7 +90,10 @@ test('damage gives a FormatError naming the file, record and byte offset', async
   const file = encodeTFRecords(records);
   const name = 'clips.tfrecord';
   const expectError = async (bytes: Uint8Array, pattern: RegExp) => {
-    assert.throws(() => [...parseTFRecords(bytes, { source: name })], (e: unknown) => e instanceof FormatError && pattern.test(e.message) && e.message.startsWith(name));
+    assert.throws(
+      () => [...parseTFRecords(bytes, { source: name })],
+      (e: unknown) => e instanceof FormatError && pattern.test(e.message) && e.message.startsWith(name),
+    );
     await assert.rejects(collect(readTFRecords(inPieces(bytes, 9), { source: name })), pattern);
   };
   const flippedData = file.slice();
@@ -103,7 +109,13 @@ test('damage gives a FormatError naming the file, record and byte offset', async
   const huge = file.slice();
   huge.set([0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0x7f], 0);
   assert.throws(() => [...parseTFRecords(huge, { source: name, verify: false })], /implausible length/);
-  await assert.rejects(collect(readTFRecords(new Uint8Array([1, 2, 3, 4, 5]), { source: name, compression: 'GZIP' })), /clips.tfrecord: bad GZIP data/);
+  await assert.rejects(
+    collect(readTFRecords(new Uint8Array([1, 2, 3, 4, 5]), { source: name, compression: 'GZIP' })),
+    /clips.tfrecord: bad GZIP data/,
+  );
   const gz = await concatChunks(writeTFRecords(records, { compression: 'GZIP' }));
-  await assert.rejects(collect(readTFRecords(gz.subarray(0, gz.byteLength - 10), { source: name, compression: 'GZIP' })), /clips.tfrecord: /);
+  await assert.rejects(
+    collect(readTFRecords(gz.subarray(0, gz.byteLength - 10), { source: name, compression: 'GZIP' })),
+    /clips.tfrecord: /,
+  );
 });

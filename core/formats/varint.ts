@@ -4,7 +4,10 @@
  */
 
 /** A decoded varint and the offset just after it. */
-export interface VarintRead { value: number; next: number }
+export interface VarintRead {
+  value: number;
+  next: number;
+}
 
 /** Reads a varint at `at`; returns undefined when the bytes end first or it is over 2^53. */
 export function readVarint(bytes: Uint8Array, at: number, end = bytes.byteLength): VarintRead | undefined {

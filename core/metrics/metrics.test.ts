@@ -19,7 +19,7 @@ describe('MultiLabelMetrics', () => {
     assert.equal(r.recall, 4 / 6);
     assert.ok(Math.abs(r.f1 - 4 / 6) < 1e-12);
     // ROC through (0,0), (fpr 2/6, tpr 4/6), (1,1), trapezoids: 1/3·(2/3)/2 + 2/3·(2/3+1)/2 = 0.6667
-    assert.ok(Math.abs(r.auc - (1 / 3) * (2 / 3) / 2 - (2 / 3) * (5 / 3) / 2) < 1e-6, `auc ${r.auc}`);
+    assert.ok(Math.abs(r.auc - ((1 / 3) * (2 / 3)) / 2 - ((2 / 3) * (5 / 3)) / 2) < 1e-6, `auc ${r.auc}`);
   });
 
   it('groups weight only their classes', () => {

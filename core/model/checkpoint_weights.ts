@@ -23,7 +23,8 @@ export interface CheckpointWeights {
 
 /** What to check when a checkpoint does not fit the model's config, in option names. */
 export const CONFIG_HINT =
-  'check `numClasses`, `depthMultiplier`, `minDepth`, `inputChannels`, `firstTemporalKernelSize`, `temporalConvStartAt`, `gatingStartAt`, `finalEndpoint`';
+  'check `numClasses`, `depthMultiplier`, `minDepth`, `inputChannels`, `firstTemporalKernelSize`, ' +
+  '`temporalConvStartAt`, `gatingStartAt`, `finalEndpoint`';
 
 /** A checkpoint prefix from a prefix or a model directory (its latest checkpoint); null if none. */
 export async function resolveCheckpoint(platform: Platform, path: string): Promise<string | null> {
@@ -77,7 +78,11 @@ export async function readCheckpointWeights(platform: Platform, path: string, na
 /** Every variable of `net` from the checkpoint at `path`, checked against the network (for export). */
 export async function readNetWeights(platform: Platform, path: string, net: S3DG): Promise<CheckpointWeights> {
   const specs = net.variables();
-  const ckpt = await readCheckpointWeights(platform, path, specs.map((s) => s.name));
+  const ckpt = await readCheckpointWeights(
+    platform,
+    path,
+    specs.map((s) => s.name),
+  );
   checkNamedWeights(specs, ckpt.weights, { source: `checkpoint ${ckpt.prefix}`, hint: CONFIG_HINT, holder: 'the checkpoint' });
   return ckpt;
 }

@@ -26,9 +26,7 @@ export type BaseEndpoint = (typeof BASE_ENDPOINTS)[number];
 export type Endpoint = BaseEndpoint | 'Logits' | 'Predictions';
 
 /** Endpoints where temporal convolutions or self-gating may start (TF-slim checks these). */
-export const STARTAT_ENDPOINTS: readonly BaseEndpoint[] = BASE_ENDPOINTS.filter(
-  (e) => e === 'Conv2d_2c_3x3' || e.startsWith('Mixed_'),
-);
+export const STARTAT_ENDPOINTS: readonly BaseEndpoint[] = BASE_ENDPOINTS.filter((e) => e === 'Conv2d_2c_3x3' || e.startsWith('Mixed_'));
 
 export interface S3DGConfig {
   /** Output classes; 0 builds the feature extractor only (no Logits scope). */
@@ -104,7 +102,8 @@ export function resolveConfig(partial: Partial<S3DGConfig> = {}): S3DGConfig {
     const v = c[option];
     if (v !== null && !STARTAT_ENDPOINTS.includes(v)) bad(option, `must be one of ${STARTAT_ENDPOINTS.join(', ')} or none, got ${v}`);
   }
-  if (!BASE_ENDPOINTS.includes(c.finalEndpoint)) bad('finalEndpoint', `must be one of ${BASE_ENDPOINTS.join(', ')}, got ${c.finalEndpoint}`);
+  if (!BASE_ENDPOINTS.includes(c.finalEndpoint))
+    bad('finalEndpoint', `must be one of ${BASE_ENDPOINTS.join(', ')}, got ${c.finalEndpoint}`);
   if (!(c.dropoutKeepProb > 0 && c.dropoutKeepProb <= 1)) bad('dropoutKeepProb', `must be in (0, 1], got ${c.dropoutKeepProb}`);
   if (!Number.isInteger(c.inputChannels) || c.inputChannels < 1) bad('inputChannels', `must be a positive integer, got ${c.inputChannels}`);
   return c;

@@ -69,7 +69,10 @@ export class TemporalConv implements Block {
 
   variables(): VariableSpec[] {
     const c = this.channels;
-    return [weightSpec(`${this.scope}/temporal/weights`, [this.kernel, 1, 1, c, c], 'center'), biasSpec(`${this.scope}/temporal/biases`, [c])];
+    return [
+      weightSpec(`${this.scope}/temporal/weights`, [this.kernel, 1, 1, c, c], 'center'),
+      biasSpec(`${this.scope}/temporal/biases`, [c]),
+    ];
   }
 
   apply<T>(ctx: ApplyContext<T>, x: T): T {

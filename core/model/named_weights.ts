@@ -57,7 +57,8 @@ export function checkNamedWeights(specs: VariableSpec[], weights: NamedWeights, 
     if (problems.length > shown.length) shown.push(`… and ${problems.length - shown.length} more`);
     const hint = check.hint ? ` (${check.hint})` : '';
     throw new WeightsMismatchError(
-      `${check.source}: the weights do not match the model${hint}: ${problems.length} problems over ${selected.length} variables:\n  ${shown.join('\n  ')}`,
+      `${check.source}: the weights do not match the model${hint}: ` +
+        `${problems.length} problems over ${selected.length} variables:\n  ${shown.join('\n  ')}`,
     );
   }
   return selected;

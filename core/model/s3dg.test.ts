@@ -49,7 +49,10 @@ describe('S3D-G variables', () => {
   });
 
   it('rejects impossible options with a message naming them', () => {
-    assert.throws(() => new S3DG({ firstTemporalKernelSize: 4 as 3 }), /S3D-G config: `firstTemporalKernelSize` must be 1, 3, 5 or 7, got 4/);
+    assert.throws(
+      () => new S3DG({ firstTemporalKernelSize: 4 as 3 }),
+      /S3D-G config: `firstTemporalKernelSize` must be 1, 3, 5 or 7, got 4/,
+    );
     assert.throws(() => new S3DG({ depthMultiplier: 0 }), /`depthMultiplier` must be greater than zero/);
     assert.throws(() => new S3DG({ gatingStartAt: 'MaxPool_4a_3x3' }), /`gatingStartAt` must be one of/);
   });
@@ -60,7 +63,13 @@ describe('S3D-G shapes and FLOPs (counting ops)', () => {
     const model = new S3DG({ numClasses: 400 });
     const count = (frames: number) => {
       const ops = new CountingOps();
-      const ctx = { ops, training: false, trains: () => false, variable: (n: string) => ({ shape: model.variables().find((v) => v.name === n)!.shape }), updateMovingAverage: () => {} };
+      const ctx = {
+        ops,
+        training: false,
+        trains: () => false,
+        variable: (n: string) => ({ shape: model.variables().find((v) => v.name === n)!.shape }),
+        updateMovingAverage: () => {},
+      };
       const out = model.apply(ctx, { shape: [1, frames, 224, 224, 3] });
       return { out, flops: ops.flops };
     };
@@ -79,7 +88,11 @@ describe('S3D-G on tfjs: every formulation and backend matches cpu native 3-D ke
   const model = new S3DG(SMALL);
   let reference: { endpoints: Map<string, Float32Array>; training: Float32Array; grads: Map<string, Float32Array> };
   const input = () => tf.randomUniform(INPUT_SHAPE, -1, 1, 'float32', 42);
-  const labels = () => tf.tensor2d([[1, 0, 1, 0, 0], [0, 1, 0, 0, 1]]);
+  const labels = () =>
+    tf.tensor2d([
+      [1, 0, 1, 0, 0],
+      [0, 1, 0, 0, 1],
+    ]);
 
   function run(formulation: Formulation) {
     const ops = tfjsOps({ formulation });
@@ -145,7 +158,11 @@ describe('S3D-G memory', () => {
       const step = () => {
         tf.tidy(() => model.apply(store.context(ops, false), tf.zeros(INPUT_SHAPE)).predictions!.dataSync());
         const cost = optimizer.minimize(
-          () => tf.losses.sigmoidCrossEntropy(tf.ones([2, 5]), model.apply(store.context(ops, true), tf.ones(INPUT_SHAPE)).logits!) as tf.Scalar,
+          () =>
+            tf.losses.sigmoidCrossEntropy(
+              tf.ones([2, 5]),
+              model.apply(store.context(ops, true), tf.ones(INPUT_SHAPE)).logits!,
+            ) as tf.Scalar,
           true,
           store.trainable(),
         );

@@ -30,6 +30,10 @@ export function parseVariableSelection(spec: string | undefined, option: string)
     }
     return (n) => re.test(n);
   }
-  const scopes = value.split(',').map((s) => s.trim()).filter(Boolean);
-  return (n) => scopes.some((s) => (s === 's3dg_convs' ? !inScope(n, LOGITS_SCOPE) : s === 's3dg_logits' ? inScope(n, LOGITS_SCOPE) : inScope(n, s)));
+  const scopes = value
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean);
+  return (n) =>
+    scopes.some((s) => (s === 's3dg_convs' ? !inScope(n, LOGITS_SCOPE) : s === 's3dg_logits' ? inScope(n, LOGITS_SCOPE) : inScope(n, s)));
 }

@@ -42,7 +42,7 @@ export class CountingOps implements Ops<ShapeOnly> {
     return this.elementwise(x.shape);
   }
   /** Moments (3 per element: mean, centring, squares), then batch norm and ReLU as above. */
-  batchNormReluTraining(x: ShapeOnly, offset: ShapeOnly, epsilon: number, onMoments: (m: Moments<ShapeOnly>) => void): ShapeOnly {
+  batchNormReluTraining(x: ShapeOnly, _offset: ShapeOnly, _epsilon: number, onMoments: (m: Moments<ShapeOnly>) => void): ShapeOnly {
     const c = x.shape[x.shape.length - 1];
     this.flops += 3 * size(x.shape);
     onMoments({ mean: { shape: [c] }, variance: { shape: [c] } });

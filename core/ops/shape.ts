@@ -33,13 +33,7 @@ export function inputGradPadding(inSize: number, kernel: number, padding: Paddin
 }
 
 /** Output shape of a 3-D conv or pool on [B,T,H,W,C] producing `channels` channels. */
-export function outputShape3d(
-  inShape: number[],
-  ksize: number[],
-  strides: number[],
-  padding: Padding,
-  channels: number,
-): number[] {
+export function outputShape3d(inShape: number[], ksize: number[], strides: number[], padding: Padding, channels: number): number[] {
   if (inShape.length !== 5) throw new Error(`expected a 5-D [B,T,H,W,C] shape, got [${inShape.join(',')}]`);
   const [b, t, h, w] = inShape;
   return [

@@ -4,6 +4,13 @@
  */
 export { installKernels } from './install_kernels.ts';
 export { TfjsModel } from './model.ts';
-export { Estimator, type EstimatorOptions, type EvalResult, type Prediction, type RunConfig, type StepProgress } from './training/estimator.ts';
+export {
+  Estimator,
+  type EstimatorOptions,
+  type EvalResult,
+  type Prediction,
+  type RunConfig,
+  type StepProgress,
+} from './training/estimator.ts';
 export { Optimizer, type OptimizerName } from './training/optimizer.ts';
 export { evalStep, trainStep } from './training/train_step.ts';

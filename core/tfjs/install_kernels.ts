@@ -9,7 +9,15 @@
  *  - wrappers over a backend's own kernel (registered under the same name, the original kept
  *    as their fallback).
  */
-import { getGradient, getKernel, registerGradient, registerKernel, unregisterKernel, type GradConfig, type KernelConfig } from '@tensorflow/tfjs-core';
+import {
+  getGradient,
+  getKernel,
+  registerGradient,
+  registerKernel,
+  unregisterKernel,
+  type GradConfig,
+  type KernelConfig,
+} from '@tensorflow/tfjs-core';
 import { batchNormReluKernels } from './kernels/batch_norm_relu.ts';
 import { channelMeansGradient, channelMeansKernels } from './kernels/channel_means.ts';
 import { firstMaxPoolGradKernels } from './kernels/first_max_pool_grad.ts';
@@ -28,7 +36,12 @@ interface Wrapper {
   wrap: (original: KernelConfig) => KernelConfig;
 }
 
-const OWN_KERNELS = (): KernelConfig[] => [...firstMaxPoolGradKernels(), ...channelMeansKernels(), ...tapPatchesKernels(), ...batchNormReluKernels()];
+const OWN_KERNELS = (): KernelConfig[] => [
+  ...firstMaxPoolGradKernels(),
+  ...channelMeansKernels(),
+  ...tapPatchesKernels(),
+  ...batchNormReluKernels(),
+];
 
 const GRADIENTS: GradConfig[] = [channelMeansGradient];
 
@@ -76,6 +89,8 @@ export function installKernels(backendName: string): string[] {
 /** Throws unless `installKernels(backendName)` ran: the tfjs ops call this before each op. */
 export function requireKernels(backendName: string): void {
   if (!installed.has(backendName)) {
-    throw new Error(`s3dg's kernels are not installed on the ${backendName} backend: call installKernels('${backendName}') once the backend is set`);
+    throw new Error(
+      `s3dg's kernels are not installed on the ${backendName} backend: call installKernels('${backendName}') once the backend is set`,
+    );
   }
 }

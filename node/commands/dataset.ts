@@ -77,7 +77,10 @@ export async function datasetOptions(flags: DatasetFlags): Promise<DatasetBuildO
       minLabelFraction: parseFraction('--min_label_fraction', flags.min_label_fraction, '(0, 1]'),
     },
     evalFraction: parseFraction('--eval_fraction', flags.eval_fraction, '[0, 1]'),
-    evalVideos: flags.eval_videos?.split(',').map((s) => s.trim()).filter((s) => s.length > 0),
+    evalVideos: flags.eval_videos
+      ?.split(',')
+      .map((s) => s.trim())
+      .filter((s) => s.length > 0),
     seed: parseInteger('--seed', flags.seed),
     clipsPerShard: parsePositiveInteger('--clips_per_shard', flags.clips_per_shard),
     jobs: parsePositiveInteger('--jobs', flags.jobs),
@@ -96,7 +99,10 @@ async function progressReporter(useBar: boolean): Promise<{ onEvent: (e: BuildEv
           total = e.pending;
           log(`dataset: ${e.total} videos, ${e.done} already done, ${e.pending} to build`);
         } else if (e.type === 'video-done') {
-          log(`[${++finished}/${total}] ${e.entry.split} ${e.video}: ${e.entry.clips} clips in ${e.entry.shards.length} shards (${e.seconds.toFixed(1)} s)`);
+          log(
+            `[${++finished}/${total}] ${e.entry.split} ${e.video}: ` +
+              `${e.entry.clips} clips in ${e.entry.shards.length} shards (${e.seconds.toFixed(1)} s)`,
+          );
         } else if (e.type === 'video-skipped') {
           log(`[${++finished}/${total}] skipped ${e.video}: ${toFlagVocabulary(e.reason)}`);
         }
@@ -105,7 +111,10 @@ async function progressReporter(useBar: boolean): Promise<{ onEvent: (e: BuildEv
     };
   }
 
-  const bar = new SingleBar({ format: 'dataset {bar} {value}/{total} videos | {clips} clips | {current}', hideCursor: true }, Presets.shades_classic);
+  const bar = new SingleBar(
+    { format: 'dataset {bar} {value}/{total} videos | {clips} clips | {current}', hideCursor: true },
+    Presets.shades_classic,
+  );
   let clips = 0;
   return {
     onEvent(e) {
@@ -125,12 +134,16 @@ async function progressReporter(useBar: boolean): Promise<{ onEvent: (e: BuildEv
 /** The end-of-run summary, printed on stdout. */
 export function formatSummary(result: BuildResult, outDir: string): string {
   const m = result.manifest;
-  const lines = [`data set: ${outDir} (${m.numClasses} classes, clips of ${m.clip.clipLength}×${m.clip.frameHeight}×${m.clip.frameWidth}×${m.clip.channels})`];
+  const lines = [
+    `data set: ${outDir} (${m.numClasses} classes, clips of ${m.clip.clipLength}×${m.clip.frameHeight}×${m.clip.frameWidth}×${m.clip.channels})`,
+  ];
   lines.push(`this run: ${result.built.length} videos built, ${result.alreadyDone.length} already done, ${result.skipped.length} skipped`);
   for (const split of ['train', 'eval'] as const) {
     const s = m.splits[split];
     const counts = m.classNames.map((n, k) => `${n} ${s.classCounts[k]}`).join(', ');
-    lines.push(`${split}: ${s.videos} videos, ${s.clips} clips, ${s.shards} shards in ${outDir}/${split}/ — positives per class: ${counts}`);
+    lines.push(
+      `${split}: ${s.videos} videos, ${s.clips} clips, ${s.shards} shards in ${outDir}/${split}/ — positives per class: ${counts}`,
+    );
   }
   for (const s of result.skipped) lines.push(`skipped ${s.video}: ${toFlagVocabulary(s.reason)}`);
   return lines.join('\n');
@@ -142,7 +155,10 @@ export function defineDataset(program: Command): void {
     .command('dataset')
     .description('build train/eval TFRecord shards of {feature, label} clips from a folder of videos and labels')
     .requiredOption('--videos <dir>', 'folder of video files (mp4, webm, avi, mkv, mov, …)')
-    .option('--labels <file|dir>', 'labels: a CSV/JSON table (video,start,end,class or video,classes) or a folder of <video>.npy; omit for unlabelled clips to predict on')
+    .option(
+      '--labels <file|dir>',
+      'labels: a CSV/JSON table (video,start,end,class or video,classes) or a folder of <video>.npy; omit for unlabelled clips to predict on',
+    )
     .requiredOption('--class_names <file>', 'class names, one per line; line k = label byte k')
     .requiredOption('--out <dir>', 'data set folder: train/, eval/ and manifest.json go here')
     .option('--clip_length <frames>', 'frames per clip', '64')
@@ -193,7 +209,8 @@ the same command again adds new videos only.`,
         reporter.stop();
         process.stdout.write(formatSummary(result, options.outDir) + '\n');
         const { train, eval: evalSplit } = result.manifest.splits;
-        if (train.clips + evalSplit.clips === 0) throw new Error(`${options.outDir}: the data set holds no clips (every video was skipped; reasons above)`);
+        if (train.clips + evalSplit.clips === 0)
+          throw new Error(`${options.outDir}: the data set holds no clips (every video was skipped; reasons above)`);
       } finally {
         reporter.stop();
         process.off('SIGINT', onSignal);

@@ -90,47 +90,178 @@ export async function runDemo(outDir: string, plan: DemoPlan, backend?: string, 
   const env = { ...process.env, ...(backend ? { S3DG_BACKEND: backend } : {}) };
   await rm(outDir, { recursive: true, force: true });
   const size = { width: plan.frame, height: plan.frame, fps: plan.fps, durationSeconds: plan.videoSeconds };
-  process.stderr.write(`demo: rendering ${plan.crossingVideos} level-crossing and ${plan.sceneVideos} pretraining-scene videos into ${outDir}/videos\n`);
+  process.stderr.write(
+    `demo: rendering ${plan.crossingVideos} level-crossing and ${plan.sceneVideos} pretraining-scene videos into ${outDir}/videos\n`,
+  );
   const crossing = await writeCrossingScenes({ ...size, outDir: join(outDir, 'videos/crossing'), videos: plan.crossingVideos, seed: 1 });
   const scenes = await writeSceneEventScenes({ ...size, outDir: join(outDir, 'videos/scenes'), videos: plan.sceneVideos, seed: 2 });
 
   const clipFlags = ['--clip_length', String(plan.clipLength), '--frame_height', String(plan.frame), '--frame_width', String(plan.frame)];
   const data = (name: string) => join(outDir, 'data', name);
-  for (const [name, set] of [['crossing', crossing], ['scenes', scenes]] as const) {
+  for (const [name, set] of [
+    ['crossing', crossing],
+    ['scenes', scenes],
+  ] as const) {
     await s3dg(
-      ['dataset', '--videos', set.videosDir, '--labels', set.labelsFile, '--class_names', set.classNamesFile, '--out', data(name), ...clipFlags, '--stride', String(plan.clipLength / 2), '--eval_fraction', '0.25', '--no-progress'],
+      [
+        'dataset',
+        '--videos',
+        set.videosDir,
+        '--labels',
+        set.labelsFile,
+        '--class_names',
+        set.classNamesFile,
+        '--out',
+        data(name),
+        ...clipFlags,
+        '--stride',
+        String(plan.clipLength / 2),
+        '--eval_fraction',
+        '0.25',
+        '--no-progress',
+      ],
       env,
     );
   }
 
   const models = (name: string) => join(outDir, 'models', name);
   // A few hundred steps need batch-norm moving averages that keep up (see the README).
-  const modelFlags = ['--depth_multiplier', String(plan.depthMultiplier), '--min_depth', String(plan.minDepth), '--batch_norm_decay', '0.9', '--seed', String(seed), ...clipFlags];
-  const crossingData = ['--train_subset_dir_path', join(data('crossing'), 'train'), '--eval_subset_dir_path', join(data('crossing'), 'eval')];
+  const modelFlags = [
+    '--depth_multiplier',
+    String(plan.depthMultiplier),
+    '--min_depth',
+    String(plan.minDepth),
+    '--batch_norm_decay',
+    '0.9',
+    '--seed',
+    String(seed),
+    ...clipFlags,
+  ];
+  const crossingData = [
+    '--train_subset_dir_path',
+    join(data('crossing'), 'train'),
+    '--eval_subset_dir_path',
+    join(data('crossing'), 'eval'),
+  ];
   const crossingClasses = ['--num_classes', String(crossing.classNames.length)];
   const monitor = ['--monitor_steps', String(plan.monitorSteps)];
 
   // Stand-in for the Kinetics-600 checkpoint: every layer trained on another task (generic
   // motion/state labels). Adam, not momentum: see "The demo's recipe" in the README.
   await s3dg(
-    ['--mode', 'train_and_eval', '--model_dir', models('pretrained'), '--train_subset_dir_path', join(data('scenes'), 'train'), '--eval_subset_dir_path', join(data('scenes'), 'eval'), '--num_classes', String(scenes.classNames.length), ...modelFlags, '--monitor_steps', String(Math.max(plan.monitorSteps, Math.round(plan.pretrainSteps / 4))), '--optimizer', 'adam', '--learning_rate', '0.001', '--batch_size', '4', '--train_steps', String(plan.pretrainSteps)],
+    [
+      '--mode',
+      'train_and_eval',
+      '--model_dir',
+      models('pretrained'),
+      '--train_subset_dir_path',
+      join(data('scenes'), 'train'),
+      '--eval_subset_dir_path',
+      join(data('scenes'), 'eval'),
+      '--num_classes',
+      String(scenes.classNames.length),
+      ...modelFlags,
+      '--monitor_steps',
+      String(Math.max(plan.monitorSteps, Math.round(plan.pretrainSteps / 4))),
+      '--optimizer',
+      'adam',
+      '--learning_rate',
+      '0.001',
+      '--batch_size',
+      '4',
+      '--train_steps',
+      String(plan.pretrainSteps),
+    ],
     env,
   );
   // The guide's three phases, flag for flag, except batch 4 and Adam in phases 2 and 3 (and 1e-4
   // in phase 3): why, and what was measured, in "The demo's recipe" in the README.
   await s3dg(
-    ['--mode', 'train_and_eval', '--model_dir', models('pretrained-init'), '--checkpoint_path', models('pretrained'), ...crossingData, ...crossingClasses, ...modelFlags, ...monitor, '--learning_rate', '0.1', '--batch_size', '2', '--variables_to_warm_start', 's3dg_convs', '--variables_to_train', 's3dg_logits', '--train_steps', String(plan.phase1Steps)],
+    [
+      '--mode',
+      'train_and_eval',
+      '--model_dir',
+      models('pretrained-init'),
+      '--checkpoint_path',
+      models('pretrained'),
+      ...crossingData,
+      ...crossingClasses,
+      ...modelFlags,
+      ...monitor,
+      '--learning_rate',
+      '0.1',
+      '--batch_size',
+      '2',
+      '--variables_to_warm_start',
+      's3dg_convs',
+      '--variables_to_train',
+      's3dg_logits',
+      '--train_steps',
+      String(plan.phase1Steps),
+    ],
     env,
   );
   await s3dg(
-    ['--mode', 'train_and_eval', '--model_dir', models('coarsetuned-init'), '--checkpoint_path', models('pretrained-init'), ...crossingData, ...crossingClasses, ...modelFlags, ...monitor, '--optimizer', 'adam', '--learning_rate', '0.001', '--batch_size', '4', '--train_steps', String(plan.phase2Steps)],
+    [
+      '--mode',
+      'train_and_eval',
+      '--model_dir',
+      models('coarsetuned-init'),
+      '--checkpoint_path',
+      models('pretrained-init'),
+      ...crossingData,
+      ...crossingClasses,
+      ...modelFlags,
+      ...monitor,
+      '--optimizer',
+      'adam',
+      '--learning_rate',
+      '0.001',
+      '--batch_size',
+      '4',
+      '--train_steps',
+      String(plan.phase2Steps),
+    ],
     env,
   );
   const final = await s3dg(
-    ['--mode', 'train_and_eval', '--model_dir', models('finetuned-init'), '--checkpoint_path', models('coarsetuned-init'), ...crossingData, ...crossingClasses, ...modelFlags, ...monitor, '--optimizer', 'adam', '--learning_rate', '0.0001', '--batch_size', '4', '--train_steps', String(plan.phase3Steps)],
+    [
+      '--mode',
+      'train_and_eval',
+      '--model_dir',
+      models('finetuned-init'),
+      '--checkpoint_path',
+      models('coarsetuned-init'),
+      ...crossingData,
+      ...crossingClasses,
+      ...modelFlags,
+      ...monitor,
+      '--optimizer',
+      'adam',
+      '--learning_rate',
+      '0.0001',
+      '--batch_size',
+      '4',
+      '--train_steps',
+      String(plan.phase3Steps),
+    ],
     env,
   );
-  await s3dg(['--mode', 'predict', '--model_dir', models('finetuned-init'), '--predict_subset_dir_path', join(data('crossing'), 'eval'), ...crossingClasses, ...modelFlags, '--batch_size', '4'], env);
+  await s3dg(
+    [
+      '--mode',
+      'predict',
+      '--model_dir',
+      models('finetuned-init'),
+      '--predict_subset_dir_path',
+      join(data('crossing'), 'eval'),
+      ...crossingClasses,
+      ...modelFlags,
+      '--batch_size',
+      '4',
+    ],
+    env,
+  );
 
   const f1 = /^eval f1: ([0-9.]+)$/m.exec(final);
   if (!f1) throw new Error('the final evaluation printed no F1');

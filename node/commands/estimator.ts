@@ -46,7 +46,10 @@ export async function runEstimator(s: EstimatorSettings, backend?: string): Prom
   }
   if (s.warmStartFrom) log(`warm start from ${s.warmStartFrom} (${s.warmStartReason}) if ${s.modelDir} has no checkpoint yet`);
   const progress = new TrainingProgress();
-  const estimator = new Estimator(estimatorOptions(s, (p) => progress.update(p)), { height: s.spec.frameHeight, width: s.spec.frameWidth });
+  const estimator = new Estimator(
+    estimatorOptions(s, (p) => progress.update(p)),
+    { height: s.spec.frameHeight, width: s.spec.frameWidth },
+  );
   try {
     if (s.mode === 'train' || s.mode === 'train_and_eval') await train(s, estimator, progress, data, log);
     else if (s.mode === 'eval') await evaluate(s, estimator, data.eval);
@@ -74,7 +77,8 @@ async function checkData(s: EstimatorSettings, log: Log): Promise<{ train: Sourc
   await checkFirstRecords(data.predict, storedSpec(s));
   if (s.tfrecordSize) {
     for (const [name, sources] of Object.entries(data)) {
-      if (sources.length) log(`${name}: ${sources.length} files × ${s.tfrecordSize} records (--tfrecord_size) ≈ ${sources.length * s.tfrecordSize} clips`);
+      if (sources.length)
+        log(`${name}: ${sources.length} files × ${s.tfrecordSize} records (--tfrecord_size) ≈ ${sources.length * s.tfrecordSize} clips`);
     }
   }
   return data;
@@ -85,7 +89,10 @@ function storedSpec(s: EstimatorSettings): EstimatorSettings['spec'] {
   return s.crop ? { ...s.spec, frameHeight: s.sourceFrame.height, frameWidth: s.sourceFrame.width } : s.spec;
 }
 
-function estimatorOptions(s: EstimatorSettings, onStep: ConstructorParameters<typeof Estimator>[0]['onStep']): ConstructorParameters<typeof Estimator>[0] {
+function estimatorOptions(
+  s: EstimatorSettings,
+  onStep: ConstructorParameters<typeof Estimator>[0]['onStep'],
+): ConstructorParameters<typeof Estimator>[0] {
   return {
     platform: nodePlatform,
     run: {
@@ -101,7 +108,9 @@ function estimatorOptions(s: EstimatorSettings, onStep: ConstructorParameters<ty
     momentum: s.momentum,
     weightDecay: s.weightDecay,
     variablesToTrain: parseVariableSelection(s.variablesToTrain, 'variablesToTrain'),
-    warmStart: s.warmStartFrom ? { from: s.warmStartFrom, select: parseVariableSelection(s.variablesToWarmStart, 'variablesToWarmStart') } : undefined,
+    warmStart: s.warmStartFrom
+      ? { from: s.warmStartFrom, select: parseVariableSelection(s.variablesToWarmStart, 'variablesToWarmStart') }
+      : undefined,
     metricGroups: parseMetricGroups(s.metricWeights),
     addImageSummaries: s.addImageSummaries,
     hostname: hostname(),
@@ -110,7 +119,13 @@ function estimatorOptions(s: EstimatorSettings, onStep: ConstructorParameters<ty
   };
 }
 
-async function train(s: EstimatorSettings, estimator: Estimator, progress: TrainingProgress, data: { train: Sources; eval: Sources }, log: Log) {
+async function train(
+  s: EstimatorSettings,
+  estimator: Estimator,
+  progress: TrainingProgress,
+  data: { train: Sources; eval: Sources },
+  log: Log,
+) {
   // Colour distortion runs in a worker thread, beside the model.
   const pool = new PreprocessPool(1, { height: s.spec.frameHeight, width: s.spec.frameWidth, channels: s.spec.channels });
   let interrupts = 0;
@@ -159,7 +174,10 @@ async function evaluate(s: EstimatorSettings, estimator: Estimator, sources: Sou
   if (!s.checkpointPath && !(await nodePlatform.exists(join(s.modelDir, 'checkpoint')))) {
     throw new UsageError(`--mode eval: ${s.modelDir} has no checkpoint to evaluate (give --checkpoint_path or train first)`);
   }
-  const r = await estimator.evaluate(inputPipeline({ sources, spec: s.spec, batchSize: s.batchSize, mode: 'eval' }), s.checkpointPath ?? s.modelDir);
+  const r = await estimator.evaluate(
+    inputPipeline({ sources, spec: s.spec, batchSize: s.batchSize, mode: 'eval' }),
+    s.checkpointPath ?? s.modelDir,
+  );
   printEval(r);
 }
 
@@ -171,7 +189,14 @@ async function classNames(dir: string | undefined, count: number): Promise<strin
 }
 
 async function predict(s: EstimatorSettings, estimator: Estimator, sources: Sources, log: Log) {
-  const input = predictBatches({ sources, stored: storedSpec(s), height: s.spec.frameHeight, width: s.spec.frameWidth, crop: s.crop, batchSize: s.batchSize });
+  const input = predictBatches({
+    sources,
+    stored: storedSpec(s),
+    height: s.spec.frameHeight,
+    width: s.spec.frameWidth,
+    crop: s.crop,
+    batchSize: s.batchSize,
+  });
   const names = await classNames(s.predictDir, s.spec.numClasses);
   const rows = [];
   for await (const p of estimator.predict(input, s.checkpointPath ?? s.modelDir)) rows.push(p);

@@ -5,7 +5,13 @@
 import { Option, type Command } from 'commander';
 import { UsageError } from '../errors.ts';
 import { addModelFlags, modelConfigFromFlags, type ModelFlags } from '../model_flags.ts';
-import { parseFraction, parseNonNegativeInteger, parseNonNegativeNumber, parsePositiveInteger, parsePositiveNumber } from '../flag_values.ts';
+import {
+  parseFraction,
+  parseNonNegativeInteger,
+  parseNonNegativeNumber,
+  parsePositiveInteger,
+  parsePositiveNumber,
+} from '../flag_values.ts';
 import type { S3DGConfig } from '../../core/index.ts';
 import type { ClipSpec } from '../../core/index.ts';
 import type { CropBox } from '../../core/index.ts';
@@ -72,7 +78,11 @@ export function addEstimatorFlags(cmd: Command): Command {
     .option('--monitor_steps <n>', 'steps between logs, summaries and checkpoints', '100')
     .option('--train_steps <n>', 'train until this global step (default: until stopped)')
     .option('--learning_rate <x>', 'learning rate', '0.1')
-    .addOption(new Option('--optimizer <name>', 'optimizer (adam: TF1 AdamOptimizer, β1 0.9, β2 0.999, ε 1e-8)').choices(['momentum', 'sgd', 'adam']).default('momentum'))
+    .addOption(
+      new Option('--optimizer <name>', 'optimizer (adam: TF1 AdamOptimizer, β1 0.9, β2 0.999, ε 1e-8)')
+        .choices(['momentum', 'sgd', 'adam'])
+        .default('momentum'),
+    )
     .option('--momentum <x>', 'momentum of the momentum optimizer', '0.9')
     .option('--weight_decay <x>', 'L1 and L2 weight decay on conv weights', '1e-7')
     .option('--dropout_rate <x>', 'dropout before the logits', '0.2')
@@ -163,7 +173,10 @@ export function settingsFromFlags(f: EstimatorFlags): EstimatorSettings {
     optimizer: f.optimizer,
     momentum: parseFraction('--momentum', f.momentum, '[0, 1)'),
     weightDecay: parseNonNegativeNumber('--weight_decay', f.weight_decay),
-    sourceFrame: { height: parsePositiveInteger('--source_frame_height', f.source_frame_height), width: parsePositiveInteger('--source_frame_width', f.source_frame_width) },
+    sourceFrame: {
+      height: parsePositiveInteger('--source_frame_height', f.source_frame_height),
+      width: parsePositiveInteger('--source_frame_width', f.source_frame_width),
+    },
     variablesToWarmStart: f.variables_to_warm_start,
     variablesToTrain: f.variables_to_train,
     addImageSummaries: Boolean(f.add_image_summaries),
@@ -187,14 +200,17 @@ export function settingsFromFlags(f: EstimatorFlags): EstimatorSettings {
     };
     if (s.crop.x + s.crop.width > s.sourceFrame.width || s.crop.y + s.crop.height > s.sourceFrame.height) {
       throw new UsageError(
-        `--crop: the box x ${s.crop.x}+${s.crop.width}, y ${s.crop.y}+${s.crop.height} leaves the ${s.sourceFrame.width}×${s.sourceFrame.height} source frame (--source_frame_width/--source_frame_height)`,
+        `--crop: the box x ${s.crop.x}+${s.crop.width}, y ${s.crop.y}+${s.crop.height} leaves the ` +
+          `${s.sourceFrame.width}×${s.sourceFrame.height} source frame (--source_frame_width/--source_frame_height)`,
       );
     }
-    if (s.mode !== 'predict') throw new UsageError('--crop applies to --mode predict only (training records are stored at the model frame size)');
+    if (s.mode !== 'predict')
+      throw new UsageError('--crop applies to --mode predict only (training records are stored at the model frame size)');
   }
   const training = s.mode === 'train' || s.mode === 'train_and_eval';
   if (training && !s.trainDir) throw new UsageError(`--mode ${s.mode} needs --train_subset_dir_path`);
-  if ((s.mode === 'eval' || s.mode === 'train_and_eval') && !s.evalDir) throw new UsageError(`--mode ${s.mode} needs --eval_subset_dir_path`);
+  if ((s.mode === 'eval' || s.mode === 'train_and_eval') && !s.evalDir)
+    throw new UsageError(`--mode ${s.mode} needs --eval_subset_dir_path`);
   if (s.mode === 'predict' && !s.predictDir) throw new UsageError('--mode predict needs --predict_subset_dir_path');
   if (s.mode.startsWith('export') && !s.exportPath) throw new UsageError(`--mode ${s.mode} needs --export_path`);
   if (training && s.checkpointPath) {
@@ -203,6 +219,7 @@ export function settingsFromFlags(f: EstimatorFlags): EstimatorSettings {
   } else if (f.warm_start) {
     throw new UsageError('--warm_start needs --checkpoint_path (the checkpoint or model dir to start from) and a training mode');
   }
-  if (s.variablesToWarmStart && !s.warmStartFrom) throw new UsageError('--variables_to_warm_start needs --checkpoint_path in a training mode');
+  if (s.variablesToWarmStart && !s.warmStartFrom)
+    throw new UsageError('--variables_to_warm_start needs --checkpoint_path in a training mode');
   return s;
 }

@@ -40,7 +40,9 @@ export async function runSavedModelExport(s: EstimatorSettings): Promise<void> {
     s.mode === 'export'
       ? 'input: serialized tf.Example strings (key "examples", feature "feature" = raw uint8 clip)'
       : `input: float32 [batch, ${s.spec.clipLength}, ${s.spec.frameHeight}, ${s.spec.frameWidth}, ${s.spec.channels}] in [-1, 1] (key "feature")`;
-  process.stderr.write(`SavedModel from ${r.checkpoint} (global step ${r.globalStep}); ${input}; outputs class_ids, probabilities, logits\n`);
+  process.stderr.write(
+    `SavedModel from ${r.checkpoint} (global step ${r.globalStep}); ${input}; outputs class_ids, probabilities, logits\n`,
+  );
   process.stdout.write(`${r.dir}\n`);
 }
 
@@ -63,7 +65,10 @@ async function readClassNames(f: ExportWebFlags): Promise<string[] | undefined> 
     const text = await readFile(f.class_names, 'utf8').catch((e: Error) => {
       throw new UsageError(`--class_names ${f.class_names}: ${e.message}`);
     });
-    return text.split(/\r?\n/).map((l) => l.trim()).filter((l) => l !== '');
+    return text
+      .split(/\r?\n/)
+      .map((l) => l.trim())
+      .filter((l) => l !== '');
   }
   if (f.dataset) {
     const manifest = await findManifest(f.dataset);
@@ -83,7 +88,7 @@ export function defineExportWeb(program: Command): void {
       .option('--checkpoint_path <path>', 'checkpoint to export (default: the latest in --model_dir)')
       .option('--out <dir>', 'folder to write (replaced when it already holds a web model)')
       .option('--class_names <file>', 'class names, one per line, in label order')
-      .option('--dataset <dir>', 'take the class names from this data set\'s manifest.json')
+      .option('--dataset <dir>', "take the class names from this data set's manifest.json")
       .option('--clip_length <n>', 'frames per clip', '64')
       .option('--frame_height <n>', 'model frame height', '224')
       .option('--frame_width <n>', 'model frame width', '224')
@@ -113,7 +118,9 @@ export function defineExportWeb(program: Command): void {
       crop,
       exporter: await exporterName(),
     });
-    process.stderr.write(`web model from ${r.checkpoint} (global step ${r.globalStep}): ${r.files.length} files, ${(r.bytes / 1e6).toFixed(1)} MB\n`);
+    process.stderr.write(
+      `web model from ${r.checkpoint} (global step ${r.globalStep}): ${r.files.length} files, ${(r.bytes / 1e6).toFixed(1)} MB\n`,
+    );
     process.stdout.write(`${r.dir}\n`);
   });
 }

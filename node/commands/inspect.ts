@@ -9,7 +9,10 @@ import type { JsonValue } from '../../core/index.ts';
 import type { Signature } from '../../core/index.ts';
 import { nodePlatform } from '../platform.ts';
 
-interface InspectFlags { json?: boolean; values?: boolean }
+interface InspectFlags {
+  json?: boolean;
+  values?: boolean;
+}
 
 function shapeText(shape: number[] | null): string {
   return shape === null ? '<unknown rank>' : `[${shape.join(',')}]`;
@@ -36,8 +39,13 @@ function signatureLines(key: string, s: Signature): string[] {
 }
 
 function metaGraphLines(g: MetaGraphSummary): string[] {
-  const lines = [`  tags [${g.tags.join(', ')}]: TF ${g.tensorflowVersion || '?'}, producer ${g.producer}, ${g.nodes} nodes, ${g.functions} functions${g.objectGraph ? ', TF2 object graph' : ''}${g.saver ? ', saver' : ''}`];
-  const ops = Object.entries(g.ops).sort((a, b) => b[1] - a[1]).map(([op, n]) => `${op}×${n}`);
+  const lines = [
+    `  tags [${g.tags.join(', ')}]: TF ${g.tensorflowVersion || '?'}, producer ${g.producer}, ` +
+      `${g.nodes} nodes, ${g.functions} functions${g.objectGraph ? ', TF2 object graph' : ''}${g.saver ? ', saver' : ''}`,
+  ];
+  const ops = Object.entries(g.ops)
+    .sort((a, b) => b[1] - a[1])
+    .map(([op, n]) => `${op}×${n}`);
   lines.push(`    ops: ${ops.join(' ')}`);
   if (g.collections.length > 0) lines.push(`    collections: ${g.collections.join(', ')}`);
   for (const [key, s] of Object.entries(g.signatures)) lines.push(...signatureLines(key, s));
@@ -65,7 +73,10 @@ export function inspectionText(ins: Inspection): string {
       lines.push(...metaGraphLines(ins.metaGraph));
       break;
     case 'events':
-      lines.push(`event file ${ins.file}: ${ins.events} events (${ins.fileVersion}), steps ${ins.steps ? ins.steps.join('–') : 'none'}, ${ins.graphs} graph(s)`);
+      lines.push(
+        `event file ${ins.file}: ${ins.events} events (${ins.fileVersion}), ` +
+          `steps ${ins.steps ? ins.steps.join('–') : 'none'}, ${ins.graphs} graph(s)`,
+      );
       for (const [status, n] of Object.entries(ins.sessionLogs)) lines.push(`  session log ${status}: ${n}`);
       for (const t of ins.tags) {
         const last = t.last === undefined ? '' : ` last=${t.last}`;

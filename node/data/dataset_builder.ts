@@ -10,7 +10,7 @@
  * video, so a re-run skips videos already done; shards are renamed into place only when their
  * video is complete, and stale partial shards are removed at start.
  */
-import { mkdir, readFile, readdir, rename, rm, writeFile } from 'node:fs/promises';
+import { mkdir, readdir, rename, rm, writeFile } from 'node:fs/promises';
 import { join, relative } from 'node:path';
 import { clipLabel, frameTimes } from '../../core/index.ts';
 import { encodeClipExample } from '../../core/index.ts';
@@ -72,7 +72,13 @@ export async function listVideos(dir: string): Promise<string[]> {
     names = await readdir(dir);
   } catch (e) {
     const code = (e as NodeJS.ErrnoException).code;
-    throw new Error(`${dir}: ${code === 'ENOENT' ? 'no such directory' : code === 'ENOTDIR' ? 'not a directory' : `cannot list videos: ${code ?? (e as Error).message}`}`);
+    const problem =
+      code === 'ENOENT'
+        ? 'no such directory'
+        : code === 'ENOTDIR'
+          ? 'not a directory'
+          : `cannot list videos: ${code ?? (e as Error).message}`;
+    throw new Error(`${dir}: ${problem}`);
   }
   const videos = names.filter((n) => VIDEO_EXTENSIONS.some((ext) => n.toLowerCase().endsWith(ext))).sort();
   if (videos.length === 0) throw new Error(`${dir}: no video files (${VIDEO_EXTENSIONS.join(' ')})`);
@@ -89,7 +95,11 @@ export function shardPrefix(video: string): string {
  * shuffle puts new videos in eval until the eval share reaches round(evalFraction · all)
  * (at least one when evalFraction > 0 and there are two or more videos).
  */
-export function assignSplits(pending: string[], existing: Record<string, VideoEntry>, options: Pick<DatasetBuildOptions, 'evalFraction' | 'evalVideos' | 'seed'>): Map<string, SplitName> {
+export function assignSplits(
+  pending: string[],
+  existing: Record<string, VideoEntry>,
+  options: Pick<DatasetBuildOptions, 'evalFraction' | 'evalVideos' | 'seed'>,
+): Map<string, SplitName> {
   const out = new Map<string, SplitName>();
   if (options.evalVideos) {
     const wanted = new Set(options.evalVideos);
@@ -145,7 +155,13 @@ async function buildVideo(video: string, split: SplitName, options: DatasetBuild
   let clips = 0;
   let padded = false;
   async function* counted(): AsyncGenerator<Uint8Array> {
-    const decodeOptions = { fps: clip.fps ?? undefined, crop: clip.crop ?? undefined, width: clip.frameWidth, height: clip.frameHeight, channels: clip.channels as 1 | 3 };
+    const decodeOptions = {
+      fps: clip.fps ?? undefined,
+      crop: clip.crop ?? undefined,
+      width: clip.frameWidth,
+      height: clip.frameHeight,
+      channels: clip.channels as 1 | 3,
+    };
     for await (const frame of decodeFrames(file, decodeOptions)) {
       decoded++;
       if (decoded % 16 === 0) options.onEvent?.({ type: 'frames', video, frames: decoded, expected });
@@ -183,7 +199,10 @@ export async function buildDataset(options: DatasetBuildOptions): Promise<BuildR
   if (old) {
     const diffs = settingsDifferences(old, options.clip, options.classNames, options.labels.path);
     if (diffs.length > 0) {
-      throw new Error(`${manifestPath}: this data set was built with other settings (${toFlagVocabulary(diffs.join('; '))}); use the same flags to add videos, or a new --out`);
+      throw new Error(
+        `${manifestPath}: this data set was built with other settings (${toFlagVocabulary(diffs.join('; '))}); ` +
+          'use the same flags to add videos, or a new --out',
+      );
     }
   }
   const videos = await listVideos(options.videosDir);
@@ -250,7 +269,8 @@ export async function buildDataset(options: DatasetBuildOptions): Promise<BuildR
   await save();
   if (options.labels.listed) {
     for (const name of options.labels.listed) {
-      if (!videos.includes(name)) manifest.skipped.push({ video: name, reason: `listed in ${options.labels.path} but not found in ${options.videosDir}` });
+      if (!videos.includes(name))
+        manifest.skipped.push({ video: name, reason: `listed in ${options.labels.path} but not found in ${options.videosDir}` });
     }
     await save();
   }

@@ -27,7 +27,15 @@ test('the pool reports a worker-side failure as a rejected clip', async () => {
   const pool = new PreprocessPool(1, { height: 16, width: 16, channels: 3 });
   try {
     await assert.rejects(
-      Promise.resolve(pool.preprocess(new Uint8Array(3 * 16 * 16 * 3), { ordering: 9, brightnessDelta: 0, saturationFactor: 1, hueDelta: 0, contrastFactor: 1 })),
+      Promise.resolve(
+        pool.preprocess(new Uint8Array(3 * 16 * 16 * 3), {
+          ordering: 9,
+          brightnessDelta: 0,
+          saturationFactor: 1,
+          hueDelta: 0,
+          contrastFactor: 1,
+        }),
+      ),
       /preprocessing failed: color ordering must be 0–3, got 9/,
     );
   } finally {

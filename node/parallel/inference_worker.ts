@@ -16,7 +16,7 @@ const reply = (message: WorkerReply, transfer: ArrayBuffer[] = []) => port.postM
 async function build(init: InferenceWorkerInit): Promise<TfjsModel> {
   await setupBackend(init.backend);
   const model = new TfjsModel(init.config);
-  model.loadWeights(init.weights, { source: 'the inference pool\'s weights' });
+  model.loadWeights(init.weights, { source: "the inference pool's weights" });
   return model;
 }
 

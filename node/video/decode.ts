@@ -52,7 +52,12 @@ export async function decodedSize(file: string, options: DecodeOptions): Promise
  * displayed, i.e. after rotation) on stdout. The scale to that same size changes no pixel; it
  * only pins the frame size should the stream change size midway.
  */
-export function decodeArgs(file: string, options: Pick<DecodeOptions, 'fps'>, size: { width: number; height: number }, pixFmt: string): string[] {
+export function decodeArgs(
+  file: string,
+  options: Pick<DecodeOptions, 'fps'>,
+  size: { width: number; height: number },
+  pixFmt: string,
+): string[] {
   const filters: string[] = [];
   if (options.fps !== undefined) filters.push(`fps=${options.fps}`);
   filters.push(`scale=${size.width}:${size.height}`);
@@ -66,7 +71,12 @@ export function decodeArgs(file: string, options: Pick<DecodeOptions, 'fps'>, si
 function frameMaker(file: string, native: { width: number; height: number; pixelStride: number }, options: DecodeOptions): ModelFrameMaker {
   const size = outputSize(native, options);
   try {
-    return new ModelFrameMaker(native, { frameHeight: size.height, frameWidth: size.width, channels: options.channels ?? 3, crop: options.crop });
+    return new ModelFrameMaker(native, {
+      frameHeight: size.height,
+      frameWidth: size.width,
+      channels: options.channels ?? 3,
+      crop: options.crop,
+    });
   } catch (e) {
     throw new VideoToolError(file, (e as Error).message);
   }

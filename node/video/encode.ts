@@ -29,9 +29,41 @@ export interface EncodeOptions {
  */
 function codecArgs(codec: VideoCodec, crf: number | undefined): string[] {
   if (codec === 'h264') {
-    return ['-c:v', 'libx264', '-preset', 'veryfast', '-crf', String(crf ?? 18), '-threads', '1', '-pix_fmt', 'yuv420p', '-movflags', '+faststart', '-f', 'mp4'];
+    return [
+      '-c:v',
+      'libx264',
+      '-preset',
+      'veryfast',
+      '-crf',
+      String(crf ?? 18),
+      '-threads',
+      '1',
+      '-pix_fmt',
+      'yuv420p',
+      '-movflags',
+      '+faststart',
+      '-f',
+      'mp4',
+    ];
   }
-  return ['-c:v', 'libvpx-vp9', '-b:v', '0', '-crf', String(crf ?? 24), '-deadline', 'realtime', '-cpu-used', '8', '-threads', '1', '-pix_fmt', 'yuv420p', '-f', 'webm'];
+  return [
+    '-c:v',
+    'libvpx-vp9',
+    '-b:v',
+    '0',
+    '-crf',
+    String(crf ?? 24),
+    '-deadline',
+    'realtime',
+    '-cpu-used',
+    '8',
+    '-threads',
+    '1',
+    '-pix_fmt',
+    'yuv420p',
+    '-f',
+    'webm',
+  ];
 }
 
 /** The usual file extension for a codec's container. */
@@ -55,7 +87,21 @@ export async function encodeVideo(
   }
   const frameBytes = width * height * 3;
   const tmp = `${file}.partial-${process.pid}`;
-  const args = ['-v', 'error', '-y', '-f', 'rawvideo', '-pix_fmt', 'rgb24', '-s', `${width}x${height}`, '-framerate', String(fps), '-i', 'pipe:0'];
+  const args = [
+    '-v',
+    'error',
+    '-y',
+    '-f',
+    'rawvideo',
+    '-pix_fmt',
+    'rgb24',
+    '-s',
+    `${width}x${height}`,
+    '-framerate',
+    String(fps),
+    '-i',
+    'pipe:0',
+  ];
   args.push(...codecArgs(codec, options.crf), tmp);
   const proc = startTool('ffmpeg', args, file);
   let bytes = 0;

@@ -57,7 +57,13 @@ export function startTool(tool: FfmpegTool, args: string[], file: string): ToolP
     });
     child.on('close', (code, signal) => {
       if (code === 0) resolve(stderr);
-      else reject(new VideoToolError(file, `${tool} ${signal ? `was killed by ${signal}` : `exited with code ${code}`}: ${tail(stderr) || 'no message'}`));
+      else
+        reject(
+          new VideoToolError(
+            file,
+            `${tool} ${signal ? `was killed by ${signal}` : `exited with code ${code}`}: ${tail(stderr) || 'no message'}`,
+          ),
+        );
     });
   });
   // Callers await `done` only after reading the output; mark it handled so an early failure

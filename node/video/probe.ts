@@ -60,7 +60,18 @@ function tag(value: string | undefined): string | null {
  * duration instead.
  */
 export async function probeVideo(file: string, options: { countFrames?: boolean } = {}): Promise<VideoInfo> {
-  const args = ['-v', 'error', '-select_streams', 'v:0', ...(options.countFrames === false ? [] : ['-count_packets']), '-show_streams', '-show_format', '-of', 'json', file];
+  const args = [
+    '-v',
+    'error',
+    '-select_streams',
+    'v:0',
+    ...(options.countFrames === false ? [] : ['-count_packets']),
+    '-show_streams',
+    '-show_format',
+    '-of',
+    'json',
+    file,
+  ];
   const text = await runToolText('ffprobe', args, file);
   let parsed: ProbeOutput;
   try {
@@ -69,7 +80,7 @@ export async function probeVideo(file: string, options: { countFrames?: boolean 
     throw new VideoToolError(file, 'ffprobe printed something that is not JSON');
   }
   const stream = parsed.streams?.[0];
-  if (!stream || !stream.width || !stream.height) throw new VideoToolError(file, 'no video stream found');
+  if (!stream?.width || !stream.height) throw new VideoToolError(file, 'no video stream found');
   let fps = parseRate(stream.avg_frame_rate);
   if (!(fps > 0)) fps = parseRate(stream.r_frame_rate);
   if (!(fps > 0)) throw new VideoToolError(file, 'ffprobe reports no frame rate');

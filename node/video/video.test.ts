@@ -61,7 +61,10 @@ for (const codec of ['h264', 'vp9'] as const) {
   });
 }
 
-for (const [codec, size, ext] of [['libx264', '160x120', 'mp4'], ['libvpx-vp9', '161x121', 'webm']] as const) {
+for (const [codec, size, ext] of [
+  ['libx264', '160x120', 'mp4'],
+  ['libvpx-vp9', '161x121', 'webm'],
+] as const) {
   test(`ffmpeg testsrc ${size} at 7 fps as ${ext} decodes to the source frames within codec tolerance`, async () => {
     const file = join(dir, `testsrc-${size}.${ext}`);
     const raw = join(dir, `testsrc-${size}.yuv`);
@@ -91,7 +94,8 @@ for (const [codec, size, ext] of [['libx264', '160x120', 'mp4'], ['libvpx-vp9', 
 test('decode with frame rate change, crop and resize gives the requested frames', async () => {
   const file = join(dir, 'round.mp4'); // 10 frames 64×48 at 5 fps from the first test
   const frames: Uint8Array[] = [];
-  for await (const f of decodeFrames(file, { fps: 10, crop: { x: 32, y: 0, width: 32, height: 24 }, width: 16, height: 12 })) frames.push(f);
+  for await (const f of decodeFrames(file, { fps: 10, crop: { x: 32, y: 0, width: 32, height: 24 }, width: 16, height: 12 }))
+    frames.push(f);
   assert.equal(frames.length, 20); // 2 s at 10 fps: each frame twice
   assert.equal(frames[0].length, 16 * 12 * 3);
   // Right half of the red gradient: the left column ≈ 255·32/63 + a little, the right ≈ 255.
@@ -104,7 +108,7 @@ test('decode with frame rate change, crop and resize gives the requested frames'
   assert.equal(grey.frames.length, 10 * 8 * 6);
 });
 
-test('crop, resize and grey are core\'s ModelFrameMaker on the native RGB frames (as in the web app)', async () => {
+test("crop, resize and grey are core's ModelFrameMaker on the native RGB frames (as in the web app)", async () => {
   const file = join(dir, 'testsrc-161x121.webm'); // odd size, from the testsrc test
   const native = await decodeVideo(file);
   const crop = { x: 11, y: 3, width: 140, height: 111 };
@@ -115,13 +119,34 @@ test('crop, resize and grey are core\'s ModelFrameMaker on the native RGB frames
     assert.equal(frames.length, native.frameCount);
     frames.forEach((f, i) => assert.deepEqual(f, maker.make(native.frames, i * 161 * 121 * 3), `frame ${i}, ${channels} channel(s)`));
   }
-  await assert.rejects(decodeVideo(file, { crop: { x: 100, y: 0, width: 100, height: 50 } }), (e: Error) => e instanceof VideoToolError && e.message === `${file}: crop x=100 y=0 width=100 height=50 does not fit in a 161×121 frame`);
+  await assert.rejects(
+    decodeVideo(file, { crop: { x: 100, y: 0, width: 100, height: 50 } }),
+    (e: Error) =>
+      e instanceof VideoToolError && e.message === `${file}: crop x=100 y=0 width=100 height=50 does not fit in a 161×121 frame`,
+  );
 });
 
 for (const pixFmt of ['yuvj420p', 'yuv444p']) {
   test(`${pixFmt} video (full range / not 4:2:0) decodes like ffmpeg's own rgb24 output`, async () => {
     const file = join(dir, `testsrc-${pixFmt}.mp4`);
-    execFileSync('ffmpeg', ['-v', 'error', '-y', '-f', 'lavfi', '-i', 'testsrc=size=64x48:rate=5', '-t', '1', '-c:v', 'libx264', '-crf', '10', '-pix_fmt', pixFmt, file]);
+    execFileSync('ffmpeg', [
+      '-v',
+      'error',
+      '-y',
+      '-f',
+      'lavfi',
+      '-i',
+      'testsrc=size=64x48:rate=5',
+      '-t',
+      '1',
+      '-c:v',
+      'libx264',
+      '-crf',
+      '10',
+      '-pix_fmt',
+      pixFmt,
+      file,
+    ]);
     const info = await probeVideo(file);
     assert.equal(info.pixelFormat, pixFmt);
     const video = await decodeVideo(file);
@@ -140,7 +165,10 @@ test('a rotated video (portrait phone footage) decodes at its displayed size', a
   assert.deepEqual([video.frameCount, video.width, video.height], [10, 48, 64]);
   // Rotated a quarter turn, the red gradient (along the source's width) runs down the frame.
   const red = (x: number, y: number) => video.frames[(y * 48 + x) * 3];
-  assert.ok(Math.abs(red(24, 0) - red(24, 63)) > 200 && Math.abs(red(0, 32) - red(47, 32)) < 20, `red ${red(24, 0)} ${red(24, 63)} ${red(0, 32)} ${red(47, 32)}`);
+  assert.ok(
+    Math.abs(red(24, 0) - red(24, 63)) > 200 && Math.abs(red(0, 32) - red(47, 32)) < 20,
+    `red ${red(24, 0)} ${red(24, 63)} ${red(0, 32)} ${red(47, 32)}`,
+  );
 });
 
 test('a corrupt video fails with an error naming the file', async () => {
@@ -158,9 +186,15 @@ test('a missing ffmpeg gives the install hint', async () => {
   const saved = process.env.PATH;
   process.env.PATH = join(dir, 'no-such-bin');
   try {
-    await assert.rejects(probeVideo(join(dir, 'round.mp4')), (e: Error) => e instanceof FfmpegNotFoundError && e.message === 'ffprobe not found: install it (apt-get install -y ffmpeg)');
+    await assert.rejects(
+      probeVideo(join(dir, 'round.mp4')),
+      (e: Error) => e instanceof FfmpegNotFoundError && e.message === 'ffprobe not found: install it (apt-get install -y ffmpeg)',
+    );
     // Decoding probes the video's size first, so ffprobe is the first tool found missing.
-    await assert.rejects(decodeVideo(join(dir, 'round.mp4'), { width: 8, height: 8 }), (e: Error) => e instanceof FfmpegNotFoundError && e.message === 'ffprobe not found: install it (apt-get install -y ffmpeg)');
+    await assert.rejects(
+      decodeVideo(join(dir, 'round.mp4'), { width: 8, height: 8 }),
+      (e: Error) => e instanceof FfmpegNotFoundError && e.message === 'ffprobe not found: install it (apt-get install -y ffmpeg)',
+    );
   } finally {
     process.env.PATH = saved;
   }
@@ -172,7 +206,14 @@ test('videoClips cuts a video into network-ready clips with their times', async 
   const clips = [];
   for await (const c of videoClips(file, { clipLength: 4, stride: 3, height: 24, width: 32 })) clips.push(c);
   // starts 0, 3, 6 (frames 6–9); 9 would need frames up to 12.
-  assert.deepEqual(clips.map((c) => [c.start, c.startSeconds, c.endSeconds]), [[0, 0, 0.8], [3, 0.6, 1.4], [6, 1.2, 2]]);
+  assert.deepEqual(
+    clips.map((c) => [c.start, c.startSeconds, c.endSeconds]),
+    [
+      [0, 0, 0.8],
+      [3, 0.6, 1.4],
+      [6, 1.2, 2],
+    ],
+  );
   assert.equal(clips[0].clip.length, 4 * 24 * 32 * 3);
   assert.ok(clips.every((c) => c.clip.every((v) => v >= -1 && v <= 1)));
   // Blue grows by 20 per frame: frame 6 of the source ≈ 120 → (120/255)·2 − 1 ≈ −0.06.
@@ -182,12 +223,32 @@ test('videoClips cuts a video into network-ready clips with their times', async 
 
 test('stopping a decode early ends ffmpeg at once', async () => {
   const file = join(dir, 'long.mp4');
-  execFileSync('ffmpeg', ['-v', 'error', '-y', '-f', 'lavfi', '-i', 'testsrc=size=320x240:rate=25', '-t', '60', '-c:v', 'libx264', '-preset', 'ultrafast', '-pix_fmt', 'yuv420p', file]);
+  execFileSync('ffmpeg', [
+    '-v',
+    'error',
+    '-y',
+    '-f',
+    'lavfi',
+    '-i',
+    'testsrc=size=320x240:rate=25',
+    '-t',
+    '60',
+    '-c:v',
+    'libx264',
+    '-preset',
+    'ultrafast',
+    '-pix_fmt',
+    'yuv420p',
+    file,
+  ]);
   const t0 = performance.now();
   let frames = 0;
   for await (const _ of decodeFrames(file)) if (++frames === 3) break;
   assert.equal(frames, 3);
   assert.ok(performance.now() - t0 < 3000, 'took longer than decoding a few frames should');
-  const left = execFileSync('ps', ['-eo', 'args']).toString().split('\n').filter((l) => l.startsWith('ffmpeg') && l.includes(file));
+  const left = execFileSync('ps', ['-eo', 'args'])
+    .toString()
+    .split('\n')
+    .filter((l) => l.startsWith('ffmpeg') && l.includes(file));
   assert.deepEqual(left, []);
 });

@@ -36,7 +36,9 @@ const progress = (m: string) => process.stderr.write(`[bench] ${m}\n`);
 const emit = (row: Row) => {
   rows.push(row);
   if (flags.json) process.stdout.write(`${toJsonLine(row)}\n`);
-  progress(`${row.backend} ${row.frames}×${row.size}² ${row.pass} ${row.mode}×${row.threads}: ${row.ms.toFixed(0)} ms, ${row.gflops_per_s.toFixed(1)} GFLOP/s`);
+  progress(
+    `${row.backend} ${row.frames}×${row.size}² ${row.pass} ${row.mode}×${row.threads}: ${row.ms.toFixed(0)} ms, ${row.gflops_per_s.toFixed(1)} GFLOP/s`,
+  );
 };
 const note = (m: string) => {
   notes.push(m);
@@ -66,13 +68,22 @@ async function benchBackend(backend: string): Promise<void> {
     if (passes.length === 0) continue;
     const input = tf.randomUniform([1, frames, size, size, 3], -1, 1, 'float32', 1);
     const runs = Math.min(...passes.map((pass) => runsFor(backend, { frames, size, pass }, quick)));
-    const timings = await timeInterleaved(passes.map((pass) => passOf(runnable, pass, input)), runs);
+    const timings = await timeInterleaved(
+      passes.map((pass) => passOf(runnable, pass, input)),
+      runs,
+    );
     input.dispose();
     passes.forEach((pass, i) => {
       const t = timings[i];
       const gflops = flopsOf(frames, size, pass) / 1e9;
       emit({
-        backend, frames, size, pass, mode: 'single', threads: 1, batch: 1,
+        backend,
+        frames,
+        size,
+        pass,
+        mode: 'single',
+        threads: 1,
+        batch: 1,
         ms: t.ms,
         cpu_ms: t.cpuMs,
         clips_per_s: 1000 / t.ms,
@@ -100,7 +111,13 @@ async function benchStream(weights: NamedWeights): Promise<void> {
     progress(`stream: ${threads} worker thread(s), ${clips} clips of ${frames}×${size}² after one warm-up clip per thread`);
     const s = await streamThroughput(CONFIG, weights, [frames, size, size, 3], threads, clips);
     emit({
-      backend: 'wasm', frames, size, pass: 'forward', mode: 'stream', threads, batch: 1,
+      backend: 'wasm',
+      frames,
+      size,
+      pass: 'forward',
+      mode: 'stream',
+      threads,
+      batch: 1,
       ms: s.msPerClip,
       cpu_ms: s.cpuMsPerClip,
       clips_per_s: 1000 / s.msPerClip,
@@ -122,7 +139,9 @@ if (!flags.json) {
   console.log('\nFLOPs: counted by the model on CountingOps (2 per multiply-add); train = 3 × forward.');
   console.log('ms: median of the timed runs after one warm-up run (stream: wall time per clip, all workers busy).');
   console.log('train/fwd: median over rounds that each run forward then train (interleaved, so drift in machine speed cancels).');
-  console.log('peak tensors: tfjs bytes high-water during the warm-up run (tfjs counts each reshaped view again, so it overstates memory held); max RSS: process high-water so far.');
+  console.log(
+    'peak tensors: tfjs bytes high-water during the warm-up run (tfjs counts each reshaped view again, so it overstates memory held); max RSS: process high-water so far.',
+  );
   for (const n of notes) console.log(`note: ${n}`);
   const best = Math.max(0, ...rows.filter((r) => r.mode === 'stream' && r.frames === 64).map((r) => r.gflops_per_s));
   if (best > 0) console.log(`stream 64×224² best: ${best.toFixed(1)} GFLOP/s (target ≥ ${STREAM_TARGET_GFLOPS})`);

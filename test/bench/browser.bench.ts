@@ -47,7 +47,14 @@ async function forwardBench(page: Page): Promise<void> {
       },
       [backend, depth, runs] as const,
     );
-    const row = { bench: 'forward 16×224²', backend, depthMultiplier: depth, firstMs: Math.round(r.firstMs), medianMs: r.runsMs.length ? Math.round(median(r.runsMs)) : null, runs: r.runsMs.map(Math.round) };
+    const row = {
+      bench: 'forward 16×224²',
+      backend,
+      depthMultiplier: depth,
+      firstMs: Math.round(r.firstMs),
+      medianMs: r.runsMs.length ? Math.round(median(r.runsMs)) : null,
+      runs: r.runsMs.map(Math.round),
+    };
     if (r.backend !== backend) Object.assign(row, { note: `${backend} unavailable (fell back to ${r.backend})` });
     rows.push(row);
     log(JSON.stringify(row));
@@ -56,19 +63,37 @@ async function forwardBench(page: Page): Promise<void> {
 
 /** Long tasks (ms) recorded by the page between two performance.now() marks. */
 async function longTasksBetween(page: Page, from: number, to: number): Promise<number[]> {
-  return page.evaluate(([a, b]) => (window as unknown as { __longtasks: Array<[number, number]> }).__longtasks.filter(([start]) => start >= a && start <= b).map(([, d]) => d), [from, to] as const);
+  return page.evaluate(
+    ([a, b]) =>
+      (window as unknown as { __longtasks: Array<[number, number]> }).__longtasks
+        .filter(([start]) => start >= a && start <= b)
+        .map(([, d]) => d),
+    [from, to] as const,
+  );
 }
 
 async function longTaskBench(): Promise<void> {
   const dir = await mkdtemp(join(tmpdir(), 's3dg-bench-'));
-  const scenes = await writeCrossingScenes({ width: 64, height: 64, fps: 8, durationSeconds: 12, videos: 1, seed: 3, outDir: dir, codec: 'h264' });
+  const scenes = await writeCrossingScenes({
+    width: 64,
+    height: 64,
+    fps: 8,
+    durationSeconds: 12,
+    videos: 1,
+    seed: 3,
+    outDir: dir,
+    codec: 'h264',
+  });
   const clip = join(scenes.videosDir, scenes.videos[0]);
   const s = await openApp('index.html?backend=webgpu');
   try {
     await s.page.addInitScript(() => {
       const w = window as unknown as { __longtasks: Array<[number, number]> };
       w.__longtasks = [];
-      new PerformanceObserver((list) => list.getEntries().forEach((e) => w.__longtasks.push([e.startTime, e.duration]))).observe({ type: 'longtask', buffered: true });
+      new PerformanceObserver((list) => list.getEntries().forEach((e) => w.__longtasks.push([e.startTime, e.duration]))).observe({
+        type: 'longtask',
+        buffered: true,
+      });
     });
     await s.page.reload();
     await s.page.waitForSelector('body[data-ready=true]', { timeout: 180_000 });
@@ -105,14 +130,26 @@ async function longTaskBench(): Promise<void> {
           }, 0),
         ),
     );
-    await s.page.waitForFunction((from) => (window as unknown as { __longtasks: Array<[number, number]> }).__longtasks.some(([t, d]) => t >= from && d >= 80), t4, { timeout: 10_000 });
+    await s.page.waitForFunction(
+      (from) => (window as unknown as { __longtasks: Array<[number, number]> }).__longtasks.some(([t, d]) => t >= from && d >= 80),
+      t4,
+      { timeout: 10_000 },
+    );
     const max = (xs: number[]) => (xs.length ? Math.round(Math.max(...xs)) : 0);
     for (const [phase, tasks, ms, extra] of [
       ['page load + demo model', loadTasks, t0, {}],
       [`predict 12 s clip (${windows} windows, stride 4)`, predictTasks, t1 - t0, { msPerWindow: Math.round((t1 - t0) / windows) }],
       ['fine-tune 10 steps + re-predict', trainTasks, t3 - t2, {}],
     ] as const) {
-      const row = { bench: 'main-thread long tasks', backend, phase, wallMs: Math.round(ms), longTasks: tasks.length, longestMs: max([...tasks]), ...extra };
+      const row = {
+        bench: 'main-thread long tasks',
+        backend,
+        phase,
+        wallMs: Math.round(ms),
+        longTasks: tasks.length,
+        longestMs: max([...tasks]),
+        ...extra,
+      };
       rows.push(row);
       log(JSON.stringify(row));
     }

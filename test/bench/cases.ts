@@ -27,7 +27,7 @@ export function skipReason(backend: string, c: BenchCase, quick: boolean): strin
   const big = c.frames * c.size * c.size > 8 * 112 * 112;
   if (backend === 'cpu' && big) return 'cpu runs ~1 GFLOP/s: only 8×112² is measured';
   if (c.frames === 64 && c.pass === 'train' && backend !== 'tensorflow') {
-    return 'a 64×224² training step holds ~4× the tensors of a 16×224² step, which already peaks near wasm32\'s 4 GiB heap: not measured';
+    return "a 64×224² training step holds ~4× the tensors of a 16×224² step, which already peaks near wasm32's 4 GiB heap: not measured";
   }
   if (quick && c.frames === 64) return '--quick: 64×224² left out';
   return null;

@@ -87,5 +87,7 @@ for (const c of CASES.filter((k) => !flags.only || k.what.includes(flags.only)))
   tf.dispose([x, dy]);
   const gflop = (2 * dyShape.reduce((a, b) => a * b, 1) * kh * kw * ci) / 1e9;
   const [t, v] = times.map(median);
-  console.log(`${c.what}\t[${c.x}]\t[${c.filter}]\t${gflop.toFixed(3)}\t${t.toFixed(1)}\t${v.toFixed(1)}\t${(v / t).toFixed(2)}\t${diff.toExponential(1)}`);
+  console.log(
+    `${c.what}\t[${c.x}]\t[${c.filter}]\t${gflop.toFixed(3)}\t${t.toFixed(1)}\t${v.toFixed(1)}\t${(v / t).toFixed(2)}\t${diff.toExponential(1)}`,
+  );
 }

@@ -3,7 +3,7 @@
  * (shapes only), which counts 2 FLOPs per multiply-add and one per element of pools, norms and
  * elementwise ops.
  */
-import { S3DG } from '../../core/model/s3dg.ts';
+import type { S3DG } from '../../core/model/s3dg.ts';
 import { CountingOps, type ShapeOnly } from '../../core/ops/counting_ops.ts';
 
 /** Forward FLOPs (inference mode) for an input [B,T,H,W,C]. */

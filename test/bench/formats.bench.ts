@@ -21,7 +21,10 @@ const CLIP_BYTES = 64 * 224 * 224 * 3;
 const CLIPS = 21; // ≈ 202 MB
 
 async function makeRecordFile(file: string): Promise<void> {
-  const exists = await stat(file).then((s) => s.size > CLIPS * CLIP_BYTES, () => false);
+  const exists = await stat(file).then(
+    (s) => s.size > CLIPS * CLIP_BYTES,
+    () => false,
+  );
   if (exists) return;
   const parts: Uint8Array[] = [];
   for (let i = 0; i < CLIPS; i++) {
@@ -82,7 +85,8 @@ async function main(): Promise<void> {
     for await (const r of readTFRecords(chunks, { source: recordFile })) n += singleBytes(decodeExample(r), 'feature').byteLength;
     return n;
   });
-  if (whole.result !== CLIPS * CLIP_BYTES || parsed.result !== CLIPS * CLIP_BYTES || streamed.result !== CLIPS * CLIP_BYTES) throw new Error('bench read the wrong number of bytes');
+  if (whole.result !== CLIPS * CLIP_BYTES || parsed.result !== CLIPS * CLIP_BYTES || streamed.result !== CLIPS * CLIP_BYTES)
+    throw new Error('bench read the wrong number of bytes');
 
   const tensors = await s3dgTensors();
   const prefix = path.join(DIR, 'model.ckpt-12345');
@@ -98,7 +102,12 @@ async function main(): Promise<void> {
 
   const rows = [
     ['TFRecord read, whole file + tf.Example decode', `${mb.toFixed(0)} MB`, `${(mb / whole.seconds).toFixed(0)} MB/s`, '≥ 500 MB/s'],
-    ['TFRecord parse + CRC + decode, bytes in memory', `${mb.toFixed(0)} MB`, `${(mb / parsed.seconds).toFixed(0)} MB/s`, '(our code alone)'],
+    [
+      'TFRecord parse + CRC + decode, bytes in memory',
+      `${mb.toFixed(0)} MB`,
+      `${(mb / parsed.seconds).toFixed(0)} MB/s`,
+      '(our code alone)',
+    ],
     ['TFRecord read, streamed 1 MiB chunks + decode', `${mb.toFixed(0)} MB`, `${(mb / streamed.seconds).toFixed(0)} MB/s`, '≥ 500 MB/s'],
     [`checkpoint write (${tensors.length} tensors, bytes only)`, `${ckptMb.toFixed(1)} MB`, `${written.seconds.toFixed(3)} s`, ''],
     [`checkpoint read (open + every tensor, CRC checked)`, `${ckptMb.toFixed(1)} MB`, `${read.seconds.toFixed(3)} s`, '< 0.5 s'],

@@ -55,8 +55,14 @@ for (const workers of [0, 1, 2]) {
   await timeIt(`train batches of 2, preprocessing ${workers === 0 ? 'on the main thread' : `in ${workers} worker(s)`}`, async () => {
     let n = 0;
     const input = inputPipeline({
-      sources: files.map(fileRecordSource), spec, batchSize: 2, mode: 'train', epochs: 2, shuffleBuffer: 4,
-      preprocess: pool?.preprocess, parallelism: Math.max(1, workers),
+      sources: files.map(fileRecordSource),
+      spec,
+      batchSize: 2,
+      mode: 'train',
+      epochs: 2,
+      shuffleBuffer: 4,
+      preprocess: pool?.preprocess,
+      parallelism: Math.max(1, workers),
     });
     for await (const b of input) n += b.size;
     return n;
@@ -68,8 +74,14 @@ for (const workers of [0, 1, 2]) {
 {
   const pool = new PreprocessPool(1, { height: 224, width: 224, channels: 3 });
   const input = inputPipeline({
-    sources: files.map(fileRecordSource), spec, batchSize: 2, mode: 'train', epochs: 3, shuffleBuffer: 4,
-    preprocess: pool.preprocess, parallelism: 2,
+    sources: files.map(fileRecordSource),
+    spec,
+    batchSize: 2,
+    mode: 'train',
+    epochs: 3,
+    shuffleBuffer: 4,
+    preprocess: pool.preprocess,
+    parallelism: 2,
   });
   const waits: number[] = [];
   let t = performance.now();
@@ -82,6 +94,8 @@ for (const workers of [0, 1, 2]) {
   }
   await pool.close();
   const steady = waits.slice(2);
-  console.log(`busy consumer (600 ms/batch of 2): first batch after ${waits[0].toFixed(0)} ms, then mean wait ${(steady.reduce((a, b) => a + b, 0) / steady.length).toFixed(0)} ms per batch (max ${Math.max(...steady).toFixed(0)})`);
+  console.log(
+    `busy consumer (600 ms/batch of 2): first batch after ${waits[0].toFixed(0)} ms, then mean wait ${(steady.reduce((a, b) => a + b, 0) / steady.length).toFixed(0)} ms per batch (max ${Math.max(...steady).toFixed(0)})`,
+  );
 }
 rmSync(dir, { recursive: true, force: true });

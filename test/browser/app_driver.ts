@@ -25,7 +25,9 @@ async function afterChange(page: Page, keys: string[], action: () => Promise<voi
 export async function uploadClip(page: Page, file: string, timeout = 180_000): Promise<string> {
   const was = await page.evaluate(() => document.body.dataset.lastClip ?? '');
   await page.setInputFiles('input[type=file]', file);
-  const uid = await (await page.waitForFunction((w) => (document.body.dataset.lastClip ?? '') !== w && document.body.dataset.lastClip, was)).jsonValue();
+  const uid = await (
+    await page.waitForFunction((w) => (document.body.dataset.lastClip ?? '') !== w && document.body.dataset.lastClip, was)
+  ).jsonValue();
   const done = await page.waitForFunction(
     (prefix) => ['predicted', 'clipError'].find((k) => (document.body.dataset[k] ?? '').startsWith(prefix)) ?? null,
     `${uid} ${basename(file)}`,
@@ -36,10 +38,15 @@ export async function uploadClip(page: Page, file: string, timeout = 180_000): P
 
 /** Opens the model at `url` through the URL box; resolves 'modelLoaded' or 'modelError'. */
 export function openModelByUrl(page: Page, url: string, timeout = 120_000): Promise<string> {
-  return afterChange(page, ['modelLoaded', 'modelError'], async () => {
-    await page.fill('[data-testid=model-url]', url);
-    await page.click('[data-testid=model-open]');
-  }, timeout);
+  return afterChange(
+    page,
+    ['modelLoaded', 'modelError'],
+    async () => {
+      await page.fill('[data-testid=model-url]', url);
+      await page.click('[data-testid=model-open]');
+    },
+    timeout,
+  );
 }
 
 /** The predictions table: class name → probability, for the current window. */

@@ -52,7 +52,10 @@ describe('clear messages for bad input', { skip: BROWSER_SKIP }, () => {
 
   test('a truncated mp4: its decoded part is predicted, with a message saying it ends early', async () => {
     assert.equal(await uploadClip(s.page, clips.truncated), 'predicted');
-    assert.match(await readMessage(s.page), /truncated\.mp4: the file ends early — decoded \d+ of the 32 frames its index lists \(truncated or damaged\)/);
+    assert.match(
+      await readMessage(s.page),
+      /truncated\.mp4: the file ends early — decoded \d+ of the 32 frames its index lists \(truncated or damaged\)/,
+    );
   });
 
   test('a 404 model URL', async () => {
@@ -65,7 +68,10 @@ describe('clear messages for bad input', { skip: BROWSER_SKIP }, () => {
 
   test('a host without CORS', async () => {
     assert.equal(await openModelByUrl(s.page, `${noCors.url}good/`), 'modelError');
-    assert.match(await readMessage(s.page), /good\/model\.json: could not fetch the model\.json — network error or the server does not allow cross-origin requests \(CORS\)/);
+    assert.match(
+      await readMessage(s.page),
+      /good\/model\.json: could not fetch the model\.json — network error or the server does not allow cross-origin requests \(CORS\)/,
+    );
   });
 
   test('a corrupt shard', async () => {
@@ -85,7 +91,10 @@ describe('clear messages for bad input', { skip: BROWSER_SKIP }, () => {
       await s.page.waitForFunction((w) => `${document.body.dataset.modelLoaded}/${document.body.dataset.modelError}` !== w, was);
     };
     await pick([join(DEMO_DIR, 'model.json')]);
-    assert.match(await readMessage(s.page), /model\.json lists the weight shard group1-shard1of1\.bin, which is not among the chosen files/);
+    assert.match(
+      await readMessage(s.page),
+      /model\.json lists the weight shard group1-shard1of1\.bin, which is not among the chosen files/,
+    );
     await pick([join(DEMO_DIR, 'model.json'), join(DEMO_DIR, 'group1-shard1of1.bin')]);
     await s.page.waitForFunction(() => (document.querySelector('[data-testid=model-info]')?.textContent ?? '').startsWith('model.json —'));
     assert.doesNotMatch(await readMessage(s.page), /Could not open the model/);

@@ -25,7 +25,8 @@ describe('fine-tuning in the browser', { skip: BROWSER_SKIP }, () => {
   let host: StaticServer | null = null;
   let tunedClasses: string[] = [];
   let tunedWindows: number[][] = [];
-  const memory = () => s.page.evaluate(() => (window as unknown as { s3dgWorker: { memory(): Promise<{ numTensors: number }> } }).s3dgWorker.memory());
+  const memory = () =>
+    s.page.evaluate(() => (window as unknown as { s3dgWorker: { memory(): Promise<{ numTensors: number }> } }).s3dgWorker.memory());
 
   before(async () => {
     clips = await makeClips();
@@ -65,7 +66,11 @@ describe('fine-tuning in the browser', { skip: BROWSER_SKIP }, () => {
     await s.page.fill('[data-testid=tune-batch]', '2');
     const was = await s.page.evaluate(() => document.body.dataset.tuned ?? '');
     await s.page.click('[data-testid=tune-start]');
-    await s.page.waitForFunction((w) => (document.body.dataset.tuned ?? '') !== w || !document.querySelector<HTMLElement>('[data-testid=message]')!.hidden, was, { timeout: 300_000 });
+    await s.page.waitForFunction(
+      (w) => (document.body.dataset.tuned ?? '') !== w || !document.querySelector<HTMLElement>('[data-testid=message]')!.hidden,
+      was,
+      { timeout: 300_000 },
+    );
     assert.equal(await readMessage(s.page), '');
     const losses = JSON.parse((await s.page.getAttribute('[data-testid=tune-status]', 'data-losses')) ?? '[]') as number[];
     assert.equal(losses.length, 8);
@@ -95,10 +100,20 @@ describe('fine-tuning in the browser', { skip: BROWSER_SKIP }, () => {
       await mkdir(join(dir, name, '..'), { recursive: true });
       await writeFile(join(dir, name), bytes);
     }
-    const folder = Object.keys(files).find((n) => n.endsWith('/model.json'))!.replace(/\/model\.json$/, '');
-    assert.deepEqual(Object.keys(files).map((n) => n.slice(folder.length + 1)).sort(), ['group1-shard1of1.bin', 'model.json']);
+    const folder = Object.keys(files)
+      .find((n) => n.endsWith('/model.json'))!
+      .replace(/\/model\.json$/, '');
+    assert.deepEqual(
+      Object.keys(files)
+        .map((n) => n.slice(folder.length + 1))
+        .sort(),
+      ['group1-shard1of1.bin', 'model.json'],
+    );
     // The CLI-side reader takes it: hashes, manifest, metadata.
-    const read = await readWebModel(await readFile(join(dir, folder, 'model.json'), 'utf8'), async (p) => new Uint8Array(await readFile(join(dir, folder, p))));
+    const read = await readWebModel(
+      await readFile(join(dir, folder, 'model.json'), 'utf8'),
+      async (p) => new Uint8Array(await readFile(join(dir, folder, p))),
+    );
     const meta = read.modelJson.userDefinedMetadata.s3dg;
     assert.deepEqual(meta.classNames, tunedClasses);
     assert.equal(meta.config.numClasses, 6);
@@ -108,7 +123,11 @@ describe('fine-tuning in the browser', { skip: BROWSER_SKIP }, () => {
     assert.equal(await uploadClip(s.page, clips.mp4), 'predicted');
     const again = await readAllWindows(s.page, tunedClasses);
     assert.equal(again.length, tunedWindows.length);
-    again.forEach((row, i) => row.forEach((p, k) => assert.ok(Math.abs(p - tunedWindows[i][k]) < 1e-5, `window ${i} class ${tunedClasses[k]}: ${p} vs ${tunedWindows[i][k]}`)));
+    again.forEach((row, i) =>
+      row.forEach((p, k) =>
+        assert.ok(Math.abs(p - tunedWindows[i][k]) < 1e-5, `window ${i} class ${tunedClasses[k]}: ${p} vs ${tunedWindows[i][k]}`),
+      ),
+    );
   });
 
   test('kept in IndexedDB and opened from there', async () => {

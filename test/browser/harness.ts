@@ -32,7 +32,9 @@ export const CHROMIUM_FLAGS = [
 export const CHROMIUM_PATH = process.env.S3DG_CHROMIUM ?? '/usr/bin/chromium';
 
 /** Why the browser tests cannot run here (false when they can): pass as `describe`'s skip option. */
-export const BROWSER_SKIP: string | false = existsSync(CHROMIUM_PATH) ? false : `no Chromium at ${CHROMIUM_PATH} (apt-get install chromium, or set S3DG_CHROMIUM)`;
+export const BROWSER_SKIP: string | false = existsSync(CHROMIUM_PATH)
+  ? false
+  : `no Chromium at ${CHROMIUM_PATH} (apt-get install chromium, or set S3DG_CHROMIUM)`;
 
 async function newestMtime(dir: string): Promise<number> {
   let newest = 0;
@@ -45,7 +47,10 @@ async function newestMtime(dir: string): Promise<number> {
 
 /** Runs a Vite build unless `outDir`/index.html is newer than every file in `sources`. */
 async function buildIfStale(configFile: string, root: string, outDir: string, sources: string[]): Promise<void> {
-  const built = await stat(join(outDir, 'index.html')).then((s) => s.mtimeMs, () => 0);
+  const built = await stat(join(outDir, 'index.html')).then(
+    (s) => s.mtimeMs,
+    () => 0,
+  );
   let newest = 0;
   for (const path of sources) {
     const st = await stat(path);
@@ -57,12 +62,20 @@ async function buildIfStale(configFile: string, root: string, outDir: string, so
 
 /** Builds dist/ unless it is already newer than web/, core/ and vite.config.ts. */
 export async function buildApp(): Promise<void> {
-  await buildIfStale(join(ROOT, 'vite.config.ts'), join(ROOT, 'web'), DIST, [join(ROOT, 'web'), join(ROOT, 'core'), join(ROOT, 'vite.config.ts')]);
+  await buildIfStale(join(ROOT, 'vite.config.ts'), join(ROOT, 'web'), DIST, [
+    join(ROOT, 'web'),
+    join(ROOT, 'core'),
+    join(ROOT, 'vite.config.ts'),
+  ]);
 }
 
 /** Builds the diagnostics page unless it is already newer than its sources, web/ and core/. */
 export async function buildDiagnostics(): Promise<void> {
-  await buildIfStale(join(DIAGNOSTICS_SRC, 'vite.config.ts'), DIAGNOSTICS_SRC, DIAGNOSTICS_DIST, [DIAGNOSTICS_SRC, join(ROOT, 'web'), join(ROOT, 'core')]);
+  await buildIfStale(join(DIAGNOSTICS_SRC, 'vite.config.ts'), DIAGNOSTICS_SRC, DIAGNOSTICS_DIST, [
+    DIAGNOSTICS_SRC,
+    join(ROOT, 'web'),
+    join(ROOT, 'core'),
+  ]);
 }
 
 /** A browser on the built app, with the errors it logged. */

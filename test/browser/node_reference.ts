@@ -20,9 +20,16 @@ export interface NodeWindow {
 }
 
 /** Predictions of the web model in `modelDir` on every `stride`-th window of `video`. */
-export async function nodePredictions(modelDir: string, video: string, stride: number): Promise<{ classNames: string[]; windows: NodeWindow[] }> {
+export async function nodePredictions(
+  modelDir: string,
+  video: string,
+  stride: number,
+): Promise<{ classNames: string[]; windows: NodeWindow[] }> {
   await useBackend('wasm');
-  const { modelJson, weights } = await readWebModel(await readFile(join(modelDir, 'model.json'), 'utf8'), async (p) => new Uint8Array(await readFile(join(modelDir, p))));
+  const { modelJson, weights } = await readWebModel(
+    await readFile(join(modelDir, 'model.json'), 'utf8'),
+    async (p) => new Uint8Array(await readFile(join(modelDir, p))),
+  );
   const meta = modelJson.userDefinedMetadata.s3dg;
   const model = new S3DG(meta.config);
   const store = new VariableStore(model.variables());
@@ -35,7 +42,14 @@ export async function nodePredictions(modelDir: string, video: string, stride: n
     }
     const p = meta.preprocessing;
     const windows: NodeWindow[] = [];
-    const clips = videoClips(video, { clipLength: p.clipLength, stride, fps: p.fps ?? undefined, crop: p.crop ?? undefined, height: p.frameHeight, width: p.frameWidth });
+    const clips = videoClips(video, {
+      clipLength: p.clipLength,
+      stride,
+      fps: p.fps ?? undefined,
+      crop: p.crop ?? undefined,
+      height: p.frameHeight,
+      width: p.frameWidth,
+    });
     for await (const c of clips) {
       const probs = tf.tidy(() => {
         const x = tf.tensor5d(c.clip, [1, p.clipLength, p.frameHeight, p.frameWidth, p.channels]);

@@ -37,7 +37,10 @@ describe('backend parity in Chromium', { skip: BROWSER_SKIP }, () => {
         assert.ok(report.cases.length >= 12, `only ${report.cases.length} cases ran`);
         if (backend === 'wasm') assert.equal(report.wasmKernels, true, 'our SIMD wasm kernels did not load');
         const bad = report.cases.filter((c) => !c.ok);
-        assert.deepEqual(bad.map((c) => `${c.name}: |diff| ${c.maxAbsDiff} (values up to ${c.maxAbsValue}, tolerance ${c.tolerance})`), []);
+        assert.deepEqual(
+          bad.map((c) => `${c.name}: |diff| ${c.maxAbsDiff} (values up to ${c.maxAbsValue}, tolerance ${c.tolerance})`),
+          [],
+        );
       });
     }
   }

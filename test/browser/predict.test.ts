@@ -59,29 +59,29 @@ describe('the demo model on uploaded clips', { skip: BROWSER_SKIP }, () => {
   ];
   const spread: number[][] = [];
   for (const model of ['demo', 'sensitive', ...(EXTRA_MODEL ? (['extra'] as const) : [])] as const) {
-  if (model !== 'demo') {
-    test(`open the ${model === 'extra' ? `S3DG_TEST_WEB_MODEL (${EXTRA_MODEL})` : 'input-sensitive'} model by URL`, async () => {
-      assert.equal(await openModelByUrl(s.page, `${host.url}${model}/`), 'modelLoaded', await readMessage(s.page));
-    });
-  }
-  // The demo model's output barely depends on the clip (see its README): one clip shows it runs.
-  for (const [name, pick] of model === 'demo' ? cases.slice(0, 1) : cases) {
-    test(`${model} model, ${name}: every window matches the Node path within ${TOLERANCE}`, async (t) => {
-      const file = pick(clips);
-      await s.page.fill('[data-testid=stride]', String(STRIDE));
-      assert.equal(await uploadClip(s.page, file), 'predicted', await readMessage(s.page));
-      const want = await nodePredictions(model === 'demo' ? DEMO_DIR : join(clips.dir, 'models', model), file, STRIDE);
-      const got = await readAllWindows(s.page, want.classNames);
-      assert.equal(got.length, want.windows.length, 'window count');
-      let worst = 0;
-      got.forEach((row, i) => row.forEach((p, k) => (worst = Math.max(worst, Math.abs(p - want.windows[i].probabilities[k])))));
-      t.diagnostic(`${got.length} windows, largest |browser − node| = ${worst.toExponential(2)}`);
-      assert.ok(worst <= TOLERANCE, `largest |browser − node| = ${worst}`);
-      const status = (await s.page.textContent('[data-testid=clip-status]')) ?? '';
-      assert.match(status, /decoded with webcodecs/);
-      if (model === 'sensitive') spread.push(...got);
-    });
-  }
+    if (model !== 'demo') {
+      test(`open the ${model === 'extra' ? `S3DG_TEST_WEB_MODEL (${EXTRA_MODEL})` : 'input-sensitive'} model by URL`, async () => {
+        assert.equal(await openModelByUrl(s.page, `${host.url}${model}/`), 'modelLoaded', await readMessage(s.page));
+      });
+    }
+    // The demo model's output barely depends on the clip (see its README): one clip shows it runs.
+    for (const [name, pick] of model === 'demo' ? cases.slice(0, 1) : cases) {
+      test(`${model} model, ${name}: every window matches the Node path within ${TOLERANCE}`, async (t) => {
+        const file = pick(clips);
+        await s.page.fill('[data-testid=stride]', String(STRIDE));
+        assert.equal(await uploadClip(s.page, file), 'predicted', await readMessage(s.page));
+        const want = await nodePredictions(model === 'demo' ? DEMO_DIR : join(clips.dir, 'models', model), file, STRIDE);
+        const got = await readAllWindows(s.page, want.classNames);
+        assert.equal(got.length, want.windows.length, 'window count');
+        let worst = 0;
+        got.forEach((row, i) => row.forEach((p, k) => (worst = Math.max(worst, Math.abs(p - want.windows[i].probabilities[k])))));
+        t.diagnostic(`${got.length} windows, largest |browser − node| = ${worst.toExponential(2)}`);
+        assert.ok(worst <= TOLERANCE, `largest |browser − node| = ${worst}`);
+        const status = (await s.page.textContent('[data-testid=clip-status]')) ?? '';
+        assert.match(status, /decoded with webcodecs/);
+        if (model === 'sensitive') spread.push(...got);
+      });
+    }
   }
 
   test('the sensitive model tells windows apart (so the comparisons above can fail)', () => {

@@ -30,7 +30,8 @@ const DEMO_DIR = join(ROOT, 'web/public/models/demo');
 /** Writes the model folder into `dir`, calibrated on the windows of `video` (stride 4); returns `dir`. */
 export async function writeSensitiveModel(dir: string, video: string): Promise<string> {
   const windows: Float32Array[] = [];
-  for await (const c of videoClips(video, { clipLength: CLIP.clipLength, stride: 4, height: CLIP.frameHeight, width: CLIP.frameWidth })) windows.push(c.clip);
+  for await (const c of videoClips(video, { clipLength: CLIP.clipLength, stride: 4, height: CLIP.frameHeight, width: CLIP.frameWidth }))
+    windows.push(c.clip);
   if (windows.length === 0) throw new Error(`${video}: no clip to calibrate on`);
   const calibration = new Float32Array(windows.length * windows[0].length);
   windows.forEach((w, i) => calibration.set(w, i * w.length));
@@ -40,7 +41,10 @@ export async function writeSensitiveModel(dir: string, video: string): Promise<s
   const store = new VariableStore(calibrating.variables());
   const weights = new Map<string, NamedWeight>();
   try {
-    const demo = await readWebModel(await readFile(join(DEMO_DIR, 'model.json'), 'utf8'), async (p) => new Uint8Array(await readFile(join(DEMO_DIR, p))));
+    const demo = await readWebModel(
+      await readFile(join(DEMO_DIR, 'model.json'), 'utf8'),
+      async (p) => new Uint8Array(await readFile(join(DEMO_DIR, p))),
+    );
     for (const spec of calibrating.variables()) {
       if (!spec.trainable) continue; // moving statistics come from the pass below
       const w = demo.weights.get(spec.name);
@@ -51,7 +55,8 @@ export async function writeSensitiveModel(dir: string, video: string): Promise<s
       const clip = tf.tensor5d(calibration, [windows.length, CLIP.clipLength, CLIP.frameHeight, CLIP.frameWidth, 3]);
       calibrating.apply(store.context(tfjsOps(), true), clip);
     });
-    for (const spec of model.variables()) weights.set(spec.name, { shape: spec.shape, values: store.get(spec.name).dataSync() as Float32Array });
+    for (const spec of model.variables())
+      weights.set(spec.name, { shape: spec.shape, values: store.get(spec.name).dataSync() as Float32Array });
   } finally {
     store.dispose();
   }
@@ -60,7 +65,13 @@ export async function writeSensitiveModel(dir: string, video: string): Promise<s
     config: model.config,
     classNames: [...CROSSING_CLASSES],
     preprocessing: { ...CLIP, channels: 3, scale: 'symmetric', crop: null, fps: 8 },
-    provenance: { sourceCheckpoint: 'demo model, batch-norm statistics recalibrated (browser tests)', globalStep: 0, evalMetrics: null, exportedAt: new Date(0).toISOString(), exporter: 's3dg browser tests' },
+    provenance: {
+      sourceCheckpoint: 'demo model, batch-norm statistics recalibrated (browser tests)',
+      globalStep: 0,
+      evalMetrics: null,
+      exportedAt: new Date(0).toISOString(),
+      exporter: 's3dg browser tests',
+    },
   });
   await mkdir(dir, { recursive: true });
   for (const [name, bytes] of web.files) await writeFile(join(dir, name), bytes);

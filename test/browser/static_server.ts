@@ -38,7 +38,9 @@ export async function serveDir(root: string, options: { cors?: boolean } = {}): 
     try {
       if (!(await stat(file)).isFile()) throw new Error('not a file');
       const body = await readFile(file);
-      res.writeHead(200, { ...headers, 'Content-Type': TYPES[extname(file)] ?? 'application/octet-stream', 'Cache-Control': 'no-store' }).end(body);
+      res
+        .writeHead(200, { ...headers, 'Content-Type': TYPES[extname(file)] ?? 'application/octet-stream', 'Cache-Control': 'no-store' })
+        .end(body);
     } catch {
       res.writeHead(404, headers).end('not found');
     }

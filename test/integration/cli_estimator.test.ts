@@ -15,7 +15,20 @@ import { CheckpointReader } from '../../core/formats/checkpoint_reader.ts';
 const CLI = new URL('../../node/bin/s3dg.js', import.meta.url).pathname;
 const root = mkdtempSync(join(tmpdir(), 's3dg-cli-'));
 const SPEC = { clipLength: 8, frameHeight: 32, frameWidth: 32, channels: 3, numClasses: 3 };
-const COMMON = ['--num_classes', '3', '--clip_length', '8', '--frame_height', '32', '--frame_width', '32', '--depth_multiplier', '0.125', '--min_depth', '4'];
+const COMMON = [
+  '--num_classes',
+  '3',
+  '--clip_length',
+  '8',
+  '--frame_height',
+  '32',
+  '--frame_width',
+  '32',
+  '--depth_multiplier',
+  '0.125',
+  '--min_depth',
+  '4',
+];
 const data = (s: string) => join(root, 'data', s);
 
 function s3dg(args: string[]) {
@@ -36,7 +49,17 @@ describe('s3dg CLI (estimator modes)', () => {
     r = s3dg(['--mode', 'train_and_eval', '--model_dir', join(root, 'm0'), '--train_subset_dir_path', data('train'), ...COMMON]);
     assert.equal(r.status, 2);
     assert.match(r.stderr, /--mode train_and_eval needs --eval_subset_dir_path/);
-    r = s3dg(['--mode', 'train', '--model_dir', join(root, 'm0'), '--train_subset_dir_path', data('train'), ...COMMON, '--learning_rate', 'fast']);
+    r = s3dg([
+      '--mode',
+      'train',
+      '--model_dir',
+      join(root, 'm0'),
+      '--train_subset_dir_path',
+      data('train'),
+      ...COMMON,
+      '--learning_rate',
+      'fast',
+    ]);
     assert.match(r.stderr, /--learning_rate must be a positive number, got "fast"/);
     r = s3dg(['--mode', 'train', '--model_dir', join(root, 'm0'), '--train_subset_dir_path', data('nowhere'), ...COMMON]);
     assert.equal(r.status, 1);
@@ -50,7 +73,19 @@ describe('s3dg CLI (estimator modes)', () => {
 
   it('Ctrl-C writes a checkpoint; the same command resumes at that global step', async () => {
     const modelDir = join(root, 'interrupted');
-    const args = ['--mode', 'train', '--model_dir', modelDir, '--train_subset_dir_path', data('train'), ...COMMON, '--batch_size', '2', '--monitor_steps', '1'];
+    const args = [
+      '--mode',
+      'train',
+      '--model_dir',
+      modelDir,
+      '--train_subset_dir_path',
+      data('train'),
+      ...COMMON,
+      '--batch_size',
+      '2',
+      '--monitor_steps',
+      '1',
+    ];
     const child = spawn(process.execPath, [CLI, ...args, '--train_steps', '1000'], { env: { ...process.env, S3DG_BACKEND: 'cpu' } });
     let stderr = '';
     const exited = new Promise<number | null>((resolve) => child.on('close', resolve));
@@ -74,23 +109,68 @@ describe('s3dg CLI (estimator modes)', () => {
 
   it('train_and_eval prints eval metrics; predict writes per-clip CSV and JSON', () => {
     const modelDir = join(root, 'predict');
-    let r = s3dg(['--mode', 'train_and_eval', '--model_dir', modelDir, '--train_subset_dir_path', data('train'), '--eval_subset_dir_path', data('eval'), ...COMMON, '--batch_size', '2', '--monitor_steps', '2', '--train_steps', '2']);
+    let r = s3dg([
+      '--mode',
+      'train_and_eval',
+      '--model_dir',
+      modelDir,
+      '--train_subset_dir_path',
+      data('train'),
+      '--eval_subset_dir_path',
+      data('eval'),
+      ...COMMON,
+      '--batch_size',
+      '2',
+      '--monitor_steps',
+      '2',
+      '--train_steps',
+      '2',
+    ]);
     assert.equal(r.status, 0, r.stderr);
     assert.match(r.stdout, /^eval f1: [0-9.]+$/m);
     r = s3dg(['--mode', 'predict', '--model_dir', modelDir, '--predict_subset_dir_path', data('eval'), ...COMMON, '--batch_size', '3']);
     assert.equal(r.status, 0, r.stderr);
     const csv = readFileSync(join(modelDir, 'predictions-2.csv'), 'utf8').trim().split('\n');
     assert.equal(csv.length, 1 + 4);
-    assert.equal(csv[0], 'file,index,class_ids,class_0_probability,class_1_probability,class_2_probability,class_0_abs_error,class_1_abs_error,class_2_abs_error');
-    const json = JSON.parse(readFileSync(join(modelDir, 'predictions-2.json'), 'utf8')) as { predictions: Array<{ file: string; index: number; absolute_errors: Record<string, number> }> };
-    assert.deepEqual(json.predictions.map((p) => p.index), [0, 1, 2, 3]);
+    assert.equal(
+      csv[0],
+      'file,index,class_ids,class_0_probability,class_1_probability,class_2_probability,class_0_abs_error,class_1_abs_error,class_2_abs_error',
+    );
+    const json = JSON.parse(readFileSync(join(modelDir, 'predictions-2.json'), 'utf8')) as {
+      predictions: Array<{ file: string; index: number; absolute_errors: Record<string, number> }>;
+    };
+    assert.deepEqual(
+      json.predictions.map((p) => p.index),
+      [0, 1, 2, 3],
+    );
     assert.ok(json.predictions.every((p) => p.file.endsWith('part-0.tfrecord') && Object.keys(p.absolute_errors).length === 3));
   });
 
   it('the same command trains bit-identical weights, default --seed 0 included (dropout is seeded per step); adam resumes its state', () => {
     // No --seed: the default, 0, which tfjs's random ops once took for "unseeded".
     const train = (dir: string, steps: number, seed?: string) =>
-      s3dg(['--mode', 'train', '--model_dir', join(root, dir), '--train_subset_dir_path', data('train'), ...COMMON, '--batch_size', '2', '--monitor_steps', '2', '--train_steps', String(steps), '--optimizer', 'adam', '--learning_rate', '0.01', '--dropout_rate', '0.5', ...(seed ? ['--seed', seed] : [])]);
+      s3dg([
+        '--mode',
+        'train',
+        '--model_dir',
+        join(root, dir),
+        '--train_subset_dir_path',
+        data('train'),
+        ...COMMON,
+        '--batch_size',
+        '2',
+        '--monitor_steps',
+        '2',
+        '--train_steps',
+        String(steps),
+        '--optimizer',
+        'adam',
+        '--learning_rate',
+        '0.01',
+        '--dropout_rate',
+        '0.5',
+        ...(seed ? ['--seed', seed] : []),
+      ]);
     for (const dir of ['same-a', 'same-b']) assert.equal(train(dir, 4).status, 0);
     const weights = (dir: string, step: number) => readFileSync(join(root, dir, `model.ckpt-${step}.data-00000-of-00001`));
     assert.ok(weights('same-a', 4).equals(weights('same-b', 4)), 'two runs of one command differ');

@@ -35,7 +35,10 @@ describe('s3dg CLI (export modes)', () => {
   after(() => rmSync(root, { recursive: true, force: true }));
 
   it('--mode export_for_production and --mode export print the version directory they wrote', () => {
-    for (const [mode, key] of [['export_for_production', 'feature'], ['export', 'examples']] as const) {
+    for (const [mode, key] of [
+      ['export_for_production', 'feature'],
+      ['export', 'examples'],
+    ] as const) {
       const exportPath = join(root, mode);
       const r = s3dg(['--mode', mode, '--model_dir', modelDir, '--export_path', exportPath, ...MODEL, ...CLIP]);
       assert.equal(r.status, 0, r.stderr);
@@ -54,7 +57,21 @@ describe('s3dg CLI (export modes)', () => {
     r = s3dg(['--mode', 'export', '--model_dir', join(root, 'empty'), '--export_path', join(root, 'e1'), ...MODEL, ...CLIP]);
     assert.equal(r.status, 1);
     assert.match(r.stderr, /no checkpoint at .*empty/);
-    r = s3dg(['--mode', 'export_for_production', '--model_dir', modelDir, '--export_path', join(root, 'e2'), '--num_classes', '6', '--depth_multiplier', '0.125', '--min_depth', '4', ...CLIP]);
+    r = s3dg([
+      '--mode',
+      'export_for_production',
+      '--model_dir',
+      modelDir,
+      '--export_path',
+      join(root, 'e2'),
+      '--num_classes',
+      '6',
+      '--depth_multiplier',
+      '0.125',
+      '--min_depth',
+      '4',
+      ...CLIP,
+    ]);
     assert.equal(r.status, 1);
     assert.match(r.stderr, /the weights do not match the model \(check --num_classes, --depth_multiplier/);
     assert.match(r.stderr, /InceptionV1\/Logits\/Conv2d_0c_1x1\/biases: \[5\] in the checkpoint, \[6\] in the model/);
@@ -65,7 +82,21 @@ describe('s3dg CLI (export modes)', () => {
     const names = join(root, 'classes.txt');
     writeFileSync(names, 'a\nb\nc\nd\ne\n');
     const out = join(root, 'web');
-    let r = s3dg(['export-web', '--model_dir', modelDir, '--out', out, '--class_names', names, '--crop', '0,82,1920,920', '--fps', '15', ...MODEL, ...CLIP]);
+    let r = s3dg([
+      'export-web',
+      '--model_dir',
+      modelDir,
+      '--out',
+      out,
+      '--class_names',
+      names,
+      '--crop',
+      '0,82,1920,920',
+      '--fps',
+      '15',
+      ...MODEL,
+      ...CLIP,
+    ]);
     assert.equal(r.status, 0, r.stderr);
     assert.equal(r.stdout.trim(), out);
     const json = parseWebModelJson(readFileSync(join(out, 'model.json'), 'utf8'));
@@ -76,7 +107,22 @@ describe('s3dg CLI (export modes)', () => {
     r = s3dg(['export-web', '--model_dir', modelDir, ...MODEL, ...CLIP]);
     assert.equal(r.status, 2);
     assert.match(r.stderr, /export-web needs --out/);
-    r = s3dg(['export-web', '--model_dir', modelDir, '--out', join(root, 'web2'), '--class_names', names, '--num_classes', '4', '--depth_multiplier', '0.125', '--min_depth', '4', ...CLIP]);
+    r = s3dg([
+      'export-web',
+      '--model_dir',
+      modelDir,
+      '--out',
+      join(root, 'web2'),
+      '--class_names',
+      names,
+      '--num_classes',
+      '4',
+      '--depth_multiplier',
+      '0.125',
+      '--min_depth',
+      '4',
+      ...CLIP,
+    ]);
     assert.equal(r.status, 1);
     assert.match(r.stderr, /5 class names given for --num_classes 4/);
   });

@@ -42,7 +42,10 @@ test('H.264 160×120 and VP9 161×121 videos at 7 fps: clips decode to the sourc
   make('161x121', ['-c:v', 'libvpx-vp9', '-crf', '8', '-b:v', '0', '-pix_fmt', 'yuv420p'], join(videos, 'b.webm'));
   writeFileSync(join(dir, 'names.txt'), 'first\nsecond\n');
   // a.mp4: 'first' for 0.5–1.5 s; b.webm: 'second' for the whole video.
-  writeFileSync(join(dir, 'labels.json'), JSON.stringify({ 'a.mp4': [{ start: 0.5, end: 1.5, class: 'first' }], 'b.webm': [{ start: 0, end: 2, class: 1 }] }));
+  writeFileSync(
+    join(dir, 'labels.json'),
+    JSON.stringify({ 'a.mp4': [{ start: 0.5, end: 1.5, class: 'first' }], 'b.webm': [{ start: 0, end: 2, class: 1 }] }),
+  );
   const crop = { x: 8, y: 4, width: 96, height: 80 };
   const options: DatasetBuildOptions = {
     videosDir: videos,
@@ -59,7 +62,10 @@ test('H.264 160×120 and VP9 161×121 videos at 7 fps: clips decode to the sourc
   assert.deepEqual(result.built.sort(), ['a.mp4', 'b.webm']);
   assert.deepEqual(result.skipped, []);
   const spec = { clipLength: 4, frameHeight: 40, frameWidth: 48, channels: 3, numClasses: 2 };
-  for (const [video, size] of [['a.mp4', '160x120'], ['b.webm', '161x121']]) {
+  for (const [video, size] of [
+    ['a.mp4', '160x120'],
+    ['b.webm', '161x121'],
+  ]) {
     const entry = result.manifest.videos[video];
     // 14 frames, clips of 4 every 2 frames: starts 0,2,…,10 → 6 clips in shards of ≤ 3.
     assert.equal(entry.clips, 6);
@@ -67,10 +73,21 @@ test('H.264 160×120 and VP9 161×121 videos at 7 fps: clips decode to the sourc
     // Reference: the same frames straight from the generator (4:2:0, no codec), made model
     // frames the way the CLI and the web app make them: core's YUV→RGB, crop and resize.
     const [w, h] = size.split('x').map(Number);
-    const yuv = execFileSync('ffmpeg', ['-v', 'error', '-f', 'lavfi', '-i', `testsrc=size=${size}:rate=7`, '-t', '2', '-f', 'rawvideo', '-pix_fmt', 'yuv420p', 'pipe:1'], { maxBuffer: 1 << 26 });
+    const yuv = execFileSync(
+      'ffmpeg',
+      ['-v', 'error', '-f', 'lavfi', '-i', `testsrc=size=${size}:rate=7`, '-t', '2', '-f', 'rawvideo', '-pix_fmt', 'yuv420p', 'pipe:1'],
+      { maxBuffer: 1 << 26 },
+    );
     const format = rawFormatOf({ width: w, height: h, pixelFormat: 'yuv420p', colorMatrix: null, colorRange: null });
-    const maker = new ModelFrameMaker({ width: w, height: h, pixelStride: format.pixelStride }, { frameHeight: 40, frameWidth: 48, channels: 3, crop });
-    const raw = Buffer.concat(Array.from({ length: yuv.length / format.frameBytes }, (_, f) => maker.make(format.toRgb(yuv.subarray(f * format.frameBytes, (f + 1) * format.frameBytes)))));
+    const maker = new ModelFrameMaker(
+      { width: w, height: h, pixelStride: format.pixelStride },
+      { frameHeight: 40, frameWidth: 48, channels: 3, crop },
+    );
+    const raw = Buffer.concat(
+      Array.from({ length: yuv.length / format.frameBytes }, (_, f) =>
+        maker.make(format.toRgb(yuv.subarray(f * format.frameBytes, (f + 1) * format.frameBytes))),
+      ),
+    );
     const frameBytes = 40 * 48 * 3;
     const clips = (await Promise.all(entry.shards.map((s) => records(join(options.outDir, s), spec)))).flat();
     assert.equal(clips.length, 6);
@@ -106,7 +123,10 @@ test('synthetic crossing videos → dataset: split by video, manifest, resumable
   };
   const first = await buildDataset(options);
   assert.equal(first.built.length, 5);
-  assert.deepEqual(first.skipped.map((s) => s.video), ['broken.mp4']);
+  assert.deepEqual(
+    first.skipped.map((s) => s.video),
+    ['broken.mp4'],
+  );
   assert.match(first.skipped[0].reason, /ffprobe exited with code 1|no video stream/);
   const m = JSON.parse(readFileSync(join(out, 'manifest.json'), 'utf8'));
   assert.deepEqual(m.classNames, classNames);
@@ -116,7 +136,10 @@ test('synthetic crossing videos → dataset: split by video, manifest, resumable
   assert.equal(m.splits.train.clips + m.splits.eval.clips, 35);
   // No video has shards in both splits; shard names say which video they hold.
   for (const [video, entry] of Object.entries(m.videos) as Array<[string, { split: string; shards: string[] }]>) {
-    assert.ok(entry.shards.every((s) => s.startsWith(`${entry.split}/${video.replace('.', '_')}-`)), video);
+    assert.ok(
+      entry.shards.every((s) => s.startsWith(`${entry.split}/${video.replace('.', '_')}-`)),
+      video,
+    );
   }
   // Labels in the records equal the labels computed from the CSV ranges.
   const table = parseLabelTable(readFileSync(scenes.labelsFile, 'utf8'), scenes.labelsFile, classNames);
@@ -124,7 +147,11 @@ test('synthetic crossing videos → dataset: split by video, manifest, resumable
   const counts = new Array(classNames.length).fill(0);
   for (const split of ['train', 'eval']) {
     for (const file of await listTfrecordFiles(join(out, split))) {
-      const video = file.split('/').pop()!.replace(/-\d{5}\.tfrecord$/, '').replace('_mp4', '.mp4');
+      const video = file
+        .split('/')
+        .pop()!
+        .replace(/-\d{5}\.tfrecord$/, '')
+        .replace('_mp4', '.mp4');
       const shardIndex = Number(/-(\d{5})\.tfrecord$/.exec(file)![1]);
       (await records(file, spec)).forEach((r, i) => {
         const clip = shardIndex * 4 + i;
@@ -134,13 +161,24 @@ test('synthetic crossing videos → dataset: split by video, manifest, resumable
       });
     }
   }
-  assert.deepEqual(counts, classNames.map((_, k) => m.splits.train.classCounts[k] + m.splits.eval.classCounts[k]));
+  assert.deepEqual(
+    counts,
+    classNames.map((_, k) => m.splits.train.classCounts[k] + m.splits.eval.classCounts[k]),
+  );
 
   // The shards feed the input pipeline, with preprocessing in worker threads.
   const pool = new PreprocessPool(2, { height: 32, width: 32, channels: 3 });
   try {
     let seen = 0;
-    for await (const batch of inputPipeline({ sources: await subsetSources(join(out, 'train')), spec, batchSize: 4, mode: 'train', epochs: 1, preprocess: pool.preprocess, parallelism: 2 })) {
+    for await (const batch of inputPipeline({
+      sources: await subsetSources(join(out, 'train')),
+      spec,
+      batchSize: 4,
+      mode: 'train',
+      epochs: 1,
+      preprocess: pool.preprocess,
+      parallelism: 2,
+    })) {
       assert.equal(batch.clips.length, 4 * 8 * 32 * 32 * 3);
       assert.ok(batch.clips.every((v) => v >= -1 && v <= 1));
       seen += batch.size;
@@ -154,9 +192,14 @@ test('synthetic crossing videos → dataset: split by video, manifest, resumable
   const wrong = { ...spec, frameHeight: 64 };
   await assert.rejects(
     (async () => {
-      for await (const _ of inputPipeline({ sources: await subsetSources(join(out, 'eval')), spec: wrong, batchSize: 1, mode: 'eval' })) void _;
+      for await (const _ of inputPipeline({ sources: await subsetSources(join(out, 'eval')), spec: wrong, batchSize: 1, mode: 'eval' }))
+        void _;
     })(),
-    (e: Error) => e instanceof RecordShapeError && /eval\/crossing-\d{3}_mp4-00000\.tfrecord record 0: 'feature' holds 24576 bytes, but `clipLength` 8 `frameHeight` 64 .* = 49152 \(it would fit `clipLength` 4, or `frameHeight` 32, or `frameWidth` 16\)/.test(e.message),
+    (e: Error) =>
+      e instanceof RecordShapeError &&
+      /eval\/crossing-\d{3}_mp4-00000\.tfrecord record 0: 'feature' holds 24576 bytes, but `clipLength` 8 `frameHeight` 64 .* = 49152 \(it would fit `clipLength` 4, or `frameHeight` 32, or `frameWidth` 16\)/.test(
+        e.message,
+      ),
   );
 
   // Re-running skips what is done and removes leftovers of an interrupted run.
@@ -166,12 +209,19 @@ test('synthetic crossing videos → dataset: split by video, manifest, resumable
   assert.equal(second.alreadyDone.length, 5);
   assert.ok(!readdirSync(join(out, 'train')).some((n) => n.endsWith('.partial')));
   // Other settings are refused rather than mixed into the same data set.
-  await assert.rejects(buildDataset({ ...options, clip: { ...options.clip, clipLength: 4 } }), /built with other settings \(--clip_length 8 → 4\)/);
+  await assert.rejects(
+    buildDataset({ ...options, clip: { ...options.clip, clipLength: 4 } }),
+    /built with other settings \(--clip_length 8 → 4\)/,
+  );
 });
 
 test('s3dg dataset on the command line: bad flags exit 2 with the flag named; a run prints the summary', () => {
   const cli = join(import.meta.dirname, '../../node/cli.ts');
-  const run = (args: string[]) => spawnSync(process.execPath, ['--import', 'tsx', cli, 'dataset', ...args], { encoding: 'utf8', cwd: join(import.meta.dirname, '../..') });
+  const run = (args: string[]) =>
+    spawnSync(process.execPath, ['--import', 'tsx', cli, 'dataset', ...args], {
+      encoding: 'utf8',
+      cwd: join(import.meta.dirname, '../..'),
+    });
   const dir = join(root, 'crossing');
   const base = ['--videos', join(dir, 'videos'), '--labels', join(dir, 'labels.csv'), '--class_names', join(dir, 'class_names.txt')];
   const bad = run([...base, '--out', join(root, 'cli'), '--frame_height', '0']);
@@ -180,14 +230,42 @@ test('s3dg dataset on the command line: bad flags exit 2 with the flag named; a 
   const badCrop = run([...base, '--out', join(root, 'cli'), '--crop', '1,2,3']);
   assert.equal(badCrop.status, 2);
   assert.match(badCrop.stderr, /--crop must be x,y,width,height/);
-  const ok = run([...base, '--out', join(root, 'cli'), '--clip_length', '8', '--frame_height', '32', '--frame_width', '32', '--stride', '8', '--eval_videos', 'crossing-001.mp4', '--no-progress']);
+  const ok = run([
+    ...base,
+    '--out',
+    join(root, 'cli'),
+    '--clip_length',
+    '8',
+    '--frame_height',
+    '32',
+    '--frame_width',
+    '32',
+    '--stride',
+    '8',
+    '--eval_videos',
+    'crossing-001.mp4',
+    '--no-progress',
+  ]);
   assert.equal(ok.status, 0, ok.stderr);
   assert.match(ok.stdout, /eval: 1 videos, 4 clips/);
   assert.match(ok.stdout, /skipped broken\.mp4/);
   assert.match(ok.stderr, /dataset: 6 videos, 0 already done, 6 to build/);
   assert.ok(existsSync(join(root, 'cli', 'manifest.json')));
   // A crop no video can hold: every video is skipped with the reason, and the command fails.
-  const none = run([...base, '--out', join(root, 'cli-none'), '--clip_length', '8', '--frame_height', '32', '--frame_width', '32', '--crop', '0,0,64,64', '--no-progress']);
+  const none = run([
+    ...base,
+    '--out',
+    join(root, 'cli-none'),
+    '--clip_length',
+    '8',
+    '--frame_height',
+    '32',
+    '--frame_width',
+    '32',
+    '--crop',
+    '0,0,64,64',
+    '--no-progress',
+  ]);
   assert.equal(none.status, 1);
   assert.match(none.stdout, /skipped crossing-000\.mp4: crop x=0 y=0 width=64 height=64 does not fit in a 32×32 frame/);
   assert.match(none.stderr, /the data set holds no clips/);
@@ -208,13 +286,32 @@ test('labels from a folder of .npy files: [K] for the whole video, [frames, K] p
   const videos = join(dir, 'videos');
   const labels = join(dir, 'labels');
   execFileSync('mkdir', ['-p', videos, labels]);
-  const make = (file: string) => execFileSync('ffmpeg', ['-v', 'error', '-y', '-f', 'lavfi', '-i', 'testsrc=size=64x48:rate=4', '-t', '4', '-c:v', 'libx264', '-pix_fmt', 'yuv420p', join(videos, file)]);
+  const make = (file: string) =>
+    execFileSync('ffmpeg', [
+      '-v',
+      'error',
+      '-y',
+      '-f',
+      'lavfi',
+      '-i',
+      'testsrc=size=64x48:rate=4',
+      '-t',
+      '4',
+      '-c:v',
+      'libx264',
+      '-pix_fmt',
+      'yuv420p',
+      join(videos, file),
+    ]);
   make('whole.mp4');
   make('frames.mp4');
   make('unlabelled.mp4');
   writeFileSync(join(labels, 'whole.npy'), npyBytes([3], [0, 1, 1]));
   // 16 source frames at 4 fps: class 0 on for frames 0–7, class 2 on for frames 8–15.
-  writeFileSync(join(labels, 'frames.npy'), npyBytes([16, 3], Array.from({ length: 16 }, (_, f) => (f < 8 ? [1, 0, 0] : [0, 0, 1])).flat()));
+  writeFileSync(
+    join(labels, 'frames.npy'),
+    npyBytes([16, 3], Array.from({ length: 16 }, (_, f) => (f < 8 ? [1, 0, 0] : [0, 0, 1])).flat()),
+  );
   const { npyLabelSource } = await import('../../node/data/video_labels_source.ts');
   const result = await buildDataset({
     videosDir: videos,
@@ -231,8 +328,20 @@ test('labels from a folder of .npy files: [K] for the whole video, [frames, K] p
   assert.deepEqual(result.skipped, [{ video: 'unlabelled.mp4', reason: `no labels for this video in ${labels}` }]);
   const spec = { clipLength: 4, frameHeight: 24, frameWidth: 32, channels: 3, numClasses: 3 };
   const whole = await records(join(dir, 'out', result.manifest.videos['whole.mp4'].shards[0]), spec);
-  assert.deepEqual(whole.map((r) => Array.from(r.label)), [[0, 1, 1], [0, 1, 1]]);
+  assert.deepEqual(
+    whole.map((r) => Array.from(r.label)),
+    [
+      [0, 1, 1],
+      [0, 1, 1],
+    ],
+  );
   const frames = await records(join(dir, 'out', result.manifest.videos['frames.mp4'].shards[0]), spec);
-  assert.deepEqual(frames.map((r) => Array.from(r.label)), [[1, 0, 0], [0, 0, 1]]);
+  assert.deepEqual(
+    frames.map((r) => Array.from(r.label)),
+    [
+      [1, 0, 0],
+      [0, 0, 1],
+    ],
+  );
   assert.equal(frames[0].clip.length, 4 * 24 * 32 * 3);
 });

@@ -20,8 +20,6 @@ import { resolveCheckpoint } from '../../core/model/checkpoint_weights.ts';
 import { TfjsModel } from '../../core/tfjs/model.ts';
 import { CheckpointReader } from '../../core/formats/checkpoint_reader.ts';
 import { readEvents } from '../../core/formats/event_reader.ts';
-import { S3DG } from '../../core/model/s3dg.ts';
-import { VariableStore } from '../../core/tfjs/variable_store.ts';
 import { writeSyntheticSubset } from './synthetic_records.ts';
 
 // At 16×32² the last blocks see 2×1×1 maps. Where a batch norm in training mode sees one distinct
@@ -62,7 +60,8 @@ async function readCheckpoint(path: string): Promise<Map<string, Float32Array | 
   return out;
 }
 
-const same = (a: ArrayLike<number | bigint>, b: ArrayLike<number | bigint>) => a.length === b.length && Array.from(a).every((v, i) => v === b[i]);
+const same = (a: ArrayLike<number | bigint>, b: ArrayLike<number | bigint>) =>
+  a.length === b.length && Array.from(a).every((v, i) => v === b[i]);
 const isLogits = (n: string) => n.startsWith('InceptionV1/Logits/');
 
 async function eventTags(eventDir: string): Promise<Set<string>> {
@@ -113,7 +112,10 @@ describe('three-phase recipe on TFRecords', () => {
   });
 
   it('phase 2 (warm start everything from phase 1, lr 1e-3) changes every variable', async () => {
-    const est = new Estimator(options(dir('phase2'), { learningRate: 1e-3, warmStart: { from: dir('phase1'), select: () => true } }), FRAME);
+    const est = new Estimator(
+      options(dir('phase2'), { learningRate: 1e-3, warmStart: { from: dir('phase1'), select: () => true } }),
+      FRAME,
+    );
     await est.trainAndEvaluate(await trainInput(2), await evalInput(), 2);
     est.dispose();
     const before = await readCheckpoint(dir('phase1'));
@@ -125,15 +127,27 @@ describe('three-phase recipe on TFRecords', () => {
   });
 
   it('phase 3 continues at lr 1e-5; event files decode with the expected tags', async () => {
-    const est = new Estimator(options(dir('phase3'), { learningRate: 1e-5, warmStart: { from: dir('phase2'), select: () => true } }), FRAME);
+    const est = new Estimator(
+      options(dir('phase3'), { learningRate: 1e-5, warmStart: { from: dir('phase2'), select: () => true } }),
+      FRAME,
+    );
     await est.trainAndEvaluate(await trainInput(1), await evalInput(), 2);
     est.dispose();
     const train = await eventTags(dir('phase3'));
-    for (const tag of ['Losses/total_loss', 'Losses/cross_entropy', 'Metrics/train/f1', 'global_step/sec', 'activations/Mixed_5c', 'sparsity/Conv2d_1a_7x7', 'InceptionV1/Logits/Conv2d_0c_1x1/weights']) {
+    for (const tag of [
+      'Losses/total_loss',
+      'Losses/cross_entropy',
+      'Metrics/train/f1',
+      'global_step/sec',
+      'activations/Mixed_5c',
+      'sparsity/Conv2d_1a_7x7',
+      'InceptionV1/Logits/Conv2d_0c_1x1/weights',
+    ]) {
       assert.ok(train.has(tag), `train events lack ${tag}`);
     }
     const evalTags = await eventTags(join(dir('phase3'), 'eval'));
-    for (const tag of ['loss', 'Metrics/eval/auc', 'Metrics/eval/precision', 'Metrics/eval/recall', 'Metrics/eval/f1']) assert.ok(evalTags.has(tag), `eval events lack ${tag}`);
+    for (const tag of ['loss', 'Metrics/eval/auc', 'Metrics/eval/precision', 'Metrics/eval/recall', 'Metrics/eval/f1'])
+      assert.ok(evalTags.has(tag), `eval events lack ${tag}`);
   });
 
   it('a stopped run resumes at its global step with its momentum; tensors do not grow across steps', async () => {
@@ -162,7 +176,10 @@ describe('three-phase recipe on TFRecords', () => {
   it('warm start from an unrelated TF checkpoint reports missing variables by name', async () => {
     const tfx = '../shared/fixtures/tfx-estimator/tfx/components/testdata/trainer/current/Format-Serving';
     const est = new Estimator(options(dir('tfx'), { warmStart: { from: tfx, select: () => true } }), FRAME);
-    await assert.rejects(est.prepare(), /warm start from .*model\.ckpt-1000: the weights do not match the model: \d+ problems over \d+ variables:\n.*missing: InceptionV1\/Conv2d_1a_7x7\//);
+    await assert.rejects(
+      est.prepare(),
+      /warm start from .*model\.ckpt-1000: the weights do not match the model: \d+ problems over \d+ variables:\n.*missing: InceptionV1\/Conv2d_1a_7x7\//,
+    );
     est.dispose();
   });
 });

@@ -58,11 +58,15 @@ export function showWindow(state: AppState, index: number, of?: ClipEntry): void
     return;
   }
   renderPredictions(table, state.model.classNames, w.probabilities);
-  byId('window-label').textContent = `#${index}: ${w.startSeconds.toFixed(2)}–${w.endSeconds.toFixed(2)} s (frames ${w.start}–${w.start + state.model.clipLength - 1})`;
+  byId('window-label').textContent =
+    `#${index}: ${w.startSeconds.toFixed(2)}–${w.endSeconds.toFixed(2)} s (frames ${w.start}–${w.start + state.model.clipLength - 1})`;
   const names = state.model.classNames;
   drawLineChart(
     byId<HTMLCanvasElement>('chart'),
-    names.map((name, k) => ({ name, points: clip.windows.map((x) => [(x.startSeconds + x.endSeconds) / 2, x.probabilities[k]] as [number, number]) })),
+    names.map((name, k) => ({
+      name,
+      points: clip.windows.map((x) => [(x.startSeconds + x.endSeconds) / 2, x.probabilities[k]] as [number, number]),
+    })),
     { xLabel: 's', yRange: [0, 1], marker: (w.startSeconds + w.endSeconds) / 2 },
   );
 }
@@ -107,7 +111,8 @@ async function predictNow(state: AppState): Promise<void> {
       showWindow(state, 0, clip);
     }
     const d = clip.info;
-    status.textContent = `${clip.file.name}: ${clip.frames} frames at ${clip.fps.toFixed(2)} fps${d ? `, ${d.width}×${d.height}, ${d.codec ?? 'codec ?'}, decoded with ${d.decoder}` : ''}; ${windows.length} window(s)`;
+    const decoded = d ? `, ${d.width}×${d.height}, ${d.codec ?? 'codec ?'}, decoded with ${d.decoder}` : '';
+    status.textContent = `${clip.file.name}: ${clip.frames} frames at ${clip.fps.toFixed(2)} fps${decoded}; ${windows.length} window(s)`;
     if (clip.warning) showMessage(clip.warning, 'warning');
     else if (byId('message').dataset.kind === 'warning') showMessage(null);
     document.body.dataset.predicted = `${clip.uid} ${clip.file.name}`;
@@ -126,7 +131,17 @@ let clipSerial = 0;
 /** Adds a clip (picker or drop) and predicts it. */
 export async function addClip(state: AppState, file: File, onAdded: () => void): Promise<void> {
   showMessage(null);
-  const clip: ClipEntry = { uid: ++clipSerial, file, warning: null, videoId: null, prepKey: '', info: null, frames: 0, fps: 0, windows: [] };
+  const clip: ClipEntry = {
+    uid: ++clipSerial,
+    file,
+    warning: null,
+    videoId: null,
+    prepKey: '',
+    info: null,
+    frames: 0,
+    fps: 0,
+    windows: [],
+  };
   state.clips.push(clip);
   document.body.dataset.lastClip = String(clip.uid);
   state.shown = state.clips.length - 1;

@@ -11,9 +11,16 @@ import type { AppState } from './state.ts';
 export const DEMO_MODEL_URL = './models/demo/model.json';
 
 function describe(m: ModelSummary): string {
-  const metrics = m.provenance.evalMetrics ? Object.entries(m.provenance.evalMetrics).map(([k, v]) => `${k} ${v.toFixed(3)}`).join(', ') : 'none';
-  return `${m.source} — ${m.classNames.length} classes (${m.classNames.join(', ')}); clip ${m.clipLength}×${m.frameHeight}×${m.frameWidth}` +
-    `${m.fps ? ` at ${m.fps} fps` : ''}; depth multiplier ${m.depthMultiplier}; ${m.parameters.toLocaleString('en')} parameters; step ${m.provenance.globalStep}; eval: ${metrics}`;
+  const metrics = m.provenance.evalMetrics
+    ? Object.entries(m.provenance.evalMetrics)
+        .map(([k, v]) => `${k} ${v.toFixed(3)}`)
+        .join(', ')
+    : 'none';
+  return (
+    `${m.source} — ${m.classNames.length} classes (${m.classNames.join(', ')}); clip ${m.clipLength}×${m.frameHeight}×${m.frameWidth}` +
+    `${m.fps ? ` at ${m.fps} fps` : ''}; depth multiplier ${m.depthMultiplier}; ${m.parameters.toLocaleString('en')} parameters; ` +
+    `step ${m.provenance.globalStep}; eval: ${metrics}`
+  );
 }
 
 /** Makes `summary` the page's model and re-predicts the clip on show. */

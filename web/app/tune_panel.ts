@@ -51,7 +51,14 @@ function renderRanges(state: AppState): void {
       });
       const cell = el('td');
       cell.append(del);
-      row.append(el('td', r.clip.file.name), el('td', r.start.toFixed(1)), el('td', r.end.toFixed(1)), el('td', r.labels.join(', ') || '(none)'), el('td', r.heldOut ? 'held out' : 'train'), cell);
+      row.append(
+        el('td', r.clip.file.name),
+        el('td', r.start.toFixed(1)),
+        el('td', r.end.toFixed(1)),
+        el('td', r.labels.join(', ') || '(none)'),
+        el('td', r.heldOut ? 'held out' : 'train'),
+        cell,
+      );
       return row;
     }),
   );
@@ -60,14 +67,29 @@ function renderRanges(state: AppState): void {
 
 function addRange(state: AppState): void {
   const clip = state.clips[Number(byId<HTMLSelectElement>('range-clip').value)];
-  if (!clip) return showMessage('upload a clip before labelling');
+  if (!clip) {
+    showMessage('upload a clip before labelling');
+    return;
+  }
   const start = Number(byId<HTMLInputElement>('range-start').value);
   const end = Number(byId<HTMLInputElement>('range-end').value);
   const duration = clip.frames / clip.fps;
-  if (!(end > start) || start < 0 || start >= duration) return showMessage(`${clip.file.name}: a range must satisfy 0 ≤ from < to, with from before the clip's end (${duration.toFixed(1)} s)`);
+  if (!(end > start) || start < 0 || start >= duration) {
+    showMessage(`${clip.file.name}: a range must satisfy 0 ≤ from < to, with from before the clip's end (${duration.toFixed(1)} s)`);
+    return;
+  }
   const checked = [...byId('range-classes').querySelectorAll<HTMLInputElement>('input:checked')].map((i) => i.value);
-  const typed = byId<HTMLInputElement>('range-new').value.split(',').map((s) => s.trim()).filter(Boolean);
-  ranges.push({ clip, start, end: Math.min(end, duration), labels: [...new Set([...checked, ...typed])], heldOut: byId<HTMLInputElement>('range-heldout').checked });
+  const typed = byId<HTMLInputElement>('range-new')
+    .value.split(',')
+    .map((s) => s.trim())
+    .filter(Boolean);
+  ranges.push({
+    clip,
+    start,
+    end: Math.min(end, duration),
+    labels: [...new Set([...checked, ...typed])],
+    heldOut: byId<HTMLInputElement>('range-heldout').checked,
+  });
   byId<HTMLInputElement>('range-new').value = '';
   showMessage(null);
   renderRanges(state);
@@ -97,12 +119,16 @@ async function fineTune(state: AppState, after: () => Promise<void>): Promise<vo
         losses.push(r);
         status.textContent = `step ${r.step}/${options.steps}: loss ${r.loss.toFixed(4)}`;
         status.dataset.losses = JSON.stringify(losses.map((l) => l.loss));
-        drawLineChart(byId<HTMLCanvasElement>('loss-chart'), [{ name: 'loss', points: losses.map((l) => [l.step, l.loss]) }], { xLabel: 'step' });
+        drawLineChart(byId<HTMLCanvasElement>('loss-chart'), [{ name: 'loss', points: losses.map((l) => [l.step, l.loss]) }], {
+          xLabel: 'step',
+        });
       }),
     );
     const ev = result.eval;
     byId('tune-eval').textContent = ev
-      ? `held-out: ${ev.clips} clips, loss ${ev.loss.toFixed(4)}, ${Object.entries(ev.metrics).map(([k, v]) => `${k} ${v.toFixed(3)}`).join(', ')}`
+      ? `held-out: ${ev.clips} clips, loss ${ev.loss.toFixed(4)}, ${Object.entries(ev.metrics)
+          .map(([k, v]) => `${k} ${v.toFixed(3)}`)
+          .join(', ')}`
       : 'no held-out range: not evaluated';
     status.textContent = `trained ${result.steps.length} steps; the fine-tuned model is now in use`;
     state.busy = null;

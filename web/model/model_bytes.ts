@@ -32,7 +32,10 @@ async function fetchBytes(url: URL, what: string): Promise<Response> {
   try {
     response = await fetch(url, { mode: 'cors', credentials: 'omit' });
   } catch (e) {
-    throw new Error(`${url.href}: could not fetch the ${what} — network error or the server does not allow cross-origin requests (CORS) (${(e as Error).message})`);
+    throw new Error(
+      `${url.href}: could not fetch the ${what} — network error or the server does not allow ` +
+        `cross-origin requests (CORS) (${(e as Error).message})`,
+    );
   }
   if (!response.ok) {
     const hint = response.status === 404 ? ' — no such file on the server (check the URL)' : '';
@@ -68,7 +71,10 @@ export async function modelBytesFromFiles(files: File[]): Promise<ModelBytes> {
   for (const path of json.weightsManifest.flatMap((g) => g.paths)) {
     const name = path.split('/').pop() ?? path;
     const file = byName.get(name);
-    if (!file) throw new Error(`${jsonFile.name} lists the weight shard ${path}, which is not among the chosen files — select model.json together with all its shards`);
+    if (!file)
+      throw new Error(
+        `${jsonFile.name} lists the weight shard ${path}, which is not among the chosen files — select model.json together with all its shards`,
+      );
     shards.set(path, new Uint8Array(await file.arrayBuffer()));
   }
   return { source: jsonFile.name, json, shards };

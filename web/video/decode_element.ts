@@ -37,7 +37,8 @@ export async function* decodeWithVideoElement(file: File, fps: number, onInfo: (
     const width = video.videoWidth;
     const height = video.videoHeight;
     const duration = video.duration;
-    if (!(width > 0 && height > 0) || !Number.isFinite(duration)) throw new VideoError(`${file.name}: no video frames (size ${width}×${height}, duration ${duration})`);
+    if (!(width > 0 && height > 0) || !Number.isFinite(duration))
+      throw new VideoError(`${file.name}: no video frames (size ${width}×${height}, duration ${duration})`);
     onInfo({ decoder: 'video-element', width, height, duration, fps, codec: null });
     const canvas = new OffscreenCanvas(width, height);
     const ctx = canvas.getContext('2d', { willReadFrequently: true });
@@ -49,7 +50,9 @@ export async function* decodeWithVideoElement(file: File, fps: number, onInfo: (
       try {
         await once(video, 'seeked');
       } catch (e) {
-        throw new VideoError(`${file.name}: decoding failed at ${(k / fps).toFixed(2)} s — the file looks truncated or damaged (${(e as Error).message})`);
+        throw new VideoError(
+          `${file.name}: decoding failed at ${(k / fps).toFixed(2)} s — the file looks truncated or damaged (${(e as Error).message})`,
+        );
       }
       ctx.drawImage(video, 0, 0, width, height);
       yield grabFrame(ctx, width, height, k / fps);

@@ -17,18 +17,23 @@ export class WebCodecsUnavailable extends Error {}
  * Opens `file` and yields its frames. Throws {@link WebCodecsUnavailable} before the first frame
  * when the container or codec is not supported here, {@link VideoError} when the file is damaged.
  */
-export async function* decodeWithWebCodecs(file: File, onInfo: (info: VideoInfo) => void, onWarning: (message: string) => void): AsyncGenerator<RgbaFrame> {
+export async function* decodeWithWebCodecs(
+  file: File,
+  onInfo: (info: VideoInfo) => void,
+  onWarning: (message: string) => void,
+): AsyncGenerator<RgbaFrame> {
   if (typeof VideoDecoder === 'undefined') throw new WebCodecsUnavailable('this browser has no WebCodecs VideoDecoder');
   const input = new Input({ formats: ALL_FORMATS, source: new BlobSource(file) });
   try {
-    let track;
+    let track: Awaited<ReturnType<typeof input.getPrimaryVideoTrack>>;
     try {
       track = await input.getPrimaryVideoTrack();
     } catch (e) {
       throw new WebCodecsUnavailable(`container not recognised (${(e as Error).message})`);
     }
     if (!track) throw new WebCodecsUnavailable('no video track found');
-    if (!(await track.canDecode())) throw new WebCodecsUnavailable(`codec ${track.codec ?? 'unknown'} cannot be decoded with WebCodecs here`);
+    if (!(await track.canDecode()))
+      throw new WebCodecsUnavailable(`codec ${track.codec ?? 'unknown'} cannot be decoded with WebCodecs here`);
     const stats = await track.computePacketStats(120);
     const duration = await track.computeDuration();
     const width = track.displayWidth;
@@ -45,7 +50,12 @@ export async function* decodeWithWebCodecs(file: File, onInfo: (info: VideoInfo)
       for await (const sample of sink.samples()) {
         try {
           const format = sample.format;
-          if ((format === 'I420' || format === 'NV12') && sample.displayWidth === sample.visibleRect.width && sample.displayHeight === sample.visibleRect.height && sample.rotation === 0) {
+          if (
+            (format === 'I420' || format === 'NV12') &&
+            sample.displayWidth === sample.visibleRect.width &&
+            sample.displayHeight === sample.visibleRect.height &&
+            sample.rotation === 0
+          ) {
             // Our own YUV→RGB with the CLI's (ffmpeg's) matrix and range; see core/data/yuv_to_rgb.ts.
             const data = new Uint8Array(sample.allocationSize());
             const planes = await sample.copyTo(data);
@@ -63,13 +73,18 @@ export async function* decodeWithWebCodecs(file: File, onInfo: (info: VideoInfo)
       }
     } catch (e) {
       if (e instanceof WebCodecsUnavailable) throw e;
-      throw new VideoError(`${file.name}: decoding failed after ${count} frame(s) — the file looks truncated or damaged (${(e as Error).message})`);
+      throw new VideoError(
+        `${file.name}: decoding failed after ${count} frame(s) — the file looks truncated or damaged (${(e as Error).message})`,
+      );
     }
     if (count === 0) throw new VideoError(`${file.name}: the video track holds no decodable frame (truncated or damaged file?)`);
     // The demuxer stops quietly where the data ends; the container's index says how many frames there should be.
     const listed = (await track.computePacketStats()).packetCount;
     if (count < listed) {
-      onWarning(`${file.name}: the file ends early — decoded ${count} of the ${listed} frames its index lists (truncated or damaged); predictions cover only the decoded part`);
+      onWarning(
+        `${file.name}: the file ends early — decoded ${count} of the ${listed} frames its index lists ` +
+          '(truncated or damaged); predictions cover only the decoded part',
+      );
     }
   } finally {
     input.dispose();

@@ -53,7 +53,12 @@ export interface EvalReport {
 }
 
 /** Clips [T,H,W,C] in [-1,1] with labels over `classNames`, cut from `ranges`. */
-export async function examplesOf(ranges: LabelledRange[], videos: VideoStore, runtime: ModelRuntime, classNames: string[]): Promise<Example[]> {
+export async function examplesOf(
+  ranges: LabelledRange[],
+  videos: VideoStore,
+  runtime: ModelRuntime,
+  classNames: string[],
+): Promise<Example[]> {
   const p = runtime.meta.preprocessing;
   const shape = { height: p.frameHeight, width: p.frameWidth, channels: p.channels };
   const out: Example[] = [];

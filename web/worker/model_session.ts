@@ -93,7 +93,14 @@ export class ModelSession {
     const out: WindowResult[] = [];
     for await (const w of clipWindows(streamOf(v.frames), p.clipLength, stride)) {
       const probabilities = await rt.predict(preprocessClip(w.frames, shape, null));
-      const result = { index: out.length, start: w.start, startSeconds: w.start / v.fps, endSeconds: (w.start + p.clipLength) / v.fps, probabilities, padded: w.padded };
+      const result = {
+        index: out.length,
+        start: w.start,
+        startSeconds: w.start / v.fps,
+        endSeconds: (w.start + p.clipLength) / v.fps,
+        probabilities,
+        padded: w.padded,
+      };
       out.push(result);
       onWindow(result, total);
     }
@@ -131,13 +138,28 @@ export class ModelSession {
     };
     const tuned = new ModelRuntime(meta, await base.weights(), this.source, !sameClasses);
     try {
-      const trainSet = await examplesOf(ranges.filter((r) => !r.heldOut), this.videos, tuned, classNames);
-      const heldOut = await examplesOf(ranges.filter((r) => r.heldOut), this.videos, tuned, classNames);
+      const trainSet = await examplesOf(
+        ranges.filter((r) => !r.heldOut),
+        this.videos,
+        tuned,
+        classNames,
+      );
+      const heldOut = await examplesOf(
+        ranges.filter((r) => r.heldOut),
+        this.videos,
+        tuned,
+        classNames,
+      );
       this.stopRequested = false;
       const steps = await train(tuned, trainSet, options, onStep, () => this.stopRequested);
       const report = heldOut.length > 0 ? await evaluate(tuned, heldOut) : null;
       const globalStep = base.meta.provenance.globalStep + steps.length;
-      tuned.meta.provenance = { ...meta.provenance, globalStep, evalMetrics: report ? { loss: report.loss, ...report.metrics } : null, exportedAt: new Date().toISOString() };
+      tuned.meta.provenance = {
+        ...meta.provenance,
+        globalStep,
+        evalMetrics: report ? { loss: report.loss, ...report.metrics } : null,
+        exportedAt: new Date().toISOString(),
+      };
       base.dispose();
       this.current = tuned;
       this.source = meta.provenance.sourceCheckpoint;

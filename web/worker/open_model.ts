@@ -17,7 +17,7 @@ export const WEB_EXPORTER = `s3dg ${version} (web app)`;
 
 /** Verifies `bytes` and returns the model's metadata and weights by TF name. */
 export async function decodeModelBytes(bytes: ModelBytes): Promise<{ meta: S3DGWebMetadata; weights: NamedWeights }> {
-  let read;
+  let read: Awaited<ReturnType<typeof readWebModel>>;
   try {
     read = await readWebModel(bytes.json, async (path) => {
       const shard = bytes.shards.get(path);
@@ -35,7 +35,11 @@ export async function encodeModelFiles(meta: S3DGWebMetadata, weights: NamedWeig
   const net = new S3DG(meta.config);
   checkNamedWeights(net.variables(), weights, { source: 'export' });
   const p = meta.preprocessing;
-  const graph = buildServingGraph(net, weights, 'tensor', { clipLength: p.clipLength, frameHeight: p.frameHeight, frameWidth: p.frameWidth });
+  const graph = buildServingGraph(net, weights, 'tensor', {
+    clipLength: p.clipLength,
+    frameHeight: p.frameHeight,
+    frameWidth: p.frameWidth,
+  });
   const web = await buildWebModel({
     graph,
     config: meta.config,

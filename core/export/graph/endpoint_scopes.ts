@@ -27,7 +27,8 @@ export function scopeByEndpoint(
   const names = nodes.map((n) => n.name);
   const index = new Map(names.map((n, i) => [n, i]));
   const consumers = new Map<string, string[]>();
-  for (const n of nodes) for (const i of n.inputs) consumers.set(i.replace(/:\d+$/, ''), [...(consumers.get(i.replace(/:\d+$/, '')) ?? []), n.name]);
+  for (const n of nodes)
+    for (const i of n.inputs) consumers.set(i.replace(/:\d+$/, ''), [...(consumers.get(i.replace(/:\d+$/, '')) ?? []), n.name]);
   const bounds = [...endpoints].map(([e, t]) => ({ prefix: `${modelScope}/${e}/`, end: index.get(t.node) ?? -1 }));
   const renames = new Map<string, string>();
   let k = 0;
@@ -42,7 +43,8 @@ export function scopeByEndpoint(
         renames.set(name, g.uniqueName(`${bounds[k].prefix}${base(name)}`, true));
       } else if (op.endsWith('Pool3D') && readers.length === 1 && i !== bounds[k].end) {
         const beside = parent(parent(readers[0]));
-        if (beside.startsWith(bounds[k].prefix) && !name.startsWith(`${beside}/`)) renames.set(name, g.uniqueName(`${beside}/${base(name)}`, true));
+        if (beside.startsWith(bounds[k].prefix) && !name.startsWith(`${beside}/`))
+          renames.set(name, g.uniqueName(`${beside}/${base(name)}`, true));
       }
       continue;
     }

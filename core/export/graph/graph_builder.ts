@@ -141,7 +141,12 @@ export class GraphBuilder {
     if (values.length !== count) throw new Error(`graph: const ${name} has ${values.length} values for shape [${shape}]`);
     return this.add1(
       name,
-      { op: 'Const', inputs: [], attrs: { dtype: attr.type(dtype), value: attr.tensor(tensorProto(dtype, shape, values)) }, outputs: [{ dtype, shape }] },
+      {
+        op: 'Const',
+        inputs: [],
+        attrs: { dtype: attr.type(dtype), value: attr.tensor(tensorProto(dtype, shape, values)) },
+        outputs: [{ dtype, shape }],
+      },
       absolute,
     );
   }
@@ -158,7 +163,11 @@ export class GraphBuilder {
 
   /** An Identity of `x` named exactly `name` (serving outputs). */
   identity(name: string, x: SymbolicTensor): SymbolicTensor {
-    return this.add1(name, { op: 'Identity', inputs: [x], attrs: { T: attr.type(x.dtype) }, outputs: [{ dtype: x.dtype, shape: x.shape }] }, true);
+    return this.add1(
+      name,
+      { op: 'Identity', inputs: [x], attrs: { T: attr.type(x.dtype) }, outputs: [{ dtype: x.dtype, shape: x.shape }] },
+      true,
+    );
   }
 
   /** Node names in creation order. */

@@ -33,7 +33,12 @@ export class GraphOps implements Ops<SymbolicTensor> {
   }
 
   private node(op: string, inputs: SymbolicTensor[], attrs: Record<string, ReturnType<typeof attr.type>>, shape: number[]): SymbolicTensor {
-    return this.graph.add1(op, { op, inputs, attrs: { T: attr.type(inputs[0].dtype), ...attrs }, outputs: [{ dtype: inputs[0].dtype, shape }] });
+    return this.graph.add1(op, {
+      op,
+      inputs,
+      attrs: { T: attr.type(inputs[0].dtype), ...attrs },
+      outputs: [{ dtype: inputs[0].dtype, shape }],
+    });
   }
 
   conv3d(x: SymbolicTensor, filter: SymbolicTensor, strides: Triple, padding: Padding): SymbolicTensor {
@@ -130,7 +135,12 @@ export class GraphOps implements Ops<SymbolicTensor> {
 
   squeeze(x: SymbolicTensor, axes: number[]): SymbolicTensor {
     for (const a of axes) if (x.shape[a] !== 1) throw new Error(`graph: Squeeze axis ${a} of [${x.shape}] is not 1`);
-    return this.node('Squeeze', [x], { squeeze_dims: attr.ints(axes) }, x.shape.filter((_, i) => !axes.includes(i)));
+    return this.node(
+      'Squeeze',
+      [x],
+      { squeeze_dims: attr.ints(axes) },
+      x.shape.filter((_, i) => !axes.includes(i)),
+    );
   }
 
   dropout(): SymbolicTensor {

@@ -25,7 +25,11 @@ message BundleEntryProto {
 `);
 
 /** The index's first entry (empty key): shard count, byte order, format version. */
-export interface BundleHeaderProto { numShards?: number; endianness?: number; version?: VersionDefProto | null }
+export interface BundleHeaderProto {
+  numShards?: number;
+  endianness?: number;
+  version?: VersionDefProto | null;
+}
 
 /** One tensor's index entry: where its bytes are and their masked CRC32C. */
 export interface BundleEntryProto {

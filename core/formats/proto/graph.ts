@@ -60,7 +60,10 @@ message GraphDef {
 `);
 
 /** A named function with attrs (AttrValue.func). */
-export interface NameAttrListProto { name?: string; attr?: Record<string, AttrValueProto> }
+export interface NameAttrListProto {
+  name?: string;
+  attr?: Record<string, AttrValueProto>;
+}
 
 /** AttrValue.ListValue: only one of the lists is normally non-empty. */
 export interface AttrListProto {
@@ -91,10 +94,20 @@ export interface AttrValueProto {
 }
 
 /** NodeDef: inputs are "node", "node:k" or "^node" (control). */
-export interface NodeDefProto { name?: string; op?: string; input?: string[]; device?: string; attr?: Record<string, AttrValueProto> }
+export interface NodeDefProto {
+  name?: string;
+  op?: string;
+  input?: string[];
+  device?: string;
+  attr?: Record<string, AttrValueProto>;
+}
 
 /** FunctionDef, reduced to what we read: its name, nodes and outputs. */
-export interface FunctionDefProto { signature?: { name?: string } | null; nodeDef?: NodeDefProto[]; ret?: Record<string, string> }
+export interface FunctionDefProto {
+  signature?: { name?: string } | null;
+  nodeDef?: NodeDefProto[];
+  ret?: Record<string, string>;
+}
 
 /** GraphDef: nodes, an optional function library and version info. */
 export interface GraphDefProto {

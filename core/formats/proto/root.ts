@@ -33,7 +33,11 @@ export function codec<T>(name: string): Codec<T> {
   };
   return {
     encode(message: T): Uint8Array {
-      return plainBytes(lookup().encode(message as object).finish());
+      return plainBytes(
+        lookup()
+          .encode(message as object)
+          .finish(),
+      );
     },
     decode(bytes: Uint8Array, source = 'bytes'): T {
       try {

@@ -131,7 +131,10 @@ export interface MetaGraphDefProto {
 }
 
 /** SavedModel: schema version 1 and its MetaGraphDefs. */
-export interface SavedModelProto { savedModelSchemaVersion?: Int64Wire; metaGraphs?: MetaGraphDefProto[] }
+export interface SavedModelProto {
+  savedModelSchemaVersion?: Int64Wire;
+  metaGraphs?: MetaGraphDefProto[];
+}
 
 /** Codec for SavedModel (saved_model.pb). */
 export const SavedModelCodec = codec<SavedModelProto>('SavedModel');

@@ -65,8 +65,13 @@ message Event {
 
 /** HistogramProto: bucket i counts values in [bucketLimit[i-1], bucketLimit[i]). */
 export interface HistogramProto {
-  min?: number; max?: number; num?: number; sum?: number; sumSquares?: number;
-  bucketLimit?: number[]; bucket?: number[];
+  min?: number;
+  max?: number;
+  num?: number;
+  sum?: number;
+  sumSquares?: number;
+  bucketLimit?: number[];
+  bucket?: number[];
 }
 
 /** Which TensorBoard plugin reads a value, and how. */
@@ -79,7 +84,12 @@ export interface SummaryMetadataProto {
 }
 
 /** Summary.Image: colorspace 1 gray, 2 gray+alpha, 3 RGB, 4 RGBA. */
-export interface SummaryImageProto { height?: number; width?: number; colorspace?: number; encodedImageString?: Uint8Array }
+export interface SummaryImageProto {
+  height?: number;
+  width?: number;
+  colorspace?: number;
+  encodedImageString?: Uint8Array;
+}
 
 /** One tagged value of a Summary; exactly one of the value fields is set. */
 export interface SummaryValueProto {
@@ -89,7 +99,13 @@ export interface SummaryValueProto {
   simpleValue?: number;
   image?: SummaryImageProto | null;
   histo?: HistogramProto | null;
-  audio?: { sampleRate?: number; numChannels?: Int64Wire; lengthFrames?: Int64Wire; encodedAudioString?: Uint8Array; contentType?: string } | null;
+  audio?: {
+    sampleRate?: number;
+    numChannels?: Int64Wire;
+    lengthFrames?: Int64Wire;
+    encodedAudioString?: Uint8Array;
+    contentType?: string;
+  } | null;
   tensor?: TensorProto | null;
   /** Set by protobufjs on decode: the name of the oneof field present. */
   value?: string;
@@ -99,7 +115,11 @@ export interface SummaryValueProto {
 export const SessionStatus = { STATUS_UNSPECIFIED: 0, START: 1, STOP: 2, CHECKPOINT: 3 } as const;
 
 /** SessionLog: training start/stop and checkpoint markers. */
-export interface SessionLogProto { status?: number; checkpointPath?: string; msg?: string }
+export interface SessionLogProto {
+  status?: number;
+  checkpointPath?: string;
+  msg?: string;
+}
 
 /** One record of an event file; exactly one of the `what` fields is set. */
 export interface EventProto {

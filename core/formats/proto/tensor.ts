@@ -52,16 +52,42 @@ message TensorSliceProto {
 
 /** DataType enum values (types.proto); `_REF` variants are base + 100. */
 export const DataType = {
-  DT_INVALID: 0, DT_FLOAT: 1, DT_DOUBLE: 2, DT_INT32: 3, DT_UINT8: 4, DT_INT16: 5, DT_INT8: 6,
-  DT_STRING: 7, DT_COMPLEX64: 8, DT_INT64: 9, DT_BOOL: 10, DT_QINT8: 11, DT_QUINT8: 12,
-  DT_QINT32: 13, DT_BFLOAT16: 14, DT_QINT16: 15, DT_QUINT16: 16, DT_UINT16: 17,
-  DT_COMPLEX128: 18, DT_HALF: 19, DT_RESOURCE: 20, DT_VARIANT: 21, DT_UINT32: 22, DT_UINT64: 23,
+  DT_INVALID: 0,
+  DT_FLOAT: 1,
+  DT_DOUBLE: 2,
+  DT_INT32: 3,
+  DT_UINT8: 4,
+  DT_INT16: 5,
+  DT_INT8: 6,
+  DT_STRING: 7,
+  DT_COMPLEX64: 8,
+  DT_INT64: 9,
+  DT_BOOL: 10,
+  DT_QINT8: 11,
+  DT_QUINT8: 12,
+  DT_QINT32: 13,
+  DT_BFLOAT16: 14,
+  DT_QINT16: 15,
+  DT_QUINT16: 16,
+  DT_UINT16: 17,
+  DT_COMPLEX128: 18,
+  DT_HALF: 19,
+  DT_RESOURCE: 20,
+  DT_VARIANT: 21,
+  DT_UINT32: 22,
+  DT_UINT64: 23,
 } as const;
 
 /** TensorShapeProto.Dim: size -1 means unknown. */
-export interface DimProto { size?: Int64Wire; name?: string }
+export interface DimProto {
+  size?: Int64Wire;
+  name?: string;
+}
 /** TensorShapeProto: no dims = scalar; unknown_rank = shape not known at all. */
-export interface TensorShapeProto { dim?: DimProto[]; unknownRank?: boolean }
+export interface TensorShapeProto {
+  dim?: DimProto[];
+  unknownRank?: boolean;
+}
 
 /** TensorProto: values in `tensorContent` (raw LE bytes) or in the typed `*Val` lists. */
 export interface TensorProto {
@@ -83,10 +109,16 @@ export interface TensorProto {
 }
 
 /** VersionDef: producer / min_consumer / bad_consumers. */
-export interface VersionDefProto { producer?: number; minConsumer?: number; badConsumers?: number[] }
+export interface VersionDefProto {
+  producer?: number;
+  minConsumer?: number;
+  badConsumers?: number[];
+}
 
 /** TensorSliceProto: one extent per dimension; a missing length means the full extent. */
-export interface TensorSliceProto { extent?: Array<{ start?: Int64Wire; length?: Int64Wire }> }
+export interface TensorSliceProto {
+  extent?: Array<{ start?: Int64Wire; length?: Int64Wire }>;
+}
 
 /** Codec for TensorProto. */
 export const TensorProtoCodec = codec<TensorProto>('TensorProto');

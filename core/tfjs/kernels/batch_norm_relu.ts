@@ -39,7 +39,19 @@ const forward: KernelFunc = ({ inputs, backend: anyBackend, attrs }) => {
   const [centered, value] = [mem.alloc(x.shape, none), mem.alloc(x.shape, none)];
   const [mean, variance, scale, scratch] = [0, 1, 2, 3].map(() => mem.alloc([c], none));
   const at = heapOffsetsOn(backend);
-  kernels.batchNormReluForward(at(x), at(offset), x.shape.reduce((a, d) => a * d, 1) / c, c, epsilon, at(centered), at(value), at(mean), at(variance), at(scale), at(scratch));
+  kernels.batchNormReluForward(
+    at(x),
+    at(offset),
+    x.shape.reduce((a, d) => a * d, 1) / c,
+    c,
+    epsilon,
+    at(centered),
+    at(value),
+    at(mean),
+    at(variance),
+    at(scale),
+    at(scratch),
+  );
   mem.free(scratch);
   return [centered, value, mean, variance, scale];
 };
@@ -54,7 +66,17 @@ const backward: KernelFunc = ({ inputs, backend: anyBackend }) => {
   const none = () => {};
   const [dx, sumDy, scratch] = [mem.alloc(dz.shape, none), mem.alloc([c], none), mem.alloc([4 * c], none)];
   const at = heapOffsetsOn(backend);
-  kernels.batchNormReluBackward(at(dz), at(value), at(centered), at(scale), dz.shape.reduce((a, d) => a * d, 1) / c, c, at(dx), at(sumDy), at(scratch));
+  kernels.batchNormReluBackward(
+    at(dz),
+    at(value),
+    at(centered),
+    at(scale),
+    dz.shape.reduce((a, d) => a * d, 1) / c,
+    c,
+    at(dx),
+    at(sumDy),
+    at(scratch),
+  );
   mem.free(scratch);
   return [dx, sumDy];
 };

@@ -9,7 +9,16 @@
  * data under another shape), so this is one kernel call where tf.avgPool with its reshapes, cast
  * and scaling took several, each with its engine overhead (counts: core/tfjs/README.md).
  */
-import { getKernel, tidy, type GradConfig, type KernelBackend, type KernelConfig, type KernelFunc, type Tensor, type TensorInfo } from '@tensorflow/tfjs-core';
+import {
+  getKernel,
+  tidy,
+  type GradConfig,
+  type KernelBackend,
+  type KernelConfig,
+  type KernelFunc,
+  type Tensor,
+  type TensorInfo,
+} from '@tensorflow/tfjs-core';
 import * as tf from '@tensorflow/tfjs-core';
 import { CPU_MEMORY_BACKENDS, memoryOf } from './cpu_memory.ts';
 
@@ -37,7 +46,11 @@ function channelMeansOn(backendName: string): KernelFunc {
     const avgPool = getKernel('AvgPool', backendName);
     if (avgPool === undefined) throw new Error(`${CHANNEL_MEANS}: backend ${backendName} has no AvgPool kernel`);
     const view: TensorInfo = { dataId: x.dataId, shape: [groups, 1, rows, c], dtype: x.dtype };
-    const pooled = avgPool.kernelFunc({ inputs: { x: view }, backend, attrs: { filterSize: [1, rows], strides: 1, pad: 'valid' } }) as TensorInfo;
+    const pooled = avgPool.kernelFunc({
+      inputs: { x: view },
+      backend,
+      attrs: { filterSize: [1, rows], strides: 1, pad: 'valid' },
+    }) as TensorInfo;
     // The pool's [G,1,1,C] output copied into a tensor of the asked shape (G·C values): a mere
     // view would keep the pool's shape in the backend's own records, which some kernels check.
     const mem = memoryOf(backend as KernelBackend);

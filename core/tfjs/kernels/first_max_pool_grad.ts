@@ -125,8 +125,36 @@ function firstMaxPoolGradOn(backendName: string): KernelFunc {
     if (simd) {
       const dx = mem.alloc(x.shape, () => {}); // written by the kernel
       const at = heapOffsetsOn(backend);
-      const { batchSize, inHeight, inWidth, inChannels, outHeight, outWidth, strideHeight, strideWidth, filterHeight, filterWidth, padInfo } = info;
-      simd.maxPoolGrad(at(x), at(dy), at(dx), batchSize, inHeight, inWidth, inChannels, outHeight, outWidth, strideHeight, strideWidth, filterHeight, filterWidth, padInfo.top, padInfo.left);
+      const {
+        batchSize,
+        inHeight,
+        inWidth,
+        inChannels,
+        outHeight,
+        outWidth,
+        strideHeight,
+        strideWidth,
+        filterHeight,
+        filterWidth,
+        padInfo,
+      } = info;
+      simd.maxPoolGrad(
+        at(x),
+        at(dy),
+        at(dx),
+        batchSize,
+        inHeight,
+        inWidth,
+        inChannels,
+        outHeight,
+        outWidth,
+        strideHeight,
+        strideWidth,
+        filterHeight,
+        filterWidth,
+        padInfo.top,
+        padInfo.left,
+      );
       return dx;
     }
     const maxPool = getKernel('MaxPool', backendName);
@@ -136,9 +164,7 @@ function firstMaxPoolGradOn(backendName: string): KernelFunc {
       yCoded = maxPool.kernelFunc({ inputs: { x: coded }, backend, attrs: { filterSize, strides, pad } }) as TensorInfo;
       mem.free(coded);
     }
-    const dx = mem.alloc(x.shape, (values) =>
-      routeToMax(mem.read(x), mem.read(y), yCoded && mem.read(yCoded), mem.read(dy), values, info),
-    );
+    const dx = mem.alloc(x.shape, (values) => routeToMax(mem.read(x), mem.read(y), yCoded && mem.read(yCoded), mem.read(dy), values, info));
     if (yCoded) mem.free(yCoded);
     return dx;
   };

@@ -20,7 +20,10 @@ const SHORT_RUN = 64;
 /** Copies x[begin … begin+size) of x (shape `shape`) into out, one contiguous run at a time. */
 export function copySlice(src: Values, dst: Values, shape: number[], begin: number[], size: number[]): void {
   const rank = shape.length;
-  if (rank === 0) return dst.set(src.subarray(0, 1), 0);
+  if (rank === 0) {
+    dst.set(src.subarray(0, 1), 0);
+    return;
+  }
   // The trailing axes the slice spans whole, plus the one before, make one contiguous run.
   let k = rank - 1;
   while (k > 0 && begin[k] === 0 && size[k] === shape[k]) k--;

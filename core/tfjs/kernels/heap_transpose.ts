@@ -23,7 +23,14 @@ export function keptRun(shape: number[], perm: number[]): { axes: number; run: n
 }
 
 /** Copies x (shape `shape`) permuted by `perm` into out, `run` values at a time. */
-export function copyTransposed(src: Float32Array | Int32Array, dst: Float32Array | Int32Array, shape: number[], perm: number[], keptAxes: number, run: number): void {
+export function copyTransposed(
+  src: Float32Array | Int32Array,
+  dst: Float32Array | Int32Array,
+  shape: number[],
+  perm: number[],
+  keptAxes: number,
+  run: number,
+): void {
   const lead = shape.length - keptAxes;
   const strides = [...util.computeStrides(shape), 1];
   // For each output axis before the kept ones: its size and how far it moves in x.
@@ -51,9 +58,21 @@ export const heapTransposeWasm = (original: KernelConfig): KernelConfig => ({
     const { perm } = args.attrs as unknown as { perm: number[] };
     const { axes, run } = keptRun(x.shape, perm);
     const backend = args.backend as KernelBackend;
-    if (run < MIN_RUN || axes === x.shape.length || (x.dtype !== 'float32' && x.dtype !== 'int32') || !isWasmHeap(backend)) return original.kernelFunc(args);
-    return allocOnHeap(backend, perm.map((p) => x.shape[p]), x.dtype, (out) =>
-      copyTransposed(backend.typedArrayFromHeap(x) as Float32Array | Int32Array, out as Float32Array | Int32Array, x.shape, perm, axes, run),
+    if (run < MIN_RUN || axes === x.shape.length || (x.dtype !== 'float32' && x.dtype !== 'int32') || !isWasmHeap(backend))
+      return original.kernelFunc(args);
+    return allocOnHeap(
+      backend,
+      perm.map((p) => x.shape[p]),
+      x.dtype,
+      (out) =>
+        copyTransposed(
+          backend.typedArrayFromHeap(x) as Float32Array | Int32Array,
+          out as Float32Array | Int32Array,
+          x.shape,
+          perm,
+          axes,
+          run,
+        ),
     );
   },
 });

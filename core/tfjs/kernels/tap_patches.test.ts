@@ -4,11 +4,13 @@ import * as tf from '@tensorflow/tfjs';
 import { NODE_TEST_BACKENDS, ramp, useBackend } from '../../../test/harness.ts';
 import { tapPatches, tapPatchesBySlices, type TapPatchesAttrs } from './tap_patches.ts';
 
-
 // x [phases·Ci, N, L] = [2·3, 4, 20]: two phases of 3 channels, 4 images of 20 positions.
 const CASES: [string, TapPatchesAttrs][] = [
   ['one phase, three taps, all images', { channels: 3, phases: [0, 0, 0], starts: [0, 1, 5], image: 0, images: 4, offset: 0, length: 12 }],
-  ['two phases, a chunk of images', { channels: 3, phases: [0, 1, 1, 0], starts: [0, 0, 2, 6], image: 1, images: 2, offset: 0, length: 10 }],
+  [
+    'two phases, a chunk of images',
+    { channels: 3, phases: [0, 1, 1, 0], starts: [0, 0, 2, 6], image: 1, images: 2, offset: 0, length: 10 },
+  ],
   ['a chunk of rows of one image', { channels: 3, phases: [1, 0], starts: [3, 0], image: 2, images: 1, offset: 5, length: 8 }],
 ];
 

@@ -69,6 +69,8 @@ export function tapPatches(x: tf.Tensor3D, attrs: TapPatchesAttrs): tf.Tensor2D 
 /** The same matrix from tfjs slices, for any backend. */
 export function tapPatchesBySlices(x: tf.Tensor3D, attrs: TapPatchesAttrs): tf.Tensor2D {
   const { channels: ci, phases, starts, image, images, offset, length } = attrs;
-  const windows = phases.map((p, t) => tf.reshape(tf.slice(x, [p * ci, image, starts[t] + offset], [ci, images, length]), [ci, images * length]));
+  const windows = phases.map((p, t) =>
+    tf.reshape(tf.slice(x, [p * ci, image, starts[t] + offset], [ci, images, length]), [ci, images * length]),
+  );
   return (windows.length === 1 ? windows[0] : tf.concat(windows, 0)) as tf.Tensor2D;
 }

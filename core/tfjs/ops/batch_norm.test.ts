@@ -18,48 +18,55 @@ const reference = {
 
 describe('batch norm (inference and training), bias and channel scaling (matmul reductions)', () => {
   for (const backend of NODE_TEST_BACKENDS) {
-    for (const shape of [[2, 3, 4, 5, 6], [1, 2, 32, 32, 64]]) {
-    it(`${backend}: batchNorm of x [${shape}] equals the textbook formula, value and all four gradients`, async () => {
-      await useBackend(backend);
-      tf.tidy(() => {
-        const c = shape[4];
-        const x = randomTensor(shape, 1);
-        const m = randomTensor([c], 2);
-        const v = randomTensor([c], 3, 0.5, 1.5);
-        const o = randomTensor([c], 4);
-        const g = randomTensor(x.shape, 5);
-        expectClose(batchNorm(x, m, v, o, 1e-3), reference.batchNorm(x, m, v, o), 1e-5, 'value');
-        const ours = tf.grads((a, b, c, d) => tf.sum(tf.mul(batchNorm(a, b, c, d, 1e-3), g)))([x, m, v, o]);
-        const ref = tf.grads((a, b, c, d) => tf.sum(tf.mul(reference.batchNorm(a, b, c, d), g)))([x, m, v, o]);
-        ['dx', 'dmean', 'dvariance', 'doffset'].forEach((name, i) => expectClose(ours[i], ref[i], 1e-4, name));
+    for (const shape of [
+      [2, 3, 4, 5, 6],
+      [1, 2, 32, 32, 64],
+    ]) {
+      it(`${backend}: batchNorm of x [${shape}] equals the textbook formula, value and all four gradients`, async () => {
+        await useBackend(backend);
+        tf.tidy(() => {
+          const c = shape[4];
+          const x = randomTensor(shape, 1);
+          const m = randomTensor([c], 2);
+          const v = randomTensor([c], 3, 0.5, 1.5);
+          const o = randomTensor([c], 4);
+          const g = randomTensor(x.shape, 5);
+          expectClose(batchNorm(x, m, v, o, 1e-3), reference.batchNorm(x, m, v, o), 1e-5, 'value');
+          const ours = tf.grads((a, b, c, d) => tf.sum(tf.mul(batchNorm(a, b, c, d, 1e-3), g)))([x, m, v, o]);
+          const ref = tf.grads((a, b, c, d) => tf.sum(tf.mul(reference.batchNorm(a, b, c, d), g)))([x, m, v, o]);
+          ['dx', 'dmean', 'dvariance', 'doffset'].forEach((name, i) => expectClose(ours[i], ref[i], 1e-4, name));
+        });
       });
-    });
     }
 
     // On wasm, 6 channels go through tfjs ops, 8 and 64 through our kernels (189 rows: two blocks
     // of their blocked sums and part of a third); on cpu, all through tfjs ops.
-    for (const shape of [[2, 3, 4, 5, 6], [1, 3, 7, 9, 8], [1, 2, 32, 32, 64]]) {
-    it(`${backend}: batchNormReluTraining of x [${shape}] equals moments → batch norm → ReLU in plain tfjs: value, moments, dx, d offset`, async () => {
-      await useBackend(backend);
-      tf.tidy(() => {
-        const c = shape[4];
-        const x = randomTensor(shape, 6);
-        const o = randomTensor([c], 7);
-        const g = randomTensor(x.shape, 8);
-        const seen: tf.Tensor[] = [];
-        const ours = batchNormReluTraining(x, o, 1e-3, (m) => seen.push(tf.keep(tf.clone(m.mean)), tf.keep(tf.clone(m.variance))));
-        const ref = reference.moments(x);
-        expectClose(ours, reference.batchNormRelu(x, o), 1e-5, 'value');
-        expectClose(seen[0], ref.mean, 1e-5, 'mean');
-        expectClose(seen[1], ref.variance, 1e-5, 'variance');
-        tf.dispose(seen);
-        const loss = (f: (a: tf.Tensor, b: tf.Tensor) => tf.Tensor) => (a: tf.Tensor, b: tf.Tensor) => tf.sum(tf.mul(f(a, b), g));
-        const dOurs = tf.grads(loss((a, b) => batchNormReluTraining(a, b, 1e-3, () => {})))([x, o]);
-        const dRef = tf.grads(loss(reference.batchNormRelu))([x, o]);
-        expectClose(dOurs[0], dRef[0], 1e-4, 'dx');
-        expectClose(dOurs[1], dRef[1], 1e-4, 'd offset');
+    for (const shape of [
+      [2, 3, 4, 5, 6],
+      [1, 3, 7, 9, 8],
+      [1, 2, 32, 32, 64],
+    ]) {
+      it(`${backend}: batchNormReluTraining of x [${shape}] equals moments → batch norm → ReLU in plain tfjs: value, moments, dx, d offset`, async () => {
+        await useBackend(backend);
+        tf.tidy(() => {
+          const c = shape[4];
+          const x = randomTensor(shape, 6);
+          const o = randomTensor([c], 7);
+          const g = randomTensor(x.shape, 8);
+          const seen: tf.Tensor[] = [];
+          const ours = batchNormReluTraining(x, o, 1e-3, (m) => seen.push(tf.keep(tf.clone(m.mean)), tf.keep(tf.clone(m.variance))));
+          const ref = reference.moments(x);
+          expectClose(ours, reference.batchNormRelu(x, o), 1e-5, 'value');
+          expectClose(seen[0], ref.mean, 1e-5, 'mean');
+          expectClose(seen[1], ref.variance, 1e-5, 'variance');
+          tf.dispose(seen);
+          const loss = (f: (a: tf.Tensor, b: tf.Tensor) => tf.Tensor) => (a: tf.Tensor, b: tf.Tensor) => tf.sum(tf.mul(f(a, b), g));
+          const dOurs = tf.grads(loss((a, b) => batchNormReluTraining(a, b, 1e-3, () => {})))([x, o]);
+          const dRef = tf.grads(loss(reference.batchNormRelu))([x, o]);
+          expectClose(dOurs[0], dRef[0], 1e-4, 'dx');
+          expectClose(dOurs[1], dRef[1], 1e-4, 'd offset');
+        });
       });
-    });
     }
 
     it(`${backend}: batchNormReluTraining runs as our kernels exactly where they load (wasm, channels a multiple of 4)`, async () => {
@@ -73,7 +80,8 @@ describe('batch norm (inference and training), bias and channel scaling (matmul 
       await useBackend(backend);
       const x = randomTensor([1, 2, 3, 3, 4], 9);
       const o = randomTensor([4], 10);
-      const step = () => tf.tidy(() => tf.dispose(tf.grads((a: tf.Tensor, b: tf.Tensor) => tf.sum(batchNormReluTraining(a, b, 1e-3, () => {})))([x, o])));
+      const step = () =>
+        tf.tidy(() => tf.dispose(tf.grads((a: tf.Tensor, b: tf.Tensor) => tf.sum(batchNormReluTraining(a, b, 1e-3, () => {})))([x, o])));
       step();
       const before = tf.memory().numTensors;
       step();

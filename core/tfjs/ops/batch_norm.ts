@@ -2,8 +2,12 @@ import * as tf from '@tensorflow/tfjs-core';
 import type { Moments } from '../../ops/ops.ts';
 import { meanOverRows, sumOverRows } from './channel_sums.ts';
 import { channelAffine } from './channel_affine.ts';
-import { BATCH_NORM_RELU_TRAINING, BATCH_NORM_RELU_TRAINING_GRAD, canFuseBatchNormRelu, type BatchNormReluTrainingAttrs } from '../kernels/batch_norm_relu.ts';
-
+import {
+  BATCH_NORM_RELU_TRAINING,
+  BATCH_NORM_RELU_TRAINING_GRAD,
+  canFuseBatchNormRelu,
+  type BatchNormReluTrainingAttrs,
+} from '../kernels/batch_norm_relu.ts';
 
 /**
  * Training-mode batch norm without a scale, then ReLU, as one differentiable op:
@@ -19,7 +23,12 @@ import { BATCH_NORM_RELU_TRAINING, BATCH_NORM_RELU_TRAINING_GRAD, canFuseBatchNo
  * Two routes compute the halves: on wasm, with C a multiple of 4, one kernel each of our own
  * (kernels/batch_norm_relu.ts: SIMD, two to three passes over memory); elsewhere tfjs ops.
  */
-export function batchNormReluTraining(x: tf.Tensor, offset: tf.Tensor, epsilon: number, onMoments: (m: Moments<tf.Tensor>) => void): tf.Tensor {
+export function batchNormReluTraining(
+  x: tf.Tensor,
+  offset: tf.Tensor,
+  epsilon: number,
+  onMoments: (m: Moments<tf.Tensor>) => void,
+): tf.Tensor {
   const halves = canFuseBatchNormRelu(tf.backend(), x.shape) ? BY_OUR_KERNELS : BY_TFJS_OPS;
   const run = tf.customGrad((xIn, offsetIn, save) => {
     const { centered, value, mean, variance, scale } = halves.forward(xIn as tf.Tensor, offsetIn as tf.Tensor, epsilon);
@@ -38,7 +47,11 @@ export function batchNormReluTraining(x: tf.Tensor, offset: tf.Tensor, epsilon: 
 
 /** batchNormReluTraining's forward and backward, by one route (their tensors as named above). */
 interface BatchNormReluHalves {
-  forward(x: tf.Tensor, offset: tf.Tensor, epsilon: number): { centered: tf.Tensor; value: tf.Tensor; mean: tf.Tensor; variance: tf.Tensor; scale: tf.Tensor };
+  forward(
+    x: tf.Tensor,
+    offset: tf.Tensor,
+    epsilon: number,
+  ): { centered: tf.Tensor; value: tf.Tensor; mean: tf.Tensor; variance: tf.Tensor; scale: tf.Tensor };
   /** [dx, d offset] from dz, the gradient after the ReLU. */
   backward(dz: tf.Tensor, value: tf.Tensor, centered: tf.Tensor, scale: tf.Tensor): tf.Tensor[];
 }
@@ -69,7 +82,8 @@ const BY_OUR_KERNELS: BatchNormReluHalves = {
     const [centered, value, mean, variance, scale] = tf.engine().runKernel(BATCH_NORM_RELU_TRAINING, { x, offset }, attrs) as tf.Tensor[];
     return { centered, value, mean, variance, scale };
   },
-  backward: (dz, value, centered, scale) => tf.engine().runKernel(BATCH_NORM_RELU_TRAINING_GRAD, { dz, value, centered, scale }) as tf.Tensor[],
+  backward: (dz, value, centered, scale) =>
+    tf.engine().runKernel(BATCH_NORM_RELU_TRAINING_GRAD, { dz, value, centered, scale }) as tf.Tensor[],
 };
 
 /**
@@ -89,12 +103,7 @@ export function batchNorm(x: tf.Tensor, mean: tf.Tensor, variance: tf.Tensor, of
         const [xSaved, mSaved, sSaved] = saved;
         const sumDy = sumOverRows(dy);
         const dScale = tf.sub(sumOverRows(tf.mul(dy, xSaved)), tf.mul(mSaved, sumDy));
-        return [
-          tf.mul(dy, sSaved),
-          tf.neg(tf.mul(sSaved, sumDy)),
-          tf.mul(dScale, tf.mul(-0.5, tf.pow(sSaved, 3))),
-          sumDy,
-        ];
+        return [tf.mul(dy, sSaved), tf.neg(tf.mul(sSaved, sumDy)), tf.mul(dScale, tf.mul(-0.5, tf.pow(sSaved, 3))), sumDy];
       },
     };
   });

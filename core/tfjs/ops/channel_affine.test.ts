@@ -6,7 +6,10 @@ import { channelAffine } from './channel_affine.ts';
 describe('channelAffine', () => {
   for (const backend of NODE_TEST_BACKENDS) {
     // 2·8·8·16 elements broadcast; 4·32·32·64 take wasm's depthwise conv.
-    for (const shape of [[2, 8, 8, 16], [1, 4, 32, 32, 64]]) {
+    for (const shape of [
+      [2, 8, 8, 16],
+      [1, 4, 32, 32, 64],
+    ]) {
       it(`${backend}: x [${shape}]·scale + shift, with and without ReLU, scale or shift, equals broadcasting`, async () => {
         await useBackend(backend);
         tf.tidy(() => {

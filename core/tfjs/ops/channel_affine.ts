@@ -19,7 +19,11 @@ export function channelAffine(x: tf.Tensor, scale: tf.Tensor | null, shift: tf.T
   if (channelAffineFor(tf.getBackend()) === 'depthwise' && x.size >= DEPTHWISE_MIN_SIZE) {
     // The kernel itself: tf.fused.depthwiseConv2d would save its inputs for a gradient, and
     // while any gradient is being taped it splits into a conv, an add and a ReLU.
-    const inputs = { x: tf.reshape(x, [1, 1, x.size / c, c]), filter: tf.reshape(scale ?? tf.ones([c]), [1, 1, c, 1]), ...(shift ? { bias: shift } : {}) };
+    const inputs = {
+      x: tf.reshape(x, [1, 1, x.size / c, c]),
+      filter: tf.reshape(scale ?? tf.ones([c]), [1, 1, c, 1]),
+      ...(shift ? { bias: shift } : {}),
+    };
     const attrs = { strides: [1, 1], pad: 'valid', dataFormat: 'NHWC', dilations: [1, 1], activation: relu ? 'relu' : 'linear' };
     const y = tf.engine().runKernel(tf.FusedDepthwiseConv2D, inputs, attrs) as tf.Tensor;
     return tf.reshape(y, x.shape);

@@ -2,7 +2,6 @@ import * as tf from '@tensorflow/tfjs-core';
 import { channelSumsFor } from './formulation.ts';
 import { channelMeans } from '../kernels/channel_means.ts';
 
-
 /**
  * Per-channel sums and means, as matmuls with a row of ones or, on wasm, as one average pool
  * (the ChannelMeans kernel; see formulation.ts). tfjs backends reduce along the innermost axis
@@ -53,7 +52,10 @@ export function channelMean(x: tf.Tensor, axes: number[], keepDims: boolean): tf
   else if (r >= 3 && run(1)) out = meanOverMiddle(x);
   else return null;
   if (!keepDims) return out;
-  return tf.reshape(out, x.shape.map((d, i) => (sorted.includes(i) ? 1 : d)));
+  return tf.reshape(
+    out,
+    x.shape.map((d, i) => (sorted.includes(i) ? 1 : d)),
+  );
 }
 
 /**

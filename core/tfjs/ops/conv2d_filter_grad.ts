@@ -9,7 +9,11 @@ import { conv2dInputGrad } from './conv2d_input_grad.ts';
  * with ≤ 16 filters (the taps' 16-column matmul leaves XNNPACK's tiles part-empty) and for 3×3
  * under 8e7 FLOPs (the taps' fixed costs dominate). Measured on wasm: core/tfjs/README.md.
  */
-function prefersConv(x: [number, number, number, number], filterShape: [number, number, number, number], strides: [number, number]): boolean {
+function prefersConv(
+  x: [number, number, number, number],
+  filterShape: [number, number, number, number],
+  strides: [number, number],
+): boolean {
   const [kh, kw, ci, co] = filterShape;
   if (kh * kw === 1) return false;
   if (strides[0] > 1 || strides[1] > 1) return co <= 16;

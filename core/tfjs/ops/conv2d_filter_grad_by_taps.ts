@@ -3,7 +3,6 @@ import type { Padding } from '../../ops/ops.ts';
 import { axisPadding } from '../../ops/shape.ts';
 import { tapPatches } from '../kernels/tap_patches.ts';
 
-
 /**
  * Gradient of conv2d with respect to its filter, as one matmul of every kernel tap's window of x
  * with dy: dW[i,j] = Σ_{n,y,x} xpad[n, y·sh+i, x·sw+j, :]ᵀ · dy[n, y, x, :], the windows stacked
@@ -45,15 +44,31 @@ export function conv2dFilterGradByTaps(
     // Pad (or crop: VALID and uneven strides leave cells no tap reads) x, channels first, to
     // [ci, n, paddedRows, paddedCols].
     const unpadded = tf.transpose(x, [3, 0, 1, 2]); // [ci, n, h, w]
-    const padded = tf.pad(unpadded, [[0, 0], [0, 0], [top, Math.max(paddedRows - top - h, 0)], [left, Math.max(paddedCols - left - w, 0)]]);
-    const xT = padded.shape[2] === paddedRows && padded.shape[3] === paddedCols ? padded : tf.slice(padded, [0, 0, 0, 0], [ci, n, paddedRows, paddedCols]);
+    const padded = tf.pad(unpadded, [
+      [0, 0],
+      [0, 0],
+      [top, Math.max(paddedRows - top - h, 0)],
+      [left, Math.max(paddedCols - left - w, 0)],
+    ]);
+    const xT =
+      padded.shape[2] === paddedRows && padded.shape[3] === paddedCols
+        ? padded
+        : tf.slice(padded, [0, 0, 0, 0], [ci, n, paddedRows, paddedCols]);
     // Every phase as one block of ci rows: [phases·ci, n, hs·ws].
     const phases =
       sh === 1 && sw === 1
         ? tf.reshape(xT, [ci, n, paddedRows * paddedCols])
         : // [ci·n·hs, sh, ws, sw] → [sh, sw, ci·n·hs, ws]: phase (p, q) is one contiguous block.
           tf.reshape(tf.transpose(tf.reshape(xT, [ci * n * hs, sh, ws, sw]), [1, 3, 0, 2]), [sh * sw * ci, n, hs * ws]);
-    const dyWide = ws > wo ? tf.pad(dy, [[0, 0], [0, 0], [0, ws - wo], [0, 0]]) : dy;
+    const dyWide =
+      ws > wo
+        ? tf.pad(dy, [
+            [0, 0],
+            [0, 0],
+            [0, ws - wo],
+            [0, 0],
+          ])
+        : dy;
     const dyFlat = tf.reshape(dyWide, [n * ho * ws, co]);
     // Tap (i, j) reads phase (i mod sh, j mod sw) from row ⌊i/sh⌋, column ⌊j/sw⌋ on.
     const tapPhases: number[] = [];
@@ -70,7 +85,15 @@ export function conv2dFilterGradByTaps(
     // Each chunk's patches (taps × its share of x) are freed as soon as its matmul is done.
     const parts = chunks.map(({ image, images, row, rows }) =>
       tf.tidy(() => {
-        const patches = tapPatches(phases as tf.Tensor3D, { channels: ci, phases: tapPhases, starts: tapStarts, image, images, offset: row * ws, length: rows * ws });
+        const patches = tapPatches(phases as tf.Tensor3D, {
+          channels: ci,
+          phases: tapPhases,
+          starts: tapStarts,
+          image,
+          images,
+          offset: row * ws,
+          length: rows * ws,
+        });
         const dyChunk = chunks.length === 1 ? dyFlat : tf.slice(dyFlat, [(image * ho + row) * ws, 0], [images * rows * ws, co]);
         return tf.matMul(patches, dyChunk);
       }),

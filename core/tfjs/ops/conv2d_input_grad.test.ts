@@ -34,24 +34,25 @@ const CASES: [number[], number[], [number, number], Padding][] = [
 
 describe('conv2dInputGrad', () => {
   for (const backend of NODE_TEST_BACKENDS) {
-    for (const [name, grad, strided] of FORMULATIONS) for (const [xs, ws, strides, p] of CASES) {
-      if (!strided && strides[0] !== 1) continue;
-      it(`${name} on ${backend}: x [${xs}] filter [${ws}] strides [${strides}] ${p} equals cpu Conv2DBackpropInput`, async () => {
-        await useBackend('cpu');
-        const pad = p === 'SAME' ? 'same' : 'valid';
-        const ref = tf.tidy(() => {
-          const x = randomTensor(xs, 1) as tf.Tensor4D;
-          const w = randomTensor(ws, 2) as tf.Tensor4D;
-          const dy = randomTensor(tf.conv2d(x, w, strides, pad).shape, 3) as tf.Tensor4D;
-          const dx = tf.grad((a: tf.Tensor) => tf.mul(tf.conv2d(a as tf.Tensor4D, w, strides, pad), dy).sum())(x);
-          return { w: snapshot(w), dy: snapshot(dy), dx: snapshot(dx) };
+    for (const [name, grad, strided] of FORMULATIONS)
+      for (const [xs, ws, strides, p] of CASES) {
+        if (!strided && strides[0] !== 1) continue;
+        it(`${name} on ${backend}: x [${xs}] filter [${ws}] strides [${strides}] ${p} equals cpu Conv2DBackpropInput`, async () => {
+          await useBackend('cpu');
+          const pad = p === 'SAME' ? 'same' : 'valid';
+          const ref = tf.tidy(() => {
+            const x = randomTensor(xs, 1) as tf.Tensor4D;
+            const w = randomTensor(ws, 2) as tf.Tensor4D;
+            const dy = randomTensor(tf.conv2d(x, w, strides, pad).shape, 3) as tf.Tensor4D;
+            const dx = tf.grad((a: tf.Tensor) => tf.mul(tf.conv2d(a as tf.Tensor4D, w, strides, pad), dy).sum())(x);
+            return { w: snapshot(w), dy: snapshot(dy), dx: snapshot(dx) };
+          });
+          await useBackend(backend);
+          tf.tidy(() => {
+            const dx = grad(fromSnapshot(ref.dy) as tf.Tensor4D, fromSnapshot(ref.w) as tf.Tensor4D, xs as Shape4, strides, p);
+            expectClose(dx, fromSnapshot(ref.dx), 1e-5, 'dx');
+          });
         });
-        await useBackend(backend);
-        tf.tidy(() => {
-          const dx = grad(fromSnapshot(ref.dy) as tf.Tensor4D, fromSnapshot(ref.w) as tf.Tensor4D, xs as Shape4, strides, p);
-          expectClose(dx, fromSnapshot(ref.dx), 1e-5, 'dx');
-        });
-      });
-    }
+      }
   }
 });

@@ -28,7 +28,12 @@ export function conv2dInputGradByMatmul(
     if (taps === 1 && ho === h && wo === w) return tf.reshape(tf.transpose(y), xShape);
     // Tap (i, j) read x at output position + (i − top, j − left): its block, padded so that every
     // shift stays in range, is read back at offset (kh−1−i, kw−1−j).
-    const blocks = tf.pad(tf.reshape(y, [taps, ci * n, ho, wo]), [[0, 0], [0, 0], inputGradPadding(h, kh, padding), inputGradPadding(w, kw, padding)]);
+    const blocks = tf.pad(tf.reshape(y, [taps, ci * n, ho, wo]), [
+      [0, 0],
+      [0, 0],
+      inputGradPadding(h, kh, padding),
+      inputGradPadding(w, kw, padding),
+    ]);
     const shifted: tf.Tensor[] = [];
     for (let i = 0; i < kh; i++) {
       for (let j = 0; j < kw; j++) shifted.push(tf.slice(blocks, [i * kw + j, 0, kh - 1 - i, kw - 1 - j], [1, ci * n, h, w]));

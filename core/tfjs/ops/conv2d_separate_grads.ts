@@ -13,16 +13,16 @@ import { outputSize } from '../../ops/shape.ts';
  * Conv2DBackpropInput (slow on wasm) per step, for one zero-fill and add of the output.
  * x: [N,H,W,Ci]; filter: [kh,kw,Ci,Co]; returns [N,Ho,Wo,Co].
  */
-export function conv2dWithSeparateGrads(
-  x: tf.Tensor4D,
-  filter: tf.Tensor4D,
-  strides: [number, number],
-  padding: Padding,
-): tf.Tensor4D {
+export function conv2dWithSeparateGrads(x: tf.Tensor4D, filter: tf.Tensor4D, strides: [number, number], padding: Padding): tf.Tensor4D {
   const pad = padding === 'SAME' ? 'same' : 'valid';
   const [n, h, w] = x.shape;
   const [kh, kw, , co] = filter.shape;
-  const outShape: [number, number, number, number] = [n, outputSize(h, kh, strides[0], padding), outputSize(w, kw, strides[1], padding), co];
+  const outShape: [number, number, number, number] = [
+    n,
+    outputSize(h, kh, strides[0], padding),
+    outputSize(w, kw, strides[1], padding),
+    co,
+  ];
   const byFilter = tf.customGrad((wIn, save) => {
     const ws = wIn as tf.Tensor4D;
     (save as tf.GradSaveFunc)([x]);

@@ -27,7 +27,8 @@ function reference(c: Case, seed: number) {
   const w = randomTensor(c.k, seed + 1);
   const dy = tf.conv3d(x as tf.Tensor5D, w as tf.Tensor5D, c.s, c.p === 'SAME' ? 'same' : 'valid');
   const g = randomTensor(dy.shape, seed + 2);
-  const f = (a: tf.Tensor, b: tf.Tensor) => tf.mul(tf.conv3d(a as tf.Tensor5D, b as tf.Tensor5D, c.s, c.p === 'SAME' ? 'same' : 'valid'), g).sum();
+  const f = (a: tf.Tensor, b: tf.Tensor) =>
+    tf.mul(tf.conv3d(a as tf.Tensor5D, b as tf.Tensor5D, c.s, c.p === 'SAME' ? 'same' : 'valid'), g).sum();
   const [dx, dw] = tf.grads(f)([x, w]);
   return { x: snapshot(x), w: snapshot(w), g: snapshot(g), y: snapshot(dy), dx: snapshot(dx), dw: snapshot(dw) };
 }
@@ -66,7 +67,10 @@ describe('conv3d', () => {
     await useBackend('cpu');
     const x = tf.zeros([1, 2, 4, 4, 3]) as tf.Tensor5D;
     const w = tf.zeros([1, 1, 1, 5, 2]) as tf.Tensor5D;
-    assert.throws(() => conv3d(x, w, [1, 1, 1], 'SAME', { formulation: 'rewrite2d', defects: defectsOf('cpu') }), /expects 5 input channels.*has 3/);
+    assert.throws(
+      () => conv3d(x, w, [1, 1, 1], 'SAME', { formulation: 'rewrite2d', defects: defectsOf('cpu') }),
+      /expects 5 input channels.*has 3/,
+    );
     tf.dispose([x, w]);
   });
 });

@@ -38,7 +38,14 @@ function conv2d(x: tf.Tensor4D, w: tf.Tensor4D, strides: [number, number], paddi
 }
 
 /** conv2d over x and filter seen through `view`: ours (gradients included) or tf's own. */
-function viewedConv2d(x: tf.Tensor, filter: tf.Tensor, strides: [number, number], padding: Padding, view: View5D, ownGrads: boolean): tf.Tensor5D {
+function viewedConv2d(
+  x: tf.Tensor,
+  filter: tf.Tensor,
+  strides: [number, number],
+  padding: Padding,
+  view: View5D,
+  ownGrads: boolean,
+): tf.Tensor5D {
   if (ownGrads) return conv2dWithOwnGrads<tf.Tensor5D>(x, filter, strides, padding, view);
   const y = conv2d(tf.reshape(x, view.x) as tf.Tensor4D, tf.reshape(filter, view.filter) as tf.Tensor4D, strides, padding, 'tf');
   return tf.reshape(y, view.out);
@@ -51,7 +58,16 @@ function viewedConv2d(x: tf.Tensor, filter: tf.Tensor, strides: [number, number]
 function framesEvery(x: tf.Tensor5D, offset: number, stride: number, count: number): tf.Tensor5D {
   const [b, t, h, w, c] = x.shape;
   const needed = offset + stride * count;
-  const padded = needed > t ? tf.pad(x, [[0, 0], [0, needed - t], [0, 0], [0, 0], [0, 0]]) : x;
+  const padded =
+    needed > t
+      ? tf.pad(x, [
+          [0, 0],
+          [0, needed - t],
+          [0, 0],
+          [0, 0],
+          [0, 0],
+        ])
+      : x;
   // 3-D slices throughout: wasm copies a 5-D window element by element but a 3-D one a whole
   // frame at a time (core/tfjs/README.md).
   const frames = tf.reshape(padded, [b, padded.shape[1], h * w * c]);
@@ -77,7 +93,16 @@ function conv3dAs2d(x: tf.Tensor5D, filter: tf.Tensor5D, strides: Triple, paddin
   // Pick the kt temporal taps of every output frame and stack them as channels: tap i of output
   // frame f reads input frame f·st + i - padBefore (zero outside the clip).
   const [padBefore, padAfter] = axisPadding(t, kt, st, padding);
-  const xp = padBefore + padAfter > 0 ? tf.pad(x, [[0, 0], [padBefore, padAfter], [0, 0], [0, 0], [0, 0]]) : x;
+  const xp =
+    padBefore + padAfter > 0
+      ? tf.pad(x, [
+          [0, 0],
+          [padBefore, padAfter],
+          [0, 0],
+          [0, 0],
+          [0, 0],
+        ])
+      : x;
   const view: View5D = {
     x: [b * to, h, w, kt * c],
     filter: [kh, kw, kt * ci, co],

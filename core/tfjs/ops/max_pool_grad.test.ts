@@ -28,7 +28,10 @@ const TIED: typeof CASES = [
 
 describe('maxPool2dFirstMaxGrad', () => {
   for (const backend of NODE_TEST_BACKENDS) {
-    for (const [[shape, k, s, p], tied] of [...CASES.map((c) => [c, false] as const), ...(backend === 'wasm' ? TIED : []).map((c) => [c, true] as const)]) {
+    for (const [[shape, k, s, p], tied] of [
+      ...CASES.map((c) => [c, false] as const),
+      ...(backend === 'wasm' ? TIED : []).map((c) => [c, true] as const),
+    ]) {
       it(`${backend}: x [${shape}] ksize ${k} stride ${s} ${p}${tied ? ', tied maxima' : ''} — gradient equals cpu MaxPoolGrad`, async () => {
         await useBackend('cpu');
         // Mostly negative, so that windows with only negative values occur (wasm's own kernel fails there).

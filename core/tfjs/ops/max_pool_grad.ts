@@ -2,7 +2,6 @@ import * as tf from '@tensorflow/tfjs-core';
 import type { Padding } from '../../ops/ops.ts';
 import { FIRST_MAX_POOL_GRAD, type FirstMaxPoolGradAttrs } from '../kernels/first_max_pool_grad.ts';
 
-
 /**
  * tf.maxPool (TF padding) whose gradient is our FirstMaxPoolGrad kernel (wasm, cpu), for
  * backends whose own MaxPoolGrad is wrong or slow (tfjs 4.22 wasm: see the kernel's file).

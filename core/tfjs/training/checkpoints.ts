@@ -64,7 +64,12 @@ export async function saveModelCheckpoint(
  * Restores a model exactly (resume): every model variable must be present with its shape; the
  * optimizer's slots are restored where present. Returns the checkpoint's global_step.
  */
-export async function restoreModelCheckpoint(platform: Platform, prefix: string, model: TfjsModel, optimizer: Optimizer | null): Promise<number> {
+export async function restoreModelCheckpoint(
+  platform: Platform,
+  prefix: string,
+  model: TfjsModel,
+  optimizer: Optimizer | null,
+): Promise<number> {
   const names = model.variables.names;
   const ckpt = await readCheckpointWeights(platform, prefix, names);
   model.loadWeights(ckpt.weights, { source: `checkpoint ${ckpt.prefix}`, hint: CONFIG_HINT, holder: 'the checkpoint' });
@@ -90,7 +95,12 @@ export interface WarmStartReport {
  * Any selected variable that is missing or has another shape fails the warm start with a message
  * that names each one; nothing is changed then.
  */
-export async function warmStartFrom(platform: Platform, source: string, model: TfjsModel, select: (name: string) => boolean): Promise<WarmStartReport> {
+export async function warmStartFrom(
+  platform: Platform,
+  source: string,
+  model: TfjsModel,
+  select: (name: string) => boolean,
+): Promise<WarmStartReport> {
   const ckpt = await readCheckpointWeights(platform, source, model.variables.names.filter(select));
   const loaded = model.loadWeights(ckpt.weights, { source: `warm start from ${ckpt.prefix}`, select, holder: 'the checkpoint' });
   return { source: ckpt.prefix, loaded };

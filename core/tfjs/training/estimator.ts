@@ -138,7 +138,10 @@ export class Estimator {
     if (own !== null) {
       this.globalStep = await restoreModelCheckpoint(platform, own, this.model, this.optimizer);
       this.lastSavedStep = this.globalStep;
-      this.log(`resuming from ${own} at global step ${this.globalStep}${this.options.warmStart ? ' (warm start ignored: the model directory has a checkpoint)' : ''}`);
+      this.log(
+        `resuming from ${own} at global step ${this.globalStep}` +
+          (this.options.warmStart ? ' (warm start ignored: the model directory has a checkpoint)' : ''),
+      );
       return;
     }
     if (this.options.warmStart) {
@@ -154,7 +157,14 @@ export class Estimator {
     const start = Math.floor(platform.wallTime());
     const path = platform.join(dir, eventFileName(start, this.options.hostname ?? 'localhost'));
     const ready = platform.makeDir(dir);
-    return new EventWriter({ append: async (b) => (await ready, platform.appendFile(path, b)), startSeconds: start, wallTime: () => platform.wallTime() });
+    return new EventWriter({
+      append: async (b) => {
+        await ready;
+        await platform.appendFile(path, b);
+      },
+      startSeconds: start,
+      wallTime: () => platform.wallTime(),
+    });
   }
 
   private async checkpoint(writer: EventWriter | null): Promise<void> {
@@ -171,7 +181,10 @@ export class Estimator {
    * closing it (train-and-evaluate continues it). Writes a checkpoint every
    * save_checkpoints_steps and at the end. Returns the last loss.
    */
-  async train(input: AsyncIterator<ClipBatch>, limit: { steps?: number; maxSteps?: number }): Promise<{ globalStep: number; loss: number }> {
+  async train(
+    input: AsyncIterator<ClipBatch>,
+    limit: { steps?: number; maxSteps?: number },
+  ): Promise<{ globalStep: number; loss: number }> {
     await this.prepare();
     const { run } = this.options;
     const lastStep = limit.steps !== undefined ? this.globalStep + limit.steps : (limit.maxSteps ?? Infinity);
@@ -229,9 +242,14 @@ export class Estimator {
           for (const [k, v] of Object.entries(metrics.result())) writer.scalar(`Metrics/train/${k}`, v, step);
           metrics.reset();
           if (r.endpoints) writeActivationSummaries(writer, r.endpoints, step);
-          for (const name of this.model.variables.names) writer.histogram(name, await this.model.variables.get(name).data<'float32'>(), step);
+          for (const name of this.model.variables.names)
+            writer.histogram(name, await this.model.variables.get(name).data<'float32'>(), step);
           if (this.options.addImageSummaries) {
-            writer.image('processed_video_frame', processedFrame(batch.clips, dims.frames, dims.height, dims.width, this.model.config.inputChannels), step);
+            writer.image(
+              'processed_video_frame',
+              processedFrame(batch.clips, dims.frames, dims.height, dims.width, this.model.config.inputChannels),
+              step,
+            );
           }
         }
         if (step % run.saveCheckpointsSteps === 0) await this.checkpoint(writer);
@@ -271,7 +289,11 @@ export class Estimator {
   }
 
   /** Trains to `maxSteps`, evaluating after every checkpoint (as tf.estimator.train_and_evaluate). */
-  async trainAndEvaluate(train: AsyncIterator<ClipBatch>, evalInput: () => AsyncIterable<ClipBatch>, maxSteps: number): Promise<EvalResult> {
+  async trainAndEvaluate(
+    train: AsyncIterator<ClipBatch>,
+    evalInput: () => AsyncIterable<ClipBatch>,
+    maxSteps: number,
+  ): Promise<EvalResult> {
     await this.prepare();
     let last: EvalResult | null = null;
     while (this.globalStep < maxSteps && !this.stopRequested) {
@@ -291,7 +313,13 @@ export class Estimator {
     const k = this.model.config.numClasses;
     for await (const batch of input) {
       const dims = this.dims(batch);
-      const probs = await this.model.predictValues(batch.clips, [batch.size, dims.frames, dims.height, dims.width, this.model.config.inputChannels]);
+      const probs = await this.model.predictValues(batch.clips, [
+        batch.size,
+        dims.frames,
+        dims.height,
+        dims.width,
+        this.model.config.inputChannels,
+      ]);
       for (let b = 0; b < batch.size; b++) {
         yield {
           source: batch.sources[b],

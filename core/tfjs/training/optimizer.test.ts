@@ -24,7 +24,13 @@ describe('Optimizer (TF1 update rules and slot names)', () => {
     await useBackend('cpu');
     const opt = new Optimizer('momentum', 0.1, 0.9);
     // step 1: accum = g1 = [1, 2] → v = [0.9, -2.2]; step 2: accum = [0.9+0.5, 1.8-1] = [1.4, 0.8] → v = [0.76, -2.28]
-    close(await run(opt, [[1, 2], [0.5, -1]]), [0.76, -2.28]);
+    close(
+      await run(opt, [
+        [1, 2],
+        [0.5, -1],
+      ]),
+      [0.76, -2.28],
+    );
     assert.deepEqual([...opt.slotTensors().keys()], ['v/Momentum']);
     opt.dispose();
   });
@@ -32,7 +38,11 @@ describe('Optimizer (TF1 update rules and slot names)', () => {
   it('adam: bias-corrected moments, and the state TF checkpoints (slots and beta powers)', async () => {
     await useBackend('cpu');
     const lr = 0.01;
-    const grads = [[1, 2], [0.5, -1], [-3, 0.25]];
+    const grads = [
+      [1, 2],
+      [0.5, -1],
+      [-3, 0.25],
+    ];
     // Textbook Adam (Kingma & Ba) with TF1's ε placement: var −= lr_t·m/(√v + ε), lr_t = lr·√(1−β2^t)/(1−β1^t).
     const expected = [1, -2];
     const m = [0, 0];
@@ -58,7 +68,12 @@ describe('Optimizer (TF1 update rules and slot names)', () => {
 
   it('adam resumed from saved state continues exactly as an uninterrupted run', async () => {
     await useBackend('cpu');
-    const grads = [[1, 2], [0.5, -1], [-3, 0.25], [2, 2]];
+    const grads = [
+      [1, 2],
+      [0.5, -1],
+      [-3, 0.25],
+      [2, 2],
+    ];
     const whole = new Optimizer('adam', 0.01);
     const straight = await run(whole, grads);
     whole.dispose();

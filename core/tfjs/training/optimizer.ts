@@ -67,7 +67,10 @@ export class Optimizer {
 
   private setPowers(powers: [number, number]): void {
     this.powers = powers;
-    if (!this.powerVars) this.powerVars = tf.tidy(() => [tf.variable(tf.scalar(powers[0]), false), tf.variable(tf.scalar(powers[1]), false)] as [tf.Variable, tf.Variable]);
+    if (!this.powerVars)
+      this.powerVars = tf.tidy(
+        () => [tf.variable(tf.scalar(powers[0]), false), tf.variable(tf.scalar(powers[1]), false)] as [tf.Variable, tf.Variable],
+      );
     else this.powerVars.forEach((v, i) => tf.tidy(() => v.assign(tf.scalar(powers[i]))));
   }
 
@@ -106,7 +109,11 @@ export class Optimizer {
       }
       const existing = this.slots.get(name);
       if (existing) existing.forEach((slot, i) => slot.assign(values[i]!));
-      else this.slots.set(name, values.map((x) => tf.variable(x!, false)));
+      else
+        this.slots.set(
+          name,
+          values.map((x) => tf.variable(x!, false)),
+        );
       tf.dispose(values as tf.Tensor[]);
     }
     if (this.name === 'adam') {

@@ -30,7 +30,7 @@ export function processedFrame(clips: Float32Array, frames: number, height: numb
   const data = new Uint8Array(frameSize);
   for (let i = 0; i < frameSize; i++) {
     const v = Math.round(((clips[start + i] + 1) / 2) * 255);
-    data[i] = v < 0 ? 0 : v > 255 ? 255 : v;
+    data[i] = v < 0 ? 0 : Math.min(v, 255);
   }
   return { width, height, channels: channels as SummaryImage['channels'], data };
 }

@@ -32,7 +32,10 @@ export interface StepResult {
 
 /** Names of the variables weight decay applies to. */
 export function regularizedNames(model: TfjsModel): string[] {
-  return model.specs().filter((s) => s.regularized).map((s) => s.name);
+  return model
+    .specs()
+    .filter((s) => s.regularized)
+    .map((s) => s.name);
 }
 
 /**
@@ -41,12 +44,7 @@ export function regularizedNames(model: TfjsModel): string[] {
  * never `dataSync()`: tfjs-backend-webgpu's synchronous read returns zeros in a headless
  * browser worker. Leaves no tensors behind.
  */
-export async function trainStep(
-  model: TfjsModel,
-  optimizer: Optimizer,
-  batch: TensorBatch,
-  options: StepOptions,
-): Promise<StepResult> {
+export async function trainStep(model: TfjsModel, optimizer: Optimizer, batch: TensorBatch, options: StepOptions): Promise<StepResult> {
   const store = model.variables;
   const varList = store.trainable(options.trains);
   if (varList.length === 0) throw new Error('the variable selection (`variablesToTrain`) trains no variable');
@@ -69,7 +67,8 @@ export async function trainStep(
     optimizer.apply(new Map(Object.entries(grads).map(([name, g]) => [store.tfNameOf(name), g])), (n) => store.get(n));
     const [loss, crossEntropy, l1, l2, probabilities] = await Promise.all([value, k.ce, k.l1, k.l2, k.probs].map(floats));
     const result: StepResult = { loss: loss[0], crossEntropy: crossEntropy[0], l1: l1[0], l2: l2[0], probabilities };
-    if (options.keepEndpoints) result.endpoints = new Map(await Promise.all(k.endpoints.map(async ([name, t]) => [name, await floats(t)] as const)));
+    if (options.keepEndpoints)
+      result.endpoints = new Map(await Promise.all(k.endpoints.map(async ([name, t]) => [name, await floats(t)] as const)));
     return result;
   } finally {
     tf.dispose([value, ...Object.values(grads), k.ce, k.l1, k.l2, k.probs, ...k.endpoints.map(([, t]) => t)]);
@@ -84,7 +83,12 @@ export async function evalStep(
 ): Promise<{ probabilities: Float32Array; loss: number; crossEntropy: number }> {
   const [probs, total, ce] = tf.tidy(() => {
     const out = model.net.apply(model.context(false), batch.clips);
-    const terms = trainingLoss(batch.labels, out.logits!, regularizedNames(model).map((n) => model.variables.get(n)), weightDecay);
+    const terms = trainingLoss(
+      batch.labels,
+      out.logits!,
+      regularizedNames(model).map((n) => model.variables.get(n)),
+      weightDecay,
+    );
     return [out.predictions!, terms.total, terms.crossEntropy];
   });
   try {

@@ -15,7 +15,9 @@ declare global {
   }
 }
 
-const worker = Comlink.wrap<DiagnosticsWorkerApi>(new Worker(new URL('./worker.ts', import.meta.url), { type: 'module', name: 's3dg-diagnostics' }));
+const worker = Comlink.wrap<DiagnosticsWorkerApi>(
+  new Worker(new URL('./worker.ts', import.meta.url), { type: 'module', name: 's3dg-diagnostics' }),
+);
 
 window.s3dgDiagnostics = {
   async backends() {
@@ -32,7 +34,10 @@ window.s3dgDiagnostics = {
 document.getElementById('run')?.addEventListener('click', async () => {
   const out = document.getElementById('out')!;
   const { page, worker: inWorker } = await window.s3dgDiagnostics.backends();
-  for (const [where, list] of [['page', page], ['worker', inWorker]] as const) {
+  for (const [where, list] of [
+    ['page', page],
+    ['worker', inWorker],
+  ] as const) {
     for (const b of list.filter((x) => x !== 'cpu')) {
       const r = await window.s3dgDiagnostics[where](b);
       for (const c of r.cases) out.textContent += `${where} ${b} ${c.ok ? 'ok  ' : 'FAIL'} ${c.maxAbsDiff.toExponential(2)} ${c.name}\n`;

@@ -27,43 +27,88 @@ function seeded(n: number, seed: number): Float32Array {
 }
 
 function input(shape: number[], seed: number): tf.Tensor {
-  return tf.tensor(seeded(shape.reduce((a, b) => a * b, 1), seed), shape);
+  return tf.tensor(
+    seeded(
+      shape.reduce((a, b) => a * b, 1),
+      seed,
+    ),
+    shape,
+  );
 }
 
 type CaseFn = (ops: Ops<tf.Tensor>) => tf.Tensor[];
 
 const OP_CASES: Array<[string, number, CaseFn]> = [
-  ['conv3d [1,4,9,9,3]×[3,3,3,3,5] stride 1 SAME', 1e-4, (o) => [o.conv3d(input([1, 4, 9, 9, 3], 1), input([3, 3, 3, 3, 5], 2), [1, 1, 1], 'SAME')]],
-  ['conv3d stem [1,6,13,13,3]×[3,7,7,3,4] stride 2 SAME', 1e-4, (o) => [o.conv3d(input([1, 6, 13, 13, 3], 3), input([3, 7, 7, 3, 4], 4), [2, 2, 2], 'SAME')]],
-  ['conv3d spatial [2,3,8,8,4]×[1,3,3,4,6] SAME', 1e-4, (o) => [o.conv3d(input([2, 3, 8, 8, 4], 5), input([1, 3, 3, 4, 6], 6), [1, 1, 1], 'SAME')]],
-  ['conv3d temporal [1,5,4,4,4]×[3,1,1,4,4] SAME', 1e-4, (o) => [o.conv3d(input([1, 5, 4, 4, 4], 7), input([3, 1, 1, 4, 4], 8), [1, 1, 1], 'SAME')]],
+  [
+    'conv3d [1,4,9,9,3]×[3,3,3,3,5] stride 1 SAME',
+    1e-4,
+    (o) => [o.conv3d(input([1, 4, 9, 9, 3], 1), input([3, 3, 3, 3, 5], 2), [1, 1, 1], 'SAME')],
+  ],
+  [
+    'conv3d stem [1,6,13,13,3]×[3,7,7,3,4] stride 2 SAME',
+    1e-4,
+    (o) => [o.conv3d(input([1, 6, 13, 13, 3], 3), input([3, 7, 7, 3, 4], 4), [2, 2, 2], 'SAME')],
+  ],
+  [
+    'conv3d spatial [2,3,8,8,4]×[1,3,3,4,6] SAME',
+    1e-4,
+    (o) => [o.conv3d(input([2, 3, 8, 8, 4], 5), input([1, 3, 3, 4, 6], 6), [1, 1, 1], 'SAME')],
+  ],
+  [
+    'conv3d temporal [1,5,4,4,4]×[3,1,1,4,4] SAME',
+    1e-4,
+    (o) => [o.conv3d(input([1, 5, 4, 4, 4], 7), input([3, 1, 1, 4, 4], 8), [1, 1, 1], 'SAME')],
+  ],
   ['maxPool3d [1,4,9,9,3] [1,3,3]/[1,2,2] SAME', 1e-6, (o) => [o.maxPool3d(input([1, 4, 9, 9, 3], 9), [1, 3, 3], [1, 2, 2], 'SAME')]],
   ['maxPool3d [1,5,7,7,2] [3,3,3]/[2,2,2] SAME', 1e-6, (o) => [o.maxPool3d(input([1, 5, 7, 7, 2], 10), [3, 3, 3], [2, 2, 2], 'SAME')]],
   ['avgPool3d [1,4,7,7,3] [2,7,7]/[1,1,1] VALID', 1e-5, (o) => [o.avgPool3d(input([1, 4, 7, 7, 3], 11), [2, 7, 7], [1, 1, 1], 'VALID')]],
-  ['batchNormReluTraining [2,3,5,5,4], its moments and gradients', 1e-4, (o) => {
-    const x = input([2, 3, 5, 5, 4], 12);
-    const offset = input([4], 13);
-    const moments: tf.Tensor[] = [];
-    const y = o.batchNormReluTraining(x, offset, 1e-3, (m) => moments.push(tf.keep(tf.clone(m.mean)), tf.keep(tf.clone(m.variance))));
-    const g = tf.grads((a: tf.Tensor, b: tf.Tensor) => tf.sum(tf.mul(o.batchNormReluTraining(a, b, 1e-3, () => {}), input([2, 3, 5, 5, 4], 20))));
-    return [y, ...moments, ...g([x, offset])];
-  }],
+  [
+    'batchNormReluTraining [2,3,5,5,4], its moments and gradients',
+    1e-4,
+    (o) => {
+      const x = input([2, 3, 5, 5, 4], 12);
+      const offset = input([4], 13);
+      const moments: tf.Tensor[] = [];
+      const y = o.batchNormReluTraining(x, offset, 1e-3, (m) => moments.push(tf.keep(tf.clone(m.mean)), tf.keep(tf.clone(m.variance))));
+      const g = tf.grads((a: tf.Tensor, b: tf.Tensor) =>
+        tf.sum(
+          tf.mul(
+            o.batchNormReluTraining(a, b, 1e-3, () => {}),
+            input([2, 3, 5, 5, 4], 20),
+          ),
+        ),
+      );
+      return [y, ...moments, ...g([x, offset])];
+    },
+  ],
   ['concat axis 4 of [1,2,3,3,2]+[1,2,3,3,5]', 0, (o) => [o.concat([input([1, 2, 3, 3, 2], 14), input([1, 2, 3, 3, 5], 15)], 4)]],
-  ['conv3d gradients [1,4,8,8,3]×[3,3,3,3,4] stride 2', 1e-3, (o) => {
-    const x = input([1, 4, 8, 8, 3], 16);
-    const w = input([3, 3, 3, 3, 4], 17);
-    const g = tf.grads((a: tf.Tensor, b: tf.Tensor) => tf.sum(tf.square(o.conv3d(a, b, [2, 2, 2], 'SAME'))));
-    return g([x, w]);
-  }],
-  ['maxPool3d gradient [1,4,9,9,3] [1,3,3]/[1,2,2]', 1e-4, (o) => {
-    const g = tf.grad((a: tf.Tensor) => tf.sum(tf.mul(o.maxPool3d(a, [1, 3, 3], [1, 2, 2], 'SAME'), input([1, 4, 5, 5, 3], 19))));
-    return [g(input([1, 4, 9, 9, 3], 18))];
-  }],
+  [
+    'conv3d gradients [1,4,8,8,3]×[3,3,3,3,4] stride 2',
+    1e-3,
+    (o) => {
+      const x = input([1, 4, 8, 8, 3], 16);
+      const w = input([3, 3, 3, 3, 4], 17);
+      const g = tf.grads((a: tf.Tensor, b: tf.Tensor) => tf.sum(tf.square(o.conv3d(a, b, [2, 2, 2], 'SAME'))));
+      return g([x, w]);
+    },
+  ],
+  [
+    'maxPool3d gradient [1,4,9,9,3] [1,3,3]/[1,2,2]',
+    1e-4,
+    (o) => {
+      const g = tf.grad((a: tf.Tensor) => tf.sum(tf.mul(o.maxPool3d(a, [1, 3, 3], [1, 2, 2], 'SAME'), input([1, 4, 5, 5, 3], 19))));
+      return [g(input([1, 4, 9, 9, 3], 18))];
+    },
+  ],
   // 21 channels: wasm's SIMD kernel takes 16, then 4, then 1 at a time.
-  ['maxPool3d gradient [1,3,7,7,21] [3,3,3]/[1,1,1]', 1e-4, (o) => {
-    const g = tf.grad((a: tf.Tensor) => tf.sum(tf.mul(o.maxPool3d(a, [3, 3, 3], [1, 1, 1], 'SAME'), input([1, 3, 7, 7, 21], 23))));
-    return [g(input([1, 3, 7, 7, 21], 22))];
-  }],
+  [
+    'maxPool3d gradient [1,3,7,7,21] [3,3,3]/[1,1,1]',
+    1e-4,
+    (o) => {
+      const g = tf.grad((a: tf.Tensor) => tf.sum(tf.mul(o.maxPool3d(a, [3, 3, 3], [1, 1, 1], 'SAME'), input([1, 3, 7, 7, 21], 23))));
+      return [g(input([1, 3, 7, 7, 21], 22))];
+    },
+  ],
 ];
 
 /** A tiny S3D-G (all blocks, gating, 3 classes, no dropout so runs are comparable) on an [1,8,32,32,3] clip. */
@@ -82,28 +127,37 @@ function modelCases(weights: NamedWeights): Array<[string, number, CaseFn]> {
   const clip = () => input([1, 8, 32, 32, 3], 21);
   return [
     ['S3D-G tiny forward (eval) probabilities', 1e-4, (o) => withModel(o, (m) => [m.predict(clip())])],
-    ['S3D-G tiny logits + Mixed_5c gradients (training mode)', 2e-3, (o) =>
-      withModel(o, (m) => {
-        const trains = (n: string) => n.includes('Logits') || n.includes('Mixed_5c');
-        const vars = m.variables.trainable(trains);
-        const { grads, value } = tf.variableGrads(() => {
-          const out = m.net.apply(m.context(true, trains), clip());
-          return trainingLoss(tf.tensor2d([[1, 0, 1]]), out.logits!, [], 0).total;
-        }, vars);
-        return [value, ...vars.map((v) => grads[v.name])];
-      })],
+    [
+      'S3D-G tiny logits + Mixed_5c gradients (training mode)',
+      2e-3,
+      (o) =>
+        withModel(o, (m) => {
+          const trains = (n: string) => n.includes('Logits') || n.includes('Mixed_5c');
+          const vars = m.variables.trainable(trains);
+          const { grads, value } = tf.variableGrads(() => {
+            const out = m.net.apply(m.context(true, trains), clip());
+            return trainingLoss(tf.tensor2d([[1, 0, 1]]), out.logits!, [], 0).total;
+          }, vars);
+          return [value, ...vars.map((v) => grads[v.name])];
+        }),
+    ],
   ];
 }
 
 /** Seeded model weights (moving variances positive), so both backends see the same network. */
 function modelWeights(): NamedWeights {
   const specs = new S3DG(MODEL_CONFIG).variables();
-  return new Map(specs.map((s, i) => {
-    const v = seeded(s.shape.reduce((a, b) => a * b, 1), 100 + i);
-    if (s.name.endsWith('moving_variance')) for (let j = 0; j < v.length; j++) v[j] = 0.5 + Math.abs(v[j]);
-    else for (let j = 0; j < v.length; j++) v[j] *= 0.3;
-    return [s.name, { shape: s.shape, values: v }];
-  }));
+  return new Map(
+    specs.map((s, i) => {
+      const v = seeded(
+        s.shape.reduce((a, b) => a * b, 1),
+        100 + i,
+      );
+      if (s.name.endsWith('moving_variance')) for (let j = 0; j < v.length; j++) v[j] = 0.5 + Math.abs(v[j]);
+      else for (let j = 0; j < v.length; j++) v[j] *= 0.3;
+      return [s.name, { shape: s.shape, values: v }];
+    }),
+  );
 }
 
 async function runOn(backend: BackendName, fn: CaseFn): Promise<Float32Array[]> {

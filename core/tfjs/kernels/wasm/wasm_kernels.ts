@@ -13,20 +13,47 @@ import { COMPILED_MODULES } from './compiled_modules.ts';
 export interface WasmKernels {
   /** max_pool_grad.wat */
   maxPoolGrad(
-    x: number, dy: number, dx: number,
-    n: number, h: number, w: number, c: number,
-    oh: number, ow: number, sh: number, sw: number,
-    kh: number, kw: number, top: number, left: number,
+    x: number,
+    dy: number,
+    dx: number,
+    n: number,
+    h: number,
+    w: number,
+    c: number,
+    oh: number,
+    ow: number,
+    sh: number,
+    sw: number,
+    kh: number,
+    kw: number,
+    top: number,
+    left: number,
   ): void;
   /** batch_norm_relu.wat: x [rows, C], C a multiple of 4; scratch holds C floats. */
   batchNormReluForward(
-    x: number, offset: number, rows: number, c: number, epsilon: number,
-    centered: number, value: number, mean: number, variance: number, scale: number, scratch: number,
+    x: number,
+    offset: number,
+    rows: number,
+    c: number,
+    epsilon: number,
+    centered: number,
+    value: number,
+    mean: number,
+    variance: number,
+    scale: number,
+    scratch: number,
   ): void;
   /** batch_norm_relu.wat: scratch holds 4·C floats. */
   batchNormReluBackward(
-    dz: number, value: number, centered: number, scale: number, rows: number, c: number,
-    dx: number, sumDy: number, scratch: number,
+    dz: number,
+    value: number,
+    centered: number,
+    scale: number,
+    rows: number,
+    c: number,
+    dx: number,
+    sumDy: number,
+    scratch: number,
   ): void;
 }
 
@@ -36,8 +63,7 @@ interface BackendWasmInternals {
   dataIdMap: { get(id: DataId): { memoryOffset: number } | undefined };
 }
 
-const isBackendWasm = (b: KernelBackend): b is KernelBackend & BackendWasmInternals =>
-  'wasm' in b && 'dataIdMap' in b;
+const isBackendWasm = (b: KernelBackend): b is KernelBackend & BackendWasmInternals => 'wasm' in b && 'dataIdMap' in b;
 
 const bytesOf = (base64: string) => Uint8Array.from(atob(base64), (ch) => ch.charCodeAt(0));
 
@@ -81,4 +107,7 @@ export function heapOffset(backend: KernelBackend, t: TensorInfo): number {
 }
 
 /** heapOffset on one backend, for a kernel's arguments. */
-export const heapOffsetsOn = (backend: KernelBackend) => (t: TensorInfo): number => heapOffset(backend, t);
+export const heapOffsetsOn =
+  (backend: KernelBackend) =>
+  (t: TensorInfo): number =>
+    heapOffset(backend, t);

@@ -13,7 +13,22 @@
 import type { KernelConfig, KernelFunc, TensorInfo } from '@tensorflow/tfjs-core';
 
 /** The binary kernels built on webgpu's BinaryOpProgram that S3D-G and its training use. */
-export const RANK5_BINARY_KERNELS = ['Add', 'Sub', 'Multiply', 'RealDiv', 'Maximum', 'Minimum', 'SquaredDifference', 'Pow', 'Greater', 'GreaterEqual', 'Less', 'LessEqual', 'Equal', 'NotEqual'];
+export const RANK5_BINARY_KERNELS = [
+  'Add',
+  'Sub',
+  'Multiply',
+  'RealDiv',
+  'Maximum',
+  'Minimum',
+  'SquaredDifference',
+  'Pow',
+  'Greater',
+  'GreaterEqual',
+  'Less',
+  'LessEqual',
+  'Equal',
+  'NotEqual',
+];
 
 const view = (t: TensorInfo, shape: number[]): TensorInfo => ({ dataId: t.dataId, shape, dtype: t.dtype });
 

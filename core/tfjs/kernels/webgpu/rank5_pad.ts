@@ -15,7 +15,7 @@ export function wrapRank5Pad(original: KernelConfig): KernelConfig {
   const run: KernelFunc = (args) => {
     const { x } = args.inputs as { x: TensorInfo };
     const attrs = args.attrs as { paddings: Array<[number, number]>; constantValue: number };
-    if (!x || x.shape.length !== 5) return original.kernelFunc(args);
+    if (x?.shape.length !== 5) return original.kernelFunc(args);
     const [b, t, h, w, c] = x.shape;
     const p = attrs.paddings;
     const inner = original.kernelFunc({
