@@ -12,7 +12,7 @@ import { ExportError } from './export_error.ts';
 import { evalMetricsAt } from './eval_metrics.ts';
 import { buildServingGraph, type ClipGeometry } from './serving_graph.ts';
 import { buildWebModel } from './web_model_writer.ts';
-import type { WebPreprocessing } from './web_model_format.ts';
+import { parseWebModelJson, type WebPreprocessing } from './web_model_format.ts';
 
 /** What to export to the web. */
 export interface WebExportOptions {
@@ -43,6 +43,30 @@ export interface WebExportResult {
   globalStep: number;
 }
 
+/**
+ * Refuses to replace `out` unless it is empty or holds exactly what an export of ours wrote
+ * (an s3dg model.json and the shards it lists): replacing removes the old folder.
+ */
+async function checkReplaceable(platform: Platform, out: string): Promise<void> {
+  if (!(await platform.exists(out))) return;
+  const entries = await platform.listDir(out);
+  if (entries.length === 0) return;
+  const refuse = (why: string) => new ExportError(`${out} ${why}; choose another \`out\` or move it away`);
+  if (!entries.includes('model.json')) throw refuse('exists and is not a web model folder');
+  let listed: string[];
+  try {
+    const json = parseWebModelJson(new TextDecoder().decode(await platform.readFile(platform.join(out, 'model.json'))));
+    listed = ['model.json', ...json.weightsManifest.flatMap((g) => g.paths)];
+  } catch (e) {
+    throw refuse(`holds a model.json that is not an s3dg web model (${(e as Error).message})`);
+  }
+  const others = entries.filter((e) => !listed.includes(e));
+  if (others.length > 0) {
+    const shown = others.slice(0, 5).join(', ') + (others.length > 5 ? ', …' : '');
+    throw refuse(`holds files a web model export did not write (${shown}), which replacing it would delete`);
+  }
+}
+
 /** Writes the web model folder; returns where and what. */
 export async function exportWebModel(platform: Platform, o: WebExportOptions): Promise<WebExportResult> {
   const model = new S3DG(o.config);
@@ -68,12 +92,7 @@ export async function exportWebModel(platform: Platform, o: WebExportOptions): P
     },
   });
 
-  if (await platform.exists(o.out)) {
-    const entries = await platform.listDir(o.out);
-    if (entries.length > 0 && !entries.includes('model.json')) {
-      throw new ExportError(`${o.out} exists and is not a web model folder; choose another \`out\` or remove it`);
-    }
-  }
+  await checkReplaceable(platform, o.out);
   const stamp = Math.floor(platform.wallTime() * 1000);
   const partial = `${o.out}.partial-${stamp}`;
   const old = `${o.out}.old-${stamp}`;

@@ -182,7 +182,7 @@ describe('web model (s3dg export-web)', () => {
     for (const [, b] of shards) assert.ok(b.length <= MAX_SHARD_BYTES);
   });
 
-  it('errors: wrong class count, a foreign `out` folder, a missing checkpoint; the old model survives', async () => {
+  it('errors: wrong class count, a foreign or mixed `out` folder, a missing checkpoint; the old model survives', async () => {
     await assert.rejects(
       exportWebModel(nodePlatform, {
         out: join(root, 'w1'),
@@ -202,6 +202,28 @@ describe('web model (s3dg export-web)', () => {
       /not a web model folder/,
     );
     assert.deepEqual(await readdir(foreign), ['notes.txt']);
+    // A web model folder that also holds the user's files is not ours to replace.
+    const mixed = join(root, 'mixed');
+    await exportWebModel(nodePlatform, { out: mixed, checkpoint: modelDir, config: SMALL, clip: CLIP, exporter: 't' });
+    await writeFile(join(mixed, 'notes.txt'), 'mine');
+    await mkdir(join(mixed, 'clips'));
+    await writeFile(join(mixed, 'clips', 'a.mp4'), 'video');
+    const mixedBefore = await readdir(mixed);
+    await assert.rejects(
+      exportWebModel(nodePlatform, { out: mixed, checkpoint: modelDir, config: SMALL, clip: CLIP, exporter: 't' }),
+      /holds files a web model export did not write \(clips, notes\.txt\)/,
+    );
+    assert.deepEqual(await readdir(mixed), mixedBefore);
+    assert.equal(await readFile(join(mixed, 'clips', 'a.mp4'), 'utf8'), 'video');
+    // So is a folder whose model.json is someone else's.
+    const other = join(root, 'other');
+    await mkdir(other);
+    await writeFile(join(other, 'model.json'), '{"format":"layers-model"}');
+    await assert.rejects(
+      exportWebModel(nodePlatform, { out: other, checkpoint: modelDir, config: SMALL, clip: CLIP, exporter: 't' }),
+      /model\.json that is not an s3dg web model/,
+    );
+    assert.equal(await readFile(join(other, 'model.json'), 'utf8'), '{"format":"layers-model"}');
     const out = join(root, 'web');
     const before = await readFile(join(out, 'model.json'));
     await assert.rejects(

@@ -86,7 +86,7 @@ export function defineExportWeb(program: Command): void {
       .description('write a web model folder (TensorFlow.js graph model + s3dg metadata) for any static host')
       .option('--model_dir <dir>', 'model directory (its latest checkpoint; its eval/ metrics go into the metadata)')
       .option('--checkpoint_path <path>', 'checkpoint to export (default: the latest in --model_dir)')
-      .option('--out <dir>', 'folder to write (replaced when it already holds a web model)')
+      .option('--out <dir>', 'folder to write (an earlier export there is replaced; a folder with other files is refused)')
       .option('--class_names <file>', 'class names, one per line, in label order')
       .option('--dataset <dir>', "take the class names from this data set's manifest.json")
       .option('--clip_length <n>', 'frames per clip', '64')
