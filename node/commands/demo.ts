@@ -9,7 +9,7 @@
 import { writeCrossingScenes, writeSceneEventScenes } from '../demo/scenes.ts';
 import type { Command } from 'commander';
 import { spawn } from 'node:child_process';
-import { rm } from 'node:fs/promises';
+import { readdir, rm, writeFile, mkdir } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { UsageError } from '../errors.ts';
@@ -85,10 +85,34 @@ function s3dg(args: string[], env: NodeJS.ProcessEnv): Promise<string> {
   });
 }
 
+/** Marks a folder as the demo's: only such a folder is cleared for a new run. */
+const MARKER = '.s3dg-demo';
+/** What a demo run writes in its folder. */
+const DEMO_ENTRIES = [MARKER, 'videos', 'data', 'models'];
+
+/**
+ * Empties what an earlier demo run wrote in `outDir`, and nothing else: a folder holding other
+ * files is refused (it is the user's, not ours to delete).
+ */
+async function clearDemoOutput(outDir: string): Promise<void> {
+  const entries = await readdir(outDir).catch((e: NodeJS.ErrnoException): string[] => {
+    if (e.code === 'ENOENT') return [];
+    throw new UsageError(`--out ${outDir}: ${e.code === 'ENOTDIR' ? 'is a file, not a folder' : e.message}`);
+  });
+  // Earlier versions wrote no marker: a folder holding only the demo's own entries is still ours.
+  const others = entries.filter((e) => !DEMO_ENTRIES.includes(e));
+  if (others.length > 0) {
+    throw new UsageError(`--out ${outDir} holds files a demo run did not write (${others.slice(0, 5).join(', ')}); choose another --out`);
+  }
+  for (const e of entries) await rm(join(outDir, e), { recursive: true, force: true });
+  await mkdir(outDir, { recursive: true });
+  await writeFile(join(outDir, MARKER), 'written by s3dg demo: this folder is replaced by the next demo run\n');
+}
+
 export async function runDemo(outDir: string, plan: DemoPlan, backend?: string, seed = DEMO_SEED): Promise<number> {
   const started = Date.now();
   const env = { ...process.env, ...(backend ? { S3DG_BACKEND: backend } : {}) };
-  await rm(outDir, { recursive: true, force: true });
+  await clearDemoOutput(outDir);
   const size = { width: plan.frame, height: plan.frame, fps: plan.fps, durationSeconds: plan.videoSeconds };
   process.stderr.write(
     `demo: rendering ${plan.crossingVideos} level-crossing and ${plan.sceneVideos} pretraining-scene videos into ${outDir}/videos\n`,
