@@ -128,15 +128,18 @@ async function train(
 ) {
   // Colour distortion runs in a worker thread, beside the model.
   const pool = new PreprocessPool(1, { height: s.spec.frameHeight, width: s.spec.frameWidth, channels: s.spec.channels });
+  // Ctrl-C and SIGTERM (what Kubernetes, systemd, Docker and CI send) end training after the
+  // current step, with a checkpoint; a second signal quits at once.
   let interrupts = 0;
-  const onSigint = () => {
+  const onSignal = (signal: NodeJS.Signals) => {
     interrupts++;
-    if (interrupts > 1) process.exit(130);
+    if (interrupts > 1) process.exit(signal === 'SIGINT' ? 130 : 143);
     progress.stop();
-    log('interrupted: finishing this step and writing a checkpoint (Ctrl-C again to quit at once)');
+    log(`interrupted: finishing this step and writing a checkpoint (${signal} again quits at once)`);
     estimator.requestStop();
   };
-  process.on('SIGINT', onSigint);
+  process.on('SIGINT', onSignal);
+  process.on('SIGTERM', onSignal);
   const input = inputPipeline({
     sources: data.train,
     spec: s.spec,
@@ -158,7 +161,8 @@ async function train(
     }
   } finally {
     progress.stop();
-    process.off('SIGINT', onSigint);
+    process.off('SIGINT', onSignal);
+    process.off('SIGTERM', onSignal);
     await input.return(undefined);
     await pool.close();
   }

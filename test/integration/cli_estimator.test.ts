@@ -1,6 +1,6 @@
 /**
  * The `s3dg` CLI as users run it (a child process): flag and data errors before any work,
- * Ctrl-C writes a checkpoint and a rerun resumes there, predict writes CSV and JSON, the same
+ * Ctrl-C or SIGTERM writes a checkpoint and a rerun resumes there, predict writes CSV and JSON, the same
  * seeded command trains the same weights (dropout included), Adam's state survives a restart.
  */
 import { describe, it, before, after } from 'node:test';
@@ -71,41 +71,43 @@ describe('s3dg CLI (estimator modes)', () => {
     assert.ok(!existsSync(join(root, 'm0')), 'nothing written before the data check');
   });
 
-  it('Ctrl-C writes a checkpoint; the same command resumes at that global step', async () => {
-    const modelDir = join(root, 'interrupted');
-    const args = [
-      '--mode',
-      'train',
-      '--model_dir',
-      modelDir,
-      '--train_subset_dir_path',
-      data('train'),
-      ...COMMON,
-      '--batch_size',
-      '2',
-      '--monitor_steps',
-      '1',
-    ];
-    const child = spawn(process.execPath, [CLI, ...args, '--train_steps', '1000'], { env: { ...process.env, S3DG_BACKEND: 'cpu' } });
-    let stderr = '';
-    const exited = new Promise<number | null>((resolve) => child.on('close', resolve));
-    await new Promise<void>((resolve) => {
-      child.stderr.on('data', (d: Buffer) => {
-        stderr += d.toString();
-        if (/saved checkpoint .*model\.ckpt-2\b/.test(stderr)) resolve();
+  for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+    it(`${signal} (Ctrl-C; a stop by Kubernetes, systemd or Docker) writes a checkpoint; the same command resumes at that global step`, async () => {
+      const modelDir = join(root, `interrupted-${signal}`);
+      const args = [
+        '--mode',
+        'train',
+        '--model_dir',
+        modelDir,
+        '--train_subset_dir_path',
+        data('train'),
+        ...COMMON,
+        '--batch_size',
+        '2',
+        '--monitor_steps',
+        '1',
+      ];
+      const child = spawn(process.execPath, [CLI, ...args, '--train_steps', '1000'], { env: { ...process.env, S3DG_BACKEND: 'cpu' } });
+      let stderr = '';
+      const exited = new Promise<number | null>((resolve) => child.on('close', resolve));
+      await new Promise<void>((resolve) => {
+        child.stderr.on('data', (d: Buffer) => {
+          stderr += d.toString();
+          if (/saved checkpoint .*model\.ckpt-2\b/.test(stderr)) resolve();
+        });
       });
+      child.kill(signal);
+      assert.equal(await exited, 0, stderr);
+      const saved = [...stderr.matchAll(/saved checkpoint .*model\.ckpt-(\d+)/g)].map((m) => Number(m[1]));
+      const stopped = saved[saved.length - 1];
+      assert.ok(stopped >= 2, stderr);
+      assert.match(stderr, /interrupted: finishing this step and writing a checkpoint/);
+      const r = s3dg([...args, '--train_steps', String(stopped + 2)]);
+      assert.equal(r.status, 0, r.stderr);
+      assert.match(r.stderr, new RegExp(`resuming from .*model\\.ckpt-${stopped} at global step ${stopped}`));
+      assert.match(r.stderr, new RegExp(`saved checkpoint .*model\\.ckpt-${stopped + 2}`));
     });
-    child.kill('SIGINT');
-    assert.equal(await exited, 0, stderr);
-    const saved = [...stderr.matchAll(/saved checkpoint .*model\.ckpt-(\d+)/g)].map((m) => Number(m[1]));
-    const stopped = saved[saved.length - 1];
-    assert.ok(stopped >= 2, stderr);
-    assert.match(stderr, /interrupted: finishing this step and writing a checkpoint/);
-    const r = s3dg([...args, '--train_steps', String(stopped + 2)]);
-    assert.equal(r.status, 0, r.stderr);
-    assert.match(r.stderr, new RegExp(`resuming from .*model\\.ckpt-${stopped} at global step ${stopped}`));
-    assert.match(r.stderr, new RegExp(`saved checkpoint .*model\\.ckpt-${stopped + 2}`));
-  });
+  }
 
   it('train_and_eval prints eval metrics; predict writes per-clip CSV and JSON', () => {
     const modelDir = join(root, 'predict');
