@@ -1,4 +1,4 @@
-import { writeFile, rename, mkdir } from 'node:fs/promises';
+import { access, mkdir, rename, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Prediction } from '../core/tfjs/index.ts';
 
@@ -24,8 +24,23 @@ async function writeAtomic(path: string, text: string): Promise<void> {
   await rename(tmp, path);
 }
 
+const exists = (path: string) =>
+  access(path).then(
+    () => true,
+    () => false,
+  );
+
+/** `<dir>/<name>`, or `<name>-2`, `-3`, … where an earlier run's .csv or .json already is: predictions are never overwritten. */
+async function freeBase(dir: string, name: string): Promise<string> {
+  for (let n = 1; ; n++) {
+    const base = join(dir, n === 1 ? name : `${name}-${n}`);
+    if (!(await exists(`${base}.csv`)) && !(await exists(`${base}.json`))) return base;
+  }
+}
+
 /**
- * Writes `<modelDir>/predictions-<step>.csv` and `.json`: per clip its record file and index,
+ * Writes `<modelDir>/predictions-<step>.csv` and `.json` (`predictions-<step>-<n>.*` beside an
+ * earlier run's at the same step): per clip its record file and index,
  * the predicted class ids, every class's probability and, where labels exist, absolute errors.
  */
 export async function writePredictions(
@@ -64,8 +79,9 @@ export async function writePredictions(
     lines.push(cells.map(csvCell).join(','));
   }
   await mkdir(modelDir, { recursive: true });
-  const csv = join(modelDir, `predictions-${step}.csv`);
-  const json = join(modelDir, `predictions-${step}.json`);
+  const base = await freeBase(modelDir, `predictions-${step}`);
+  const csv = `${base}.csv`;
+  const json = `${base}.json`;
   await writeAtomic(csv, lines.join('\n') + '\n');
   await writeAtomic(json, JSON.stringify({ global_step: step, classes: names, predictions: rows }, null, 1) + '\n');
   return { csv, json };

@@ -146,6 +146,13 @@ describe('s3dg CLI (estimator modes)', () => {
       [0, 1, 2, 3],
     );
     assert.ok(json.predictions.every((p) => p.file.endsWith('part-0.tfrecord') && Object.keys(p.absolute_errors).length === 3));
+    // A second run at the same step keeps the first run's files and writes beside them.
+    const first = readFileSync(join(modelDir, 'predictions-2.csv'));
+    r = s3dg(['--mode', 'predict', '--model_dir', modelDir, '--predict_subset_dir_path', data('eval'), ...COMMON, '--batch_size', '1']);
+    assert.equal(r.status, 0, r.stderr);
+    assert.match(r.stderr, /predictions-2-2\.csv/);
+    assert.deepEqual(readFileSync(join(modelDir, 'predictions-2.csv')), first);
+    assert.equal(readFileSync(join(modelDir, 'predictions-2-2.csv'), 'utf8').trim().split('\n').length, 1 + 4);
   });
 
   it('the same command trains bit-identical weights, default --seed 0 included (dropout is seeded per step); adam resumes its state', () => {
