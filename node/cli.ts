@@ -28,6 +28,12 @@ defineInspect(program);
 defineDemo(program);
 defineExportWeb(program);
 
+// A reader that stops early (`s3dg inspect … | head`) closes our stdout: end quietly, as Unix tools do.
+process.stdout.on('error', (e: NodeJS.ErrnoException) => {
+  if (e.code === 'EPIPE') process.exit(0);
+  fail(`cannot write the output: ${e.message}`, 1);
+});
+
 function fail(message: string, code: number): never {
   process.stderr.write(`s3dg: ${toFlagVocabulary(message)}\n`);
   process.exit(code);

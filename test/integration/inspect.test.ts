@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { execFile } from 'node:child_process';
+import { execFile, spawnSync } from 'node:child_process';
 import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
@@ -9,6 +9,7 @@ import { fixture, SERVING_DIR, TFX_DIR } from '../shared_fixtures.ts';
 import { encodeTFRecords } from '../../core/formats/tfrecord_writer.ts';
 import { encodeExample } from '../../core/formats/example.ts';
 import type { Inspection } from '../../core/formats/inspect.ts';
+import { saveCheckpoint } from '../../core/formats/checkpoint_writer.ts';
 
 const REPO = fileURLToPath(new URL('../../', import.meta.url));
 
@@ -112,4 +113,18 @@ test('broken or unknown files get a clear one-line error and exit code 1', async
   await writeFile(`${ckpt}.index`, (await readFile(fixture(`${TFX_DIR}model.ckpt-1000.index`))).subarray(0, 2000));
   const cut = await inspect(ckpt);
   assert.match(cut.stderr, /model\.ckpt-1\.index: bad magic number/);
+});
+
+test('a reader that stops early (inspect … | head -1) ends inspect quietly: no EPIPE trace', async () => {
+  const dir = await mkdtemp(path.join(tmpdir(), 's3dg-inspect-pipe-'));
+  const prefix = path.join(dir, 'model.ckpt-1');
+  // ~2 MB of text with --values: far more than a pipe holds.
+  await saveCheckpoint(writeFile, prefix, [{ name: 'w', dtype: 'float32', shape: [200000], values: new Float32Array(200000).fill(0.25) }]);
+  const r = spawnSync('sh', ['-c', `"${process.execPath}" node/bin/s3dg.js inspect --values "${prefix}" | head -1`], {
+    cwd: REPO,
+    encoding: 'utf8',
+  });
+  assert.equal(r.status, 0);
+  assert.match(r.stdout, /^checkpoint .*model\.ckpt-1: 1 tensors/);
+  assert.equal(r.stderr, '');
 });
