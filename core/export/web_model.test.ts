@@ -164,6 +164,38 @@ describe('web model (s3dg export-web)', () => {
     await assert.rejects(readWebModel(text, fetchShard), new RegExp(`shard ${shard} is corrupt`));
   });
 
+  it('a model.json whose weight paths leave its folder is refused before any shard is fetched', async () => {
+    const text = await readFile(join(root, 'web', 'model.json'), 'utf8');
+    const withPath = (path: string) => {
+      const json = JSON.parse(text) as { weightsManifest: Array<{ paths: string[] }> };
+      json.weightsManifest[0].paths[0] = path;
+      return JSON.stringify(json);
+    };
+    for (const bad of [
+      '../secret',
+      'a/../../secret',
+      'http://127.0.0.1:9/x.bin',
+      '//evil.example/x.bin',
+      '/etc/passwd',
+      'C:\\x.bin',
+      '%2e%2e/x',
+      './x.bin',
+      '',
+    ]) {
+      let fetched = 0;
+      await assert.rejects(
+        readWebModel(withPath(bad), async () => {
+          fetched++;
+          return new Uint8Array();
+        }),
+        /refusing weight path/,
+        bad,
+      );
+      assert.equal(fetched, 0, `${bad}: nothing fetched`);
+    }
+    for (const good of ['group1-shard1of1.bin', 'weights/group1-shard1of1.bin']) assert.ok(parseWebModelJson(withPath(good)));
+  });
+
   it('full-size S3D-G (400 classes): every shard ≤ 4 MB', async () => {
     const model = new S3DG({ numClasses: 400 });
     const weights = new Map<string, NamedWeight>(

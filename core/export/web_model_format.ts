@@ -95,5 +95,27 @@ export function parseWebModelJson(text: string, source = 'model.json'): WebModel
     throw new Error(`${source}: a graph model, but not an s3dg model (userDefinedMetadata.s3dg missing)`);
   if (meta.version !== WEB_MODEL_VERSION)
     throw new Error(`${source}: s3dg web model version ${String(meta.version)}; this s3dg reads version ${WEB_MODEL_VERSION}`);
+  for (const group of m.weightsManifest) {
+    if (!Array.isArray(group?.paths)) throw new Error(`${source}: a weightsManifest group without a paths list`);
+    for (const path of group.paths) {
+      const why = outsideFolder(path);
+      if (why) throw new Error(`${source}: refusing weight path ${JSON.stringify(path)}: ${why}`);
+    }
+  }
   return m as WebModelJson;
+}
+
+/**
+ * Why a weight path would leave the model's folder (null when it stays inside): a model.json
+ * may only name files beside it or below it, never another folder, host or scheme.
+ */
+export function outsideFolder(path: unknown): string | null {
+  if (typeof path !== 'string' || path === '') return 'not a file name';
+  if (/^[a-z][a-z0-9+.-]*:/i.test(path)) return 'a URL with a scheme, not a path in the folder';
+  if (path.startsWith('/') || path.includes('\\')) return 'an absolute path or a backslash, not a path in the folder';
+  if (/[?#%]/.test(path)) return 'a query, fragment or escape, not a plain file name';
+  if (path.split('/').some((segment) => segment === '..' || segment === '.' || segment === '')) {
+    return 'a path that leaves or re-enters the folder';
+  }
+  return null;
 }
