@@ -12,6 +12,7 @@ import { findManifest } from '../data/manifest_file.ts';
 import { PreprocessPool } from '../data/preprocess_pool.ts';
 import { subsetSources } from '../data/tfrecord_files.ts';
 import { UsageError } from '../errors.ts';
+import { lockModelDir } from '../model_dir_lock.ts';
 import { nodePlatform } from '../platform.ts';
 import { writePredictions } from '../predictions_output.ts';
 import { TrainingProgress } from '../progress.ts';
@@ -40,6 +41,8 @@ export async function runEstimator(s: EstimatorSettings, backend?: string): Prom
   }
   chooseCudaDevices(s);
   const data = await checkData(s, log);
+  const training = s.mode === 'train' || s.mode === 'train_and_eval';
+  const unlock = training ? lockModelDir(s.modelDir, log) : () => {};
   const choice = await setupBackend(backend, log);
   if (choice.name !== 'tensorflow' && (s.gpus.first !== 0 || s.gpus.count !== 1)) {
     log(`--gpu_num/--num_gpus: unused on the ${choice.name} backend (they select CUDA devices for tensorflow)`);
@@ -51,11 +54,12 @@ export async function runEstimator(s: EstimatorSettings, backend?: string): Prom
     { height: s.spec.frameHeight, width: s.spec.frameWidth },
   );
   try {
-    if (s.mode === 'train' || s.mode === 'train_and_eval') await train(s, estimator, progress, data, log);
+    if (training) await train(s, estimator, progress, data, log);
     else if (s.mode === 'eval') await evaluate(s, estimator, data.eval);
     else await predict(s, estimator, data.predict, log);
   } finally {
     estimator.dispose();
+    unlock();
   }
 }
 

@@ -6,8 +6,8 @@
 import { describe, it, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn, spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { hostname, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { writeSyntheticSubset } from './synthetic_records.ts';
 import { CheckpointReader } from '../../core/formats/checkpoint_reader.ts';
@@ -108,6 +108,45 @@ describe('s3dg CLI (estimator modes)', () => {
       assert.match(r.stderr, new RegExp(`saved checkpoint .*model\\.ckpt-${stopped + 2}`));
     });
   }
+
+  it("one training run per model dir: a second run refuses, naming the first; a dead run's lock is taken over", async () => {
+    const modelDir = join(root, 'locked');
+    const args = [
+      '--mode',
+      'train',
+      '--model_dir',
+      modelDir,
+      '--train_subset_dir_path',
+      data('train'),
+      ...COMMON,
+      '--batch_size',
+      '2',
+      '--monitor_steps',
+      '2',
+    ];
+    const first = spawn(process.execPath, [CLI, ...args, '--train_steps', '1000'], { env: { ...process.env, S3DG_BACKEND: 'cpu' } });
+    let stderr = '';
+    const exited = new Promise<number | null>((resolve) => first.on('close', resolve));
+    await new Promise<void>((resolve) => {
+      first.stderr.on('data', (d: Buffer) => {
+        stderr += d.toString();
+        if (/saved checkpoint .*model\.ckpt-2\b/.test(stderr)) resolve();
+      });
+    });
+    const second = s3dg([...args, '--train_steps', '1000']);
+    assert.equal(second.status, 1);
+    assert.match(second.stderr, new RegExp(`locked is in use by process ${first.pid} on ${hostname()}`));
+    first.kill('SIGINT');
+    assert.equal(await exited, 0, stderr);
+    assert.ok(!existsSync(join(modelDir, '.s3dg-lock')), 'the lock is released');
+    // kill -9 leaves the lock behind; its process is gone, so the next run takes it over.
+    const dead = spawnSync(process.execPath, ['-e', '0']).pid;
+    writeFileSync(join(modelDir, '.s3dg-lock'), JSON.stringify({ pid: dead, host: hostname(), started: 'then', command: 'train' }));
+    const next = s3dg([...args, '--train_steps', '1']);
+    assert.equal(next.status, 0, next.stderr);
+    assert.match(next.stderr, new RegExp(`taking over the lock of process ${dead}`));
+    assert.ok(!existsSync(join(modelDir, '.s3dg-lock')));
+  });
 
   it('train_and_eval prints eval metrics; predict writes per-clip CSV and JSON', () => {
     const modelDir = join(root, 'predict');

@@ -1,0 +1,74 @@
+/**
+ * One training run per model directory: an exclusive lock file (`<modelDir>/.s3dg-lock`, created
+ * with O_EXCL) naming the process that holds it. A second run refuses, saying who holds it; a
+ * lock left by a process that died (kill -9) on this host is taken over.
+ */
+import { mkdirSync, readFileSync, unlinkSync, writeFileSync } from 'node:fs';
+import { hostname } from 'node:os';
+import { join } from 'node:path';
+
+export const LOCK_FILE = '.s3dg-lock';
+
+interface LockOwner {
+  pid: number;
+  host: string;
+  started: string;
+  command: string;
+}
+
+/** Whether process `pid` runs on this host (EPERM: it does, under another user). */
+function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (e) {
+    return (e as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+function readOwner(path: string): LockOwner | null {
+  try {
+    return JSON.parse(readFileSync(path, 'utf8')) as LockOwner;
+  } catch {
+    return null; // being written, or damaged
+  }
+}
+
+/**
+ * Takes the lock on `modelDir` (creating the folder) and returns its release. Throws, naming the
+ * holder, when another live run has it. The lock is also released when the process exits.
+ */
+export function lockModelDir(modelDir: string, log: (message: string) => void): () => void {
+  mkdirSync(modelDir, { recursive: true });
+  const path = join(modelDir, LOCK_FILE);
+  const me: LockOwner = { pid: process.pid, host: hostname(), started: new Date().toISOString(), command: process.argv.slice(2).join(' ') };
+  for (let attempt = 0; ; attempt++) {
+    try {
+      writeFileSync(path, `${JSON.stringify(me)}\n`, { flag: 'wx' });
+      break;
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code !== 'EEXIST') throw new Error(`cannot lock ${modelDir}: ${(e as Error).message}`);
+      const owner = readOwner(path);
+      const stale = owner !== null && owner.host === me.host && !alive(owner.pid);
+      if (!stale || attempt > 0) {
+        const who = owner ? `process ${owner.pid} on ${owner.host} since ${owner.started} (${owner.command})` : 'another process';
+        throw new Error(
+          `${modelDir} is in use by ${who}: one training run per model directory. Wait for it to end, ` +
+            `or use another model directory; if that process is gone, delete ${path}.`,
+        );
+      }
+      log(`${modelDir}: taking over the lock of process ${owner.pid}, which ended without releasing it`);
+      unlinkSync(path);
+    }
+  }
+  let held = true;
+  const release = () => {
+    if (!held) return;
+    held = false;
+    const owner = readOwner(path);
+    if (owner?.pid === me.pid && owner.host === me.host) unlinkSync(path);
+    process.off('exit', release);
+  };
+  process.on('exit', release);
+  return release;
+}
