@@ -12,9 +12,7 @@ import {
   parsePositiveInteger,
   parsePositiveNumber,
 } from '../flag_values.ts';
-import type { S3DGConfig } from '../../core/index.ts';
-import type { ClipSpec } from '../../core/index.ts';
-import type { CropBox } from '../../core/index.ts';
+import type { S3DGConfig, ClipSpec, CropBox } from '../../core/index.ts';
 import type { OptimizerName } from '../../core/tfjs/index.ts';
 
 export const MODES = ['train_and_eval', 'train', 'eval', 'predict', 'export', 'export_for_production'] as const;

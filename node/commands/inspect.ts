@@ -3,10 +3,14 @@
  * or (`--json`) as JSON; `--values` includes every value instead of the leading few.
  */
 import type { Command } from 'commander';
-import { inspectPath } from '../../core/index.ts';
-import type { Inspection, MetaGraphSummary, TensorSummary } from '../../core/index.ts';
-import type { JsonValue } from '../../core/index.ts';
-import type { Signature } from '../../core/index.ts';
+import {
+  inspectPath,
+  type Inspection,
+  type MetaGraphSummary,
+  type TensorSummary,
+  type JsonValue,
+  type Signature,
+} from '../../core/index.ts';
 import { nodePlatform } from '../platform.ts';
 
 interface InspectFlags {

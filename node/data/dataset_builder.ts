@@ -12,14 +12,22 @@
  */
 import { mkdir, readdir, rename, rm, writeFile } from 'node:fs/promises';
 import { join, relative } from 'node:path';
-import { clipLabel, frameTimes } from '../../core/index.ts';
-import { encodeClipExample } from '../../core/index.ts';
-import { clipWindows } from '../../core/index.ts';
-import { settingsDifferences, summarizeSplits } from '../../core/index.ts';
+import {
+  clipLabel,
+  frameTimes,
+  encodeClipExample,
+  clipWindows,
+  settingsDifferences,
+  summarizeSplits,
+  type ClipSettings,
+  type DatasetManifest,
+  type SplitName,
+  type VideoEntry,
+  type VideoLabels,
+  checkCrop,
+  Rng,
+} from '../../core/index.ts';
 import { readManifest } from './manifest_file.ts';
-import type { ClipSettings, DatasetManifest, SplitName, VideoEntry } from '../../core/index.ts';
-import { checkCrop } from '../../core/index.ts';
-import { Rng } from '../../core/index.ts';
 import { decodeFrames } from '../video/decode.ts';
 import { FfmpegNotFoundError } from '../video/ffmpeg_process.ts';
 import { probeVideo } from '../video/probe.ts';
@@ -138,6 +146,21 @@ async function removeStaleShards(dir: string, pending: readonly string[]): Promi
   }
 }
 
+/**
+ * Per-frame labels must cover every decoded frame: a shorter array would label the rest of the
+ * video with its last row. `decoded` frames at `fps` reach source frame ⌊(decoded − ½)/fps · rate⌋.
+ */
+function checkLabelRows(labels: VideoLabels, decoded: number, fps: number, labelsPath: string, video: string): void {
+  if (labels.kind !== 'frames' || decoded === 0) return;
+  const needed = Math.floor(((decoded - 0.5) / fps) * labels.fps) + 1;
+  if (labels.frameCount < needed) {
+    throw new Error(
+      `${labelsPath}: the per-frame labels of ${video} have ${labels.frameCount} rows, but the video has ${needed} frames ` +
+        `at ${labels.fps} fps (${(needed / labels.fps).toFixed(2)} s): give one row per frame`,
+    );
+  }
+}
+
 /** Decodes, cuts, labels and writes one video; throws on any failure (after removing its shards). */
 async function buildVideo(video: string, split: SplitName, options: DatasetBuildOptions): Promise<VideoEntry> {
   const file = join(options.videosDir, video);
@@ -176,6 +199,7 @@ async function buildVideo(video: string, split: SplitName, options: DatasetBuild
       clips++;
       padded ||= window.padded;
     }
+    checkLabelRows(labels, decoded, fps, options.labels.path, video);
     const shards = await writer.commit();
     return {
       split,

@@ -5,9 +5,7 @@
  * preprocessClip on the main thread: the distortion parameters are drawn by the pipeline.
  */
 import { Worker } from 'node:worker_threads';
-import type { ClipPreprocessor } from '../../core/index.ts';
-import type { ColorDistortion } from '../../core/index.ts';
-import type { FrameShape } from '../../core/index.ts';
+import type { ClipPreprocessor, ColorDistortion, FrameShape } from '../../core/index.ts';
 
 /** Message to a worker. */
 export interface PreprocessRequest {

@@ -3,8 +3,7 @@
  * core's preprocessClip and sends the float clip back, transferring buffers both ways.
  */
 import { parentPort, workerData } from 'node:worker_threads';
-import { preprocessClip } from '../../core/index.ts';
-import type { FrameShape } from '../../core/index.ts';
+import { preprocessClip, type FrameShape } from '../../core/index.ts';
 import type { PreprocessReply, PreprocessRequest } from './preprocess_pool.ts';
 
 const shape = workerData as FrameShape;

@@ -4,10 +4,7 @@
  */
 import { readFile } from 'node:fs/promises';
 import { basename, extname, join } from 'node:path';
-import { labelsFromNpy } from '../../core/index.ts';
-import type { VideoLabels } from '../../core/index.ts';
-import { parseLabelTable } from '../../core/index.ts';
-import { readNpy } from '../../core/index.ts';
+import { labelsFromNpy, type VideoLabels, parseLabelTable, readNpy } from '../../core/index.ts';
 
 /** Labels per video; `get` resolves null when the video has none. */
 export interface VideoLabelSource {

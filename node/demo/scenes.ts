@@ -11,10 +11,16 @@
  */
 import { mkdir, rename, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { CROSSING_CLASSES, SCENE_EVENT_CLASSES, renderCrossing, renderSceneEvents } from '../../core/index.ts';
-import type { SceneSize } from '../../core/index.ts';
-import { MOTION_CLASSES, renderMotion } from '../../core/index.ts';
-import { Rng } from '../../core/index.ts';
+import {
+  CROSSING_CLASSES,
+  SCENE_EVENT_CLASSES,
+  renderCrossing,
+  renderSceneEvents,
+  type SceneSize,
+  MOTION_CLASSES,
+  renderMotion,
+  Rng,
+} from '../../core/index.ts';
 import { encodeVideo, videoExtension } from '../video/encode.ts';
 import type { VideoCodec } from '../video/encode.ts';
 

@@ -5,8 +5,7 @@
  */
 import { availableParallelism } from 'node:os';
 import type { Worker } from 'node:worker_threads';
-import type { S3DGConfig } from '../../core/index.ts';
-import type { NamedWeights } from '../../core/index.ts';
+import type { S3DGConfig, NamedWeights } from '../../core/index.ts';
 import type { InferenceWorkerInit, PredictRequest, WorkerReply } from './protocol.ts';
 import { startTsWorker } from './ts_worker.ts';
 import { transferableCopy } from './weights.ts';

@@ -2,8 +2,7 @@
  * Messages between the inference pool (main thread) and its workers. Float32Arrays travel as
  * transferables: their buffers move, nothing is copied.
  */
-import type { S3DGConfig } from '../../core/index.ts';
-import type { NamedWeights } from '../../core/index.ts';
+import type { S3DGConfig, NamedWeights } from '../../core/index.ts';
 
 /** The worker's `workerData`: what to build and which backend to build it on. */
 export interface InferenceWorkerInit {

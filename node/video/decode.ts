@@ -5,8 +5,7 @@
  * (core/data/model_frame.ts) are core's, the very code the web app runs on its decoded frames,
  * so a model gets the same pixels from the CLI (data sets, predictions) and from the browser.
  */
-import { ModelFrameMaker } from '../../core/index.ts';
-import type { CropBox } from '../../core/index.ts';
+import { ModelFrameMaker, type CropBox } from '../../core/index.ts';
 import { startTool, VideoToolError } from './ffmpeg_process.ts';
 import { probeVideo } from './probe.ts';
 import { rawFormatOf } from './raw_format.ts';

@@ -4,9 +4,7 @@
  * and the web app use, so clips match what the model was trained on), frames are cut into
  * windows and scaled to the network's input range.
  */
-import { clipWindows } from '../../core/index.ts';
-import { preprocessClip } from '../../core/index.ts';
-import type { CropBox } from '../../core/index.ts';
+import { clipWindows, preprocessClip, type CropBox } from '../../core/index.ts';
 import { decodeFrames } from './decode.ts';
 import { probeVideo } from './probe.ts';
 

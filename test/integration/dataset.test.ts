@@ -306,6 +306,15 @@ test('labels from a folder of .npy files: [K] for the whole video, [frames, K] p
   make('whole.mp4');
   make('frames.mp4');
   make('unlabelled.mp4');
+  make('short.mp4');
+  // 10 rows for 16 frames: its last row would label the last 6 frames; refused, naming file, rows and frames.
+  writeFileSync(
+    join(labels, 'short.npy'),
+    npyBytes(
+      [10, 3],
+      Array.from({ length: 30 }, () => 0),
+    ),
+  );
   writeFileSync(join(labels, 'whole.npy'), npyBytes([3], [0, 1, 1]));
   // 16 source frames at 4 fps: class 0 on for frames 0–7, class 2 on for frames 8–15.
   writeFileSync(
@@ -325,7 +334,13 @@ test('labels from a folder of .npy files: [K] for the whole video, [frames, K] p
     clipsPerShard: 8,
     jobs: 2,
   });
-  assert.deepEqual(result.skipped, [{ video: 'unlabelled.mp4', reason: `no labels for this video in ${labels}` }]);
+  assert.deepEqual(result.skipped, [
+    {
+      video: 'short.mp4',
+      reason: `${labels}: the per-frame labels of short.mp4 have 10 rows, but the video has 16 frames at 4 fps (4.00 s): give one row per frame`,
+    },
+    { video: 'unlabelled.mp4', reason: `no labels for this video in ${labels}` },
+  ]);
   const spec = { clipLength: 4, frameHeight: 24, frameWidth: 32, channels: 3, numClasses: 3 };
   const whole = await records(join(dir, 'out', result.manifest.videos['whole.mp4'].shards[0]), spec);
   assert.deepEqual(

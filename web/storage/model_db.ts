@@ -3,9 +3,7 @@
  * model's metadata and its weights by TF name, under a user-chosen name. Works in the page and
  * in workers.
  */
-import type { S3DGWebMetadata } from '../../core/index.ts';
-import { S3DG } from '../../core/index.ts';
-import type { NamedWeights } from '../../core/index.ts';
+import { type S3DGWebMetadata, S3DG, type NamedWeights } from '../../core/index.ts';
 
 /** One saved model. */
 export interface SavedModel {

@@ -5,11 +5,8 @@
  * are evaluated with core's eval step and the trainer's multi-label metrics.
  */
 import * as tf from '@tensorflow/tfjs-core';
-import { clipWindows } from '../../core/index.ts';
-import { preprocessClip } from '../../core/index.ts';
-import { MultiLabelMetrics } from '../../core/index.ts';
-import { Optimizer } from '../../core/tfjs/index.ts';
-import { evalStep, trainStep } from '../../core/tfjs/index.ts';
+import { clipWindows, preprocessClip, MultiLabelMetrics } from '../../core/index.ts';
+import { Optimizer, evalStep, trainStep } from '../../core/tfjs/index.ts';
 import type { ModelRuntime } from './model_runtime.ts';
 import { streamOf, type VideoStore } from './video_store.ts';
 

@@ -2,8 +2,7 @@
  * A web model made runnable in the worker: its metadata (classes, preprocessing, provenance)
  * and the S3D-G of its config on tfjs, its weights loaded through the model's one check.
  */
-import type { S3DGWebMetadata } from '../../core/index.ts';
-import type { NamedWeights } from '../../core/index.ts';
+import type { S3DGWebMetadata, NamedWeights } from '../../core/index.ts';
 import { TfjsModel } from '../../core/tfjs/index.ts';
 
 const isLogits = (name: string) => name.includes('/Logits/');

@@ -2,13 +2,10 @@
  * The worker's current model and what runs on it: loading (bytes → verified weights →
  * runtime), sliding-window prediction over a stored video, and fine-tuning into a new model.
  */
-import { clipWindows } from '../../core/index.ts';
-import { preprocessClip } from '../../core/index.ts';
-import type { S3DGWebMetadata } from '../../core/index.ts';
+import { clipWindows, preprocessClip, type S3DGWebMetadata, type NamedWeights } from '../../core/index.ts';
 import type { ModelBytes } from '../model/model_bytes.ts';
 import { decodeModelBytes, encodeModelFiles } from './open_model.ts';
 import { ModelRuntime } from './model_runtime.ts';
-import type { NamedWeights } from '../../core/index.ts';
 import { prepKey, streamOf, type VideoStore } from './video_store.ts';
 import { evaluate, examplesOf, train, type EvalReport, type FineTuneOptions, type LabelledRange, type StepReport } from './fine_tune.ts';
 

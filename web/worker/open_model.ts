@@ -4,13 +4,16 @@
  * model → `buildServingGraph` + `buildWebModel`, the same files `s3dg export-web` writes.
  */
 import { version } from '../../package.json';
-import { S3DG } from '../../core/index.ts';
-import { buildServingGraph } from '../../core/index.ts';
-import { buildWebModel } from '../../core/index.ts';
-import { readWebModel } from '../../core/index.ts';
-import type { S3DGWebMetadata } from '../../core/index.ts';
+import {
+  S3DG,
+  buildServingGraph,
+  buildWebModel,
+  readWebModel,
+  type S3DGWebMetadata,
+  checkNamedWeights,
+  type NamedWeights,
+} from '../../core/index.ts';
 import type { ModelBytes } from '../model/model_bytes.ts';
-import { checkNamedWeights, type NamedWeights } from '../../core/index.ts';
 
 /** What the web app writes as the model's exporter. */
 export const WEB_EXPORTER = `s3dg ${version} (web app)`;

@@ -12,8 +12,7 @@ import { ModelSession, type ModelSummary, type WindowResult } from './model_sess
 import type { EvalReport, FineTuneOptions, LabelledRange, StepReport } from './fine_tune.ts';
 import { modelBytesFromFiles, modelBytesFromUrl } from '../model/model_bytes.ts';
 import { deleteModel, listModels, loadModel as loadSavedModel, saveModel, type SavedModelInfo } from '../storage/model_db.ts';
-import type { S3DGWebMetadata } from '../../core/index.ts';
-import type { NamedWeights } from '../../core/index.ts';
+import type { S3DGWebMetadata, NamedWeights } from '../../core/index.ts';
 
 /** Which backend runs, and which ones this browser offers. */
 export interface BackendStatus {

@@ -4,8 +4,7 @@
  * keeping source-resolution frames anywhere. Decoded RGBA frames become model frames with
  * core's ModelFrameMaker (crop, antialiased bilinear resize, grey), as the CLI makes them.
  */
-import { ModelFrameMaker } from '../../core/index.ts';
-import type { WebPreprocessing } from '../../core/index.ts';
+import { ModelFrameMaker, type WebPreprocessing } from '../../core/index.ts';
 
 export interface StoredVideo {
   name: string;
