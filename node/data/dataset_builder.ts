@@ -10,6 +10,7 @@
  * video, so a re-run skips videos already done; shards are renamed into place only when their
  * video is complete, and stale partial shards are removed at start.
  */
+import { createHash } from 'node:crypto';
 import { mkdir, readdir, rename, rm, writeFile } from 'node:fs/promises';
 import { join, relative } from 'node:path';
 import {
@@ -93,9 +94,12 @@ export async function listVideos(dir: string): Promise<string[]> {
   return videos;
 }
 
-/** Shard file prefix for a video: its file name with anything unusual replaced. */
+/** Shard file prefix for a video: unique per file name, short, and safe on any file system. */
 export function shardPrefix(video: string): string {
-  return video.replace(/[^A-Za-z0-9_-]/g, '_');
+  // Sanitising alone maps x.y.mp4 and x_y.mp4 to one name (their shards overwrote each other);
+  // a hash of the name keeps every video's apart, and the stem is cut so names stay short.
+  const stem = video.replace(/[^A-Za-z0-9_-]/g, '_').slice(0, 48);
+  return `${stem}-${createHash('sha256').update(video).digest('hex').slice(0, 10)}`;
 }
 
 /**

@@ -10,7 +10,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { buildDataset } from '../../node/data/dataset_builder.ts';
 import type { DatasetBuildOptions } from '../../node/data/dataset_builder.ts';
-import { labelTableSource } from '../../node/data/video_labels_source.ts';
+import { labelTableSource, unlabelledSource } from '../../node/data/video_labels_source.ts';
 import { subsetSources, listTfrecordFiles } from '../../node/data/tfrecord_files.ts';
 import { PreprocessPool } from '../../node/data/preprocess_pool.ts';
 import { writeCrossingScenes } from '../../node/demo/scenes.ts';
@@ -150,7 +150,7 @@ test('synthetic crossing videos → dataset: split by video, manifest, resumable
       const video = file
         .split('/')
         .pop()!
-        .replace(/-\d{5}\.tfrecord$/, '')
+        .replace(/-[0-9a-f]{10}-\d{5}\.tfrecord$/, '')
         .replace('_mp4', '.mp4');
       const shardIndex = Number(/-(\d{5})\.tfrecord$/.exec(file)![1]);
       (await records(file, spec)).forEach((r, i) => {
@@ -197,7 +197,7 @@ test('synthetic crossing videos → dataset: split by video, manifest, resumable
     })(),
     (e: Error) =>
       e instanceof RecordShapeError &&
-      /eval\/crossing-\d{3}_mp4-00000\.tfrecord record 0: 'feature' holds 24576 bytes, but `clipLength` 8 `frameHeight` 64 .* = 49152 \(it would fit `clipLength` 4, or `frameHeight` 32, or `frameWidth` 16\)/.test(
+      /eval\/crossing-\d{3}_mp4-[0-9a-f]{10}-00000\.tfrecord record 0: 'feature' holds 24576 bytes, but `clipLength` 8 `frameHeight` 64 .* = 49152 \(it would fit `clipLength` 4, or `frameHeight` 32, or `frameWidth` 16\)/.test(
         e.message,
       ),
   );
@@ -359,4 +359,59 @@ test('labels from a folder of .npy files: [K] for the whole video, [frames, K] p
     ],
   );
   assert.equal(frames[0].clip.length, 4 * 24 * 32 * 3);
+});
+
+test('videos whose names sanitise alike (x.y / x_y, "a b" / "a(b") and a 240-character name each keep their own shards; the counts are what is on disk', async () => {
+  const dir = join(root, 'collide');
+  const videos = join(dir, 'videos');
+  execFileSync('mkdir', ['-p', videos]);
+  const long = `${'v'.repeat(236)}.mp4`;
+  const names = ['x.y.mp4', 'x_y.mp4', 'a b.mp4', 'a(b.mp4', long];
+  names.forEach((name, i) => {
+    execFileSync('ffmpeg', [
+      '-v',
+      'error',
+      '-y',
+      '-f',
+      'lavfi',
+      '-i',
+      `testsrc=size=32x24:rate=4,hue=h=${i * 60}`,
+      '-t',
+      String(2 + i),
+      '-c:v',
+      'libx264',
+      '-pix_fmt',
+      'yuv420p',
+      join(videos, name),
+    ]);
+  });
+  const options: DatasetBuildOptions = {
+    videosDir: videos,
+    outDir: join(dir, 'out'),
+    classNames: ['a', 'b'],
+    labels: unlabelledSource(2),
+    clip: { clipLength: 4, frameHeight: 24, frameWidth: 32, channels: 3, stride: 4, fps: null, crop: null, minLabelFraction: 0.5 },
+    evalFraction: 0,
+    seed: 0,
+    clipsPerShard: 2,
+    jobs: 2,
+  };
+  const onDisk = async (split: string) => {
+    let n = 0;
+    for (const f of readdirSync(join(dir, 'out', split)))
+      n += (await records(join(dir, 'out', split, f), { clipLength: 4, frameHeight: 24, frameWidth: 32, channels: 3, numClasses: 2 }))
+        .length;
+    return n;
+  };
+  const first = await buildDataset(options);
+  assert.deepEqual(first.built.sort(), [...names].sort());
+  assert.deepEqual(first.skipped, []);
+  // 2, 3, 4, 5, 6 s at 4 fps in clips of 4 frames: 2 + 3 + 4 + 5 + 6 clips.
+  assert.equal(first.manifest.splits.train.clips, 20);
+  assert.equal(await onDisk('train'), 20);
+  for (const name of names) assert.equal(first.manifest.videos[name].clips, names.indexOf(name) + 2, name);
+  // A rerun keeps them all.
+  const second = await buildDataset(options);
+  assert.deepEqual(second.built, []);
+  assert.equal(await onDisk('train'), 20);
 });
