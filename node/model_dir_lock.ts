@@ -3,7 +3,7 @@
  * with O_EXCL) naming the process that holds it. A second run refuses, saying who holds it; a
  * lock left by a process that died (kill -9) on this host is taken over.
  */
-import { mkdirSync, readFileSync, unlinkSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readdirSync, readFileSync, unlinkSync, writeFileSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { join } from 'node:path';
 
@@ -71,4 +71,26 @@ export function lockModelDir(modelDir: string, log: (message: string) => void): 
   };
   process.on('exit', release);
   return release;
+}
+
+/** `<name>.tmp-<pid>-<time>`: a temporary of nodePlatform.writeFileAtomic. */
+const TEMPORARY = /\.tmp-(\d+)-\d+$/;
+
+/**
+ * Removes temporaries that runs on this host left in `dir` when they died mid-write (kill -9, a
+ * full disk): only names our atomic writes use, only of processes that are gone.
+ */
+export function removeStaleTemporaries(dir: string, log: (message: string) => void): void {
+  let names: string[];
+  try {
+    names = readdirSync(dir);
+  } catch {
+    return;
+  }
+  for (const name of names) {
+    const m = TEMPORARY.exec(name);
+    if (!m || alive(Number(m[1]))) continue;
+    unlinkSync(join(dir, name));
+    log(`removed ${join(dir, name)}, left by process ${m[1]} which ended mid-write`);
+  }
 }

@@ -2,6 +2,13 @@ import * as fs from 'node:fs/promises';
 import * as path from 'node:path';
 import type { Platform } from '../core/index.ts';
 
+/** A write failure naming the file (Node's ENOSPC names none); keeps `code` for callers that sort errors by it. */
+function writeError(p: string, e: unknown): Error {
+  const code = (e as NodeJS.ErrnoException).code;
+  const why = code === 'ENOSPC' ? 'no space left on the device' : code === 'EDQUOT' ? 'disk quota exceeded' : (e as Error).message;
+  return Object.assign(new Error(`cannot write ${p}: ${why}`), { code });
+}
+
 /** The Node host: files through node:fs, logs to stderr so stdout stays machine-readable. */
 export const nodePlatform: Platform = {
   async readFile(p) {
@@ -13,13 +20,22 @@ export const nodePlatform: Platform = {
     }
   },
   async writeFileAtomic(p, data) {
-    await fs.mkdir(path.dirname(p), { recursive: true });
     const tmp = `${p}.tmp-${process.pid}-${Date.now()}`;
-    await fs.writeFile(tmp, data);
-    await fs.rename(tmp, p);
+    try {
+      await fs.mkdir(path.dirname(p), { recursive: true });
+      await fs.writeFile(tmp, data);
+      await fs.rename(tmp, p);
+    } catch (e) {
+      await fs.rm(tmp, { force: true }).catch(() => {});
+      throw writeError(p, e);
+    }
   },
   async appendFile(p, data) {
-    await fs.appendFile(p, data);
+    try {
+      await fs.appendFile(p, data);
+    } catch (e) {
+      throw writeError(p, e);
+    }
   },
   async listDir(p) {
     try {

@@ -13,7 +13,8 @@ export async function evalMetricsAt(platform: Platform, modelDir: string, step: 
   const metrics: Record<string, number> = {};
   for (const file of files) {
     try {
-      for await (const e of readEvents(await platform.readFile(platform.join(dir, file)), { source: file })) {
+      const onTruncatedEnd = (problem: Error) => platform.log(`${problem.message} (skipped)`);
+      for await (const e of readEvents(await platform.readFile(platform.join(dir, file)), { source: file, onTruncatedEnd })) {
         if (e.kind !== 'summary' || e.step !== step) continue;
         for (const v of e.summary ?? []) {
           if (v.kind !== 'scalar') continue;

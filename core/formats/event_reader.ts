@@ -80,14 +80,18 @@ export function eventRecord(e: EventProto): EventRecord {
   }
 }
 
-/** Reads every event of an event file (bytes or chunks); `source` names it in errors. */
+/**
+ * Reads every event of an event file (bytes or chunks); `source` names it in errors. A file that
+ * ends inside its last record (a writer killed or out of disk) yields the events before it and
+ * reports the cut through `onTruncatedEnd` where given (as TensorBoard skips it); else throws.
+ */
 export async function* readEvents(
   input: Uint8Array | AsyncIterable<Uint8Array> | Iterable<Uint8Array>,
-  options: { source?: string } = {},
+  options: { source?: string; onTruncatedEnd?: (problem: Error) => void } = {},
 ): AsyncGenerator<EventRecord> {
   const source = options.source ?? 'event file';
   let index = 0;
-  for await (const record of readTFRecords(input, { source })) {
+  for await (const record of readTFRecords(input, { source, onTruncatedEnd: options.onTruncatedEnd })) {
     yield eventRecord(EventCodec.decode(record, `${source} record ${index}`));
     index++;
   }

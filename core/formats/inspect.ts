@@ -81,6 +81,8 @@ export type Inspection =
       graphs: number;
       sessionLogs: Record<string, number>;
       tags: EventTagSummary[];
+      /** A cut-off last record (a writer killed or out of disk), skipped as TensorBoard does. */
+      warnings: string[];
     }
   | {
       kind: 'tfrecord';
@@ -158,7 +160,9 @@ async function eventsInspection(file: string, bytes: Uint8Array, options: Inspec
   let graphs = 0;
   let fileVersion = '';
   let steps: [number, number] | null = null;
-  for await (const e of readEvents(bytes, { source: file })) {
+  const warnings: string[] = [];
+  const onTruncatedEnd = (problem: Error) => warnings.push(`${problem.message}; the events before it are shown`);
+  for await (const e of readEvents(bytes, { source: file, onTruncatedEnd })) {
     events++;
     if (e.kind === 'fileVersion') fileVersion = e.fileVersion ?? '';
     if (e.kind === 'graphDef' || e.kind === 'metaGraphDef') graphs++;
@@ -182,7 +186,7 @@ async function eventsInspection(file: string, bytes: Uint8Array, options: Inspec
     }
   }
   if (fileVersion === '') throw new FormatError(file, 'is a TFRecord file but not an event file (no file_version event)');
-  return { kind: 'events', file, events, fileVersion, steps, graphs, sessionLogs, tags: [...tags.values()] };
+  return { kind: 'events', file, events, fileVersion, steps, graphs, sessionLogs, tags: [...tags.values()], warnings };
 }
 
 function tfrecordInspection(file: string, bytes: Uint8Array, compression: 'NONE' | 'GZIP', options: InspectOptions): Inspection {

@@ -17,6 +17,12 @@ export interface TFRecordReadOptions {
   verify?: boolean;
   /** Whole-stream compression, as tf.data's `compression_type`; never guessed from the name. Default 'NONE'. */
   compression?: 'NONE' | 'GZIP';
+  /**
+   * Called, instead of throwing, when the file ends inside its last record (a writer stopped
+   * mid-write: a crash, a full disk); reading stops there, as TensorBoard does. A damaged
+   * record before the end is always an error.
+   */
+  onTruncatedEnd?: (problem: FormatError) => void;
 }
 
 const HEADER = 12;
@@ -56,13 +62,17 @@ function truncated(source: string, index: number, offset: number, have: number, 
 export function* parseTFRecords(bytes: Uint8Array, options: Omit<TFRecordReadOptions, 'compression'> = {}): Generator<Uint8Array> {
   const source = options.source ?? 'TFRecord';
   const verify = options.verify ?? true;
+  const endsEarly = (problem: FormatError) => {
+    if (!options.onTruncatedEnd) throw problem;
+    options.onTruncatedEnd(problem);
+  };
   let offset = 0;
   for (let index = 0; offset < bytes.byteLength; index++) {
-    if (bytes.byteLength - offset < HEADER) throw truncated(source, index, offset, bytes.byteLength - offset, HEADER);
+    if (bytes.byteLength - offset < HEADER) return endsEarly(truncated(source, index, offset, bytes.byteLength - offset, HEADER));
     const length = parseHeader(bytes, offset, offset, index, source, verify);
     const need = HEADER + length + FOOTER;
     if (bytes.byteLength - offset < need) {
-      throw truncated(source, index, offset, bytes.byteLength - offset - HEADER, length + FOOTER);
+      return endsEarly(truncated(source, index, offset, bytes.byteLength - offset - HEADER, length + FOOTER));
     }
     const data = bytes.subarray(offset + HEADER, offset + HEADER + length);
     if (verify) checkData(data, readU32(bytes, offset + HEADER + length), offset, index, source);
@@ -130,7 +140,7 @@ export async function* readTFRecords(
   const verify = options.verify ?? true;
   if (input instanceof Uint8Array) {
     if (options.compression !== 'GZIP') {
-      yield* parseTFRecords(input, { source, verify });
+      yield* parseTFRecords(input, { source, verify, onTruncatedEnd: options.onTruncatedEnd });
       return;
     }
     input = [input];
@@ -157,6 +167,12 @@ export async function* readTFRecords(
       length = -1;
     }
   }
-  if (length >= 0) throw truncated(source, index, offset, queue.available, length + FOOTER);
-  if (queue.available > 0) throw truncated(source, index, offset, queue.available, HEADER);
+  const problem =
+    length >= 0
+      ? truncated(source, index, offset, queue.available, length + FOOTER)
+      : queue.available > 0
+        ? truncated(source, index, offset, queue.available, HEADER)
+        : null;
+  if (problem && !options.onTruncatedEnd) throw problem;
+  if (problem) options.onTruncatedEnd?.(problem);
 }

@@ -109,6 +109,7 @@ export function defineInspect(program: Command): void {
     .option('--values', 'include every value, not just the leading few')
     .action(async (path: string, flags: InspectFlags) => {
       const ins = await inspectPath(path, nodePlatform, { values: flags.values });
+      if (ins.kind === 'events') for (const w of ins.warnings) process.stderr.write(`s3dg: warning: ${w}\n`);
       process.stdout.write(flags.json ? JSON.stringify(ins, null, 2) + '\n' : inspectionText(ins));
     });
 }

@@ -142,10 +142,17 @@ describe('s3dg CLI (estimator modes)', () => {
     // kill -9 leaves the lock behind; its process is gone, so the next run takes it over.
     const dead = spawnSync(process.execPath, ['-e', '0']).pid;
     writeFileSync(join(modelDir, '.s3dg-lock'), JSON.stringify({ pid: dead, host: hostname(), started: 'then', command: 'train' }));
+    // Its half-written temporaries (a 1.6 MB .tmp per kill that filled the disk again on every rerun) go too;
+    // a live process's stay.
+    const stale = join(modelDir, `model.ckpt-9.data-00000-of-00001.tmp-${dead}-1`);
+    const live = join(modelDir, `checkpoint.tmp-${process.pid}-1`);
+    writeFileSync(stale, 'half');
+    writeFileSync(live, 'in progress');
     const next = s3dg([...args, '--train_steps', '1']);
     assert.equal(next.status, 0, next.stderr);
     assert.match(next.stderr, new RegExp(`taking over the lock of process ${dead}`));
     assert.ok(!existsSync(join(modelDir, '.s3dg-lock')));
+    assert.ok(!existsSync(stale) && existsSync(live), next.stderr);
   });
 
   it('train_and_eval prints eval metrics; predict writes per-clip CSV and JSON', () => {

@@ -10,6 +10,7 @@ import { encodeTFRecords } from '../../core/formats/tfrecord_writer.ts';
 import { encodeExample } from '../../core/formats/example.ts';
 import type { Inspection } from '../../core/formats/inspect.ts';
 import { saveCheckpoint } from '../../core/formats/checkpoint_writer.ts';
+import { EventWriter } from '../../core/formats/event_writer.ts';
 
 const REPO = fileURLToPath(new URL('../../', import.meta.url));
 
@@ -127,4 +128,30 @@ test('a reader that stops early (inspect … | head -1) ends inspect quietly: no
   assert.equal(r.status, 0);
   assert.match(r.stdout, /^checkpoint .*model\.ckpt-1: 1 tensors/);
   assert.equal(r.stderr, '');
+});
+
+test('an event file cut off inside its last record (a killed writer, a full disk): the events before it, with a warning; damage before the end stays an error', async () => {
+  const parts: Uint8Array[] = [];
+  const writer = new EventWriter({ append: async (b) => void parts.push(b.slice()), startSeconds: 1, wallTime: () => 1 });
+  for (let step = 1; step <= 5; step++) writer.scalar('loss', 1 / step, step);
+  await writer.close();
+  const whole = Buffer.concat(parts);
+  const dir = await mkdtemp(path.join(tmpdir(), 's3dg-inspect-events-'));
+  const cut = path.join(dir, 'events.out.tfevents.1.cut');
+  await writeFile(cut, whole.subarray(0, whole.length - 7));
+  const r = await inspect(cut, '--json');
+  assert.equal(r.code, 0, r.stderr);
+  const json = JSON.parse(r.stdout) as Extract<Inspection, { kind: 'events' }>;
+  assert.deepEqual(json.steps, [1, 4]);
+  assert.match(
+    r.stderr,
+    /^s3dg: warning: .*events\.out\.tfevents\.1\.cut: record 5: truncated data, file ends after \d+ of \d+ bytes.*; the events before it are shown/m,
+  );
+  const damaged = Buffer.from(whole);
+  damaged[whole.length - 60] ^= 0xff;
+  const bad = path.join(dir, 'events.out.tfevents.1.bad');
+  await writeFile(bad, damaged);
+  const b = await inspect(bad);
+  assert.equal(b.code, 1);
+  assert.match(b.stderr, /checksum mismatch/);
 });
