@@ -10,8 +10,8 @@ import { describeMetaGraph, readSavedModelDir } from './saved_model_reader.ts';
 import type { MetaGraph, Signature } from './saved_model_reader.ts';
 import { MetaGraphDefCodec } from './proto/saved_model.ts';
 import { readEvents } from './event_reader.ts';
-import { parseTFRecords } from './tfrecord_reader.ts';
-import { concatChunks, gunzipChunks } from './gzip.ts';
+import { parseTFRecords, readTFRecords } from './tfrecord_reader.ts';
+import { encodeTFRecords } from './tfrecord_writer.ts';
 import { decodeExample } from './example.ts';
 import { jsonValues, shortFloat32 } from './json_values.ts';
 import type { JsonValue } from './json_values.ts';
@@ -219,6 +219,27 @@ function looksLikeTFRecord(bytes: Uint8Array): boolean {
   return true;
 }
 
+/** What inspect holds of a GZIP file's records at most: more is refused, not allocated. */
+const MAX_INSPECTED_BYTES = 1 << 30;
+
+/**
+ * A GZIP TFRecord's records, decompressed as a stream and checked record by record, so that a
+ * file that is not one (a gzip bomb of zeros fails the first header) or is too large for memory
+ * is refused before it is inflated.
+ */
+async function gunzipRecords(bytes: Uint8Array, path: string): Promise<Uint8Array> {
+  const records: Uint8Array[] = [];
+  let total = 0;
+  for await (const r of readTFRecords(bytes, { source: path, compression: 'GZIP' })) {
+    total += r.byteLength;
+    if (total > MAX_INSPECTED_BYTES) {
+      throw new FormatError(path, `decompresses to more than ${MAX_INSPECTED_BYTES / 2 ** 20} MiB of records: too large to inspect`);
+    }
+    records.push(r.slice());
+  }
+  return encodeTFRecords(records);
+}
+
 async function fileInspection(path: string, platform: Platform, options: InspectOptions): Promise<Inspection> {
   const name = baseName(path);
   if (name === 'checkpoint') {
@@ -235,7 +256,7 @@ async function fileInspection(path: string, platform: Platform, options: Inspect
   }
   let compression: 'NONE' | 'GZIP' = 'NONE';
   if (bytes[0] === 0x1f && bytes[1] === 0x8b) {
-    bytes = await concatChunks(gunzipChunks([bytes], path));
+    bytes = await gunzipRecords(bytes, path);
     compression = 'GZIP';
   }
   if (!looksLikeTFRecord(bytes)) {

@@ -3,6 +3,7 @@ import assert from 'node:assert/strict';
 import { execFile, spawnSync } from 'node:child_process';
 import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
+import { gzipSync } from 'node:zlib';
 import * as path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { fixture, SERVING_DIR, TFX_DIR } from '../shared_fixtures.ts';
@@ -154,4 +155,14 @@ test('an event file cut off inside its last record (a killed writer, a full disk
   const b = await inspect(bad);
   assert.equal(b.code, 1);
   assert.match(b.stderr, /checksum mismatch/);
+});
+
+test('a gzip bomb (zeros) is refused at its first record header, without inflating it', async () => {
+  const dir = await mkdtemp(path.join(tmpdir(), 's3dg-inspect-gz-'));
+  const bomb = path.join(dir, 'zeros.tfrecord.gz');
+  await writeFile(bomb, gzipSync(Buffer.alloc(256 << 20), { level: 9 }));
+  const r = await inspect(bomb);
+  assert.equal(r.code, 1);
+  assert.match(r.stderr, /^s3dg: .*zeros\.tfrecord\.gz: record 0: length checksum mismatch \(corrupt or not a TFRecord file\)/);
+  assert.equal(r.stderr.trim().split('\n').length, 1);
 });
