@@ -11,10 +11,13 @@ const size = (shape: number[]) => shape.reduce((a, b) => a * b, 1);
 /**
  * Ops that compute shapes, not values, and count the floating-point operations a pass would
  * cost (a multiply-add is 2 FLOPs; pools, norms and elementwise ops count one per element and
- * window cell). `flops` accumulates across calls; read it after running the model once.
+ * window cell), and the elements the pass produces. Both accumulate across calls; read them
+ * after running the model once.
  */
 export class CountingOps implements Ops<ShapeOnly> {
   flops = 0;
+  /** Elements of every op's output: what a training pass keeps for its backward pass, at most. */
+  elements = 0;
 
   shape(x: ShapeOnly): number[] {
     return x.shape;
@@ -24,7 +27,7 @@ export class CountingOps implements Ops<ShapeOnly> {
     if (x.shape[4] !== ci) throw new Error(`conv3d: filter [${filter.shape}] does not fit input [${x.shape}]`);
     const shape = outputShape3d(x.shape, [kt, kh, kw], strides, padding, co);
     this.flops += 2 * size(shape) * kt * kh * kw * ci;
-    return { shape };
+    return this.output(shape);
   }
   biasAdd(x: ShapeOnly): ShapeOnly {
     return this.elementwise(x.shape);
@@ -32,7 +35,7 @@ export class CountingOps implements Ops<ShapeOnly> {
   maxPool3d(x: ShapeOnly, ksize: Triple, strides: Triple, padding: Padding): ShapeOnly {
     const shape = outputShape3d(x.shape, ksize, strides, padding, x.shape[4]);
     this.flops += size(shape) * size(ksize);
-    return { shape };
+    return this.output(shape);
   }
   avgPool3d(x: ShapeOnly, ksize: Triple, strides: Triple, padding: Padding): ShapeOnly {
     return this.maxPool3d(x, ksize, strides, padding);
@@ -66,16 +69,16 @@ export class CountingOps implements Ops<ShapeOnly> {
   mean(x: ShapeOnly, axes: number[], keepDims: boolean): ShapeOnly {
     this.flops += size(x.shape);
     const shape = keepDims ? x.shape.map((d, i) => (axes.includes(i) ? 1 : d)) : x.shape.filter((_, i) => !axes.includes(i));
-    return { shape };
+    return this.output(shape);
   }
   concat(xs: ShapeOnly[], axis: number): ShapeOnly {
     const shape = [...xs[0].shape];
     shape[axis] = xs.reduce((sum, x) => sum + x.shape[axis], 0);
-    return { shape };
+    return this.output(shape);
   }
   squeeze(x: ShapeOnly, axes: number[]): ShapeOnly {
     for (const a of axes) if (x.shape[a] !== 1) throw new Error(`squeeze: axis ${a} of [${x.shape}] is not 1`);
-    return { shape: x.shape.filter((_, i) => !axes.includes(i)) };
+    return this.output(x.shape.filter((_, i) => !axes.includes(i)));
   }
   dropout(x: ShapeOnly): ShapeOnly {
     return this.elementwise(x.shape);
@@ -83,6 +86,11 @@ export class CountingOps implements Ops<ShapeOnly> {
 
   private elementwise(shape: number[]): ShapeOnly {
     this.flops += size(shape);
+    return this.output(shape);
+  }
+
+  private output(shape: number[]): ShapeOnly {
+    this.elements += size(shape);
     return { shape };
   }
 }

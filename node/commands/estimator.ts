@@ -12,6 +12,8 @@ import { findManifest } from '../data/manifest_file.ts';
 import { PreprocessPool } from '../data/preprocess_pool.ts';
 import { subsetSources } from '../data/tfrecord_files.ts';
 import { UsageError } from '../errors.ts';
+import { checkFolder } from '../folders.ts';
+import { checkMemory } from '../memory_check.ts';
 import { lockModelDir, removeStaleTemporaries } from '../model_dir_lock.ts';
 import { nodePlatform } from '../platform.ts';
 import { writePredictions } from '../predictions_output.ts';
@@ -40,11 +42,14 @@ export async function runEstimator(s: EstimatorSettings, backend?: string): Prom
     return;
   }
   chooseCudaDevices(s);
+  checkFolder('--model_dir', s.modelDir);
   const data = await checkData(s, log);
   const training = s.mode === 'train' || s.mode === 'train_and_eval';
   const unlock = training ? lockModelDir(s.modelDir, log) : () => {};
   if (training) for (const dir of [s.modelDir, join(s.modelDir, 'eval')]) removeStaleTemporaries(dir, log);
   const choice = await setupBackend(backend, log);
+  const clip = [s.spec.clipLength, s.spec.frameHeight, s.spec.frameWidth, s.spec.channels];
+  checkMemory({ model: s.model, clip, batchSize: s.batchSize, training }, choice.name);
   if (choice.name !== 'tensorflow' && (s.gpus.first !== 0 || s.gpus.count !== 1)) {
     log(`--gpu_num/--num_gpus: unused on the ${choice.name} backend (they select CUDA devices for tensorflow)`);
   }

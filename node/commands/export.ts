@@ -9,6 +9,7 @@ import type { Command } from 'commander';
 import { readFile } from 'node:fs/promises';
 import { exportSavedModel, exportWebModel } from '../../core/index.ts';
 import { findManifest } from '../data/manifest_file.ts';
+import { checkFolder } from '../folders.ts';
 import { nodePlatform } from '../platform.ts';
 import { addModelFlags, modelConfigFromFlags, type ModelFlags } from '../model_flags.ts';
 import { UsageError } from '../errors.ts';
@@ -28,6 +29,7 @@ async function exporterName(): Promise<string> {
 /** `--mode export` (tf.Example input) and `--mode export_for_production` (float clip input). */
 export async function runSavedModelExport(s: EstimatorSettings): Promise<void> {
   if (!s.exportPath) throw new UsageError(`--mode ${s.mode} needs --export_path`);
+  checkFolder('--export_path', s.exportPath);
   const r = await exportSavedModel(nodePlatform, {
     exportPath: s.exportPath,
     checkpoint: s.checkpointPath ?? s.modelDir,

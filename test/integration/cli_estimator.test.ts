@@ -43,6 +43,30 @@ describe('s3dg CLI (estimator modes)', () => {
   after(() => rmSync(root, { recursive: true, force: true }));
 
   it('rejects bad flags and mismatched records by name before any work', () => {
+    // Configurations that cannot fit are refused before anything is allocated (here: cpu, this machine's memory).
+    for (const [flag, value] of [
+      ['--batch_size', '1000000000'],
+      ['--batch_size', '20000'],
+      ['--depth_multiplier', '1000000000'],
+    ]) {
+      const big = s3dg([
+        '--mode',
+        'train',
+        '--model_dir',
+        join(root, 'big'),
+        '--train_subset_dir_path',
+        data('train'),
+        ...COMMON,
+        flag,
+        value,
+      ]);
+      assert.equal(big.status, 2, `${flag} ${value}: ${big.stderr}`);
+      assert.match(big.stderr, /needs about [\d,.]+ GiB \(estimated from the model's shapes\), more than this machine's \d+ GiB of memory/);
+    }
+    writeFileSync(join(root, 'a-file'), '');
+    const file = s3dg(['--mode', 'train', '--model_dir', join(root, 'a-file'), '--train_subset_dir_path', data('train'), ...COMMON]);
+    assert.equal(file.status, 2);
+    assert.match(file.stderr, /--model_dir .*a-file is a file, not a folder/);
     let r = s3dg(['--mode', 'train', '--train_subset_dir_path', data('train')]);
     assert.equal(r.status, 2);
     assert.match(r.stderr, /--model_dir is required/);

@@ -1,0 +1,37 @@
+/**
+ * The memory a training step needs, estimated from shapes alone (the FLOP counter's ops), so a
+ * configuration that cannot fit is refused before anything is allocated.
+ */
+import { CountingOps, type ShapeOnly } from '../ops/counting_ops.ts';
+import type { ApplyContext } from './context.ts';
+import type { S3DG } from './s3dg.ts';
+
+/**
+ * Peak tensors of a training step over all outputs kept for the backward pass: measured on wasm at
+ * 16×224² (1.56 GB RSS for 462 MB of outputs), the backward pass's gradients and temporaries
+ * about double what the forward pass keeps.
+ */
+const TRAINING_PEAK_FACTOR = 3;
+const FLOAT_BYTES = 4;
+
+/** Bytes of one training step of `net` on a batch of `batch` clips of [T, H, W, C]. */
+export function trainingStepBytes(net: S3DG, clip: readonly number[], batch: number): number {
+  const ops = new CountingOps();
+  const shapes = new Map(net.variables().map((v) => [v.name, v.shape]));
+  const ctx: ApplyContext<ShapeOnly> = {
+    ops,
+    training: true,
+    trains: () => true,
+    variable: (name) => ({ shape: shapes.get(name) ?? [] }),
+    updateMovingAverage: () => {},
+  };
+  net.apply(ctx, { shape: [batch, ...clip] });
+  const parameters = [...shapes.values()].reduce((n, s) => n + s.reduce((a, b) => a * b, 1), 0);
+  // Weights, their gradients and up to two optimizer slots each.
+  return FLOAT_BYTES * (TRAINING_PEAK_FACTOR * ops.elements + 4 * parameters);
+}
+
+/** Bytes of one batch of `batch` clips of [T, H, W, C] as floats (what every mode holds at least). */
+export function batchBytes(clip: readonly number[], batch: number): number {
+  return FLOAT_BYTES * batch * clip.reduce((a, b) => a * b, 1);
+}
