@@ -36,6 +36,8 @@ export interface VideoEntry {
   frames: number;
   /** True when the video was shorter than one clip and padded. */
   padded: boolean;
+  /** What was wrong with the video although clips were made (e.g. it ends before its header says). */
+  warning?: string;
   source: { width: number; height: number; fps: number; codec: string; durationSeconds: number };
 }
 

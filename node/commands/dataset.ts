@@ -101,7 +101,8 @@ async function progressReporter(useBar: boolean): Promise<{ onEvent: (e: BuildEv
         } else if (e.type === 'video-done') {
           log(
             `[${++finished}/${total}] ${e.entry.split} ${e.video}: ` +
-              `${e.entry.clips} clips in ${e.entry.shards.length} shards (${e.seconds.toFixed(1)} s)`,
+              `${e.entry.clips} clips in ${e.entry.shards.length} shards (${e.seconds.toFixed(1)} s)` +
+              (e.entry.warning ? `; warning: ${e.entry.warning}` : ''),
           );
         } else if (e.type === 'video-skipped') {
           log(`[${++finished}/${total}] skipped ${e.video}: ${toFlagVocabulary(e.reason)}`);
@@ -146,6 +147,10 @@ export function formatSummary(result: BuildResult, outDir: string): string {
     );
   }
   for (const s of result.skipped) lines.push(`skipped ${s.video}: ${toFlagVocabulary(s.reason)}`);
+  for (const video of result.built) {
+    const warning = m.videos[video]?.warning;
+    if (warning) lines.push(`warning: ${video}: ${warning}`);
+  }
   return lines.join('\n');
 }
 

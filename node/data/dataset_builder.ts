@@ -205,7 +205,14 @@ async function buildVideo(video: string, split: SplitName, options: DatasetBuild
     }
     checkLabelRows(labels, decoded, fps, options.labels.path, video);
     const shards = await writer.commit();
+    // A cut-off file decodes fewer frames than its header's duration promises (a frame or two of
+    // rounding aside): its clips are kept, and the shortfall is said.
+    const short = expected - decoded > Math.max(2, 0.02 * expected);
+    const warning = short
+      ? `decoded ${decoded} of the ${expected} frames its header promises (cut off or damaged); clips cover the decoded part`
+      : undefined;
     return {
+      ...(warning ? { warning } : {}),
       split,
       clips,
       shards: shards.map((s) => relative(options.outDir, s)),

@@ -415,3 +415,33 @@ test('videos whose names sanitise alike (x.y / x_y, "a b" / "a(b") and a 240-cha
   assert.deepEqual(second.built, []);
   assert.equal(await onDisk('train'), 20);
 });
+
+test('a cut-off video (its header promises 160 frames, 30 decode) is kept with a warning in the manifest; a whole one has none', async () => {
+  const dir = join(root, 'cut');
+  const videos = join(dir, 'videos');
+  execFileSync('mkdir', ['-p', videos]);
+  const whole = join(dir, 'whole.mp4');
+  // faststart: the header (with the full duration) comes first, so the cut file still opens.
+  const encode = ['-v', 'error', '-y', '-f', 'lavfi', '-i', 'testsrc=size=64x48:rate=8', '-t', '20', '-c:v', 'libx264'];
+  execFileSync('ffmpeg', [...encode, '-pix_fmt', 'yuv420p', '-movflags', '+faststart', whole]);
+  const bytes = readFileSync(whole);
+  writeFileSync(join(videos, 'cut.mp4'), bytes.subarray(0, Math.floor(bytes.length * 0.4)));
+  writeFileSync(join(videos, 'whole.mp4'), bytes);
+  const result = await buildDataset({
+    videosDir: videos,
+    outDir: join(dir, 'out'),
+    classNames: ['a', 'b'],
+    labels: unlabelledSource(2),
+    clip: { clipLength: 8, frameHeight: 24, frameWidth: 32, channels: 3, stride: 8, fps: null, crop: null, minLabelFraction: 0.5 },
+    evalFraction: 0,
+    seed: 0,
+    clipsPerShard: 8,
+    jobs: 1,
+  });
+  const cut = result.manifest.videos['cut.mp4'];
+  assert.match(cut.warning ?? '', /^decoded (\d+) of the 160 frames its header promises \(cut off or damaged\)/);
+  assert.equal(cut.frames, Number(/decoded (\d+)/.exec(cut.warning ?? '')?.[1]));
+  assert.ok(cut.frames < 80);
+  assert.equal(result.manifest.videos['whole.mp4'].warning, undefined);
+  assert.equal(result.manifest.videos['whole.mp4'].frames, 160);
+});
