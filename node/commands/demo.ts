@@ -8,7 +8,7 @@
  */
 import { writeCrossingScenes, writeSceneEventScenes } from '../demo/scenes.ts';
 import type { Command } from 'commander';
-import { spawn } from 'node:child_process';
+import { type ChildProcess, spawn } from 'node:child_process';
 import { readdir, rm, writeFile, mkdir } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -72,16 +72,37 @@ const CLI = fileURLToPath(new URL('../bin/s3dg.js', import.meta.url));
 
 /** Runs `s3dg <args>` as a user would, echoing the command; resolves with its stdout. */
 function s3dg(args: string[], env: NodeJS.ProcessEnv): Promise<string> {
+  // Signals are ours to handle before the child exists: the default action would end the demo
+  // at once and leave the child running.
+  let stoppedBy: NodeJS.Signals | null = null;
+  let child: ChildProcess | null = null;
+  const forward = (signal: NodeJS.Signals) => {
+    stoppedBy = signal;
+    child?.kill(signal);
+  };
+  process.on('SIGINT', forward);
+  process.on('SIGTERM', forward);
   process.stderr.write(`\n$ npx s3dg ${args.map((a) => (/\s/.test(a) ? `'${a}'` : a)).join(' ')}\n`);
   return new Promise((resolvePromise, reject) => {
-    const child = spawn(process.execPath, [CLI, ...args], { stdio: ['ignore', 'pipe', 'inherit'], env });
+    // Its own process group, so that a signal reaches it once, through us: Ctrl-C or SIGTERM
+    // to the demo ends the current step with a checkpoint instead of orphaning the trainer.
+    const running = spawn(process.execPath, [CLI, ...args], { stdio: ['ignore', 'pipe', 'inherit'], env, detached: true });
+    child = running;
+    if (stoppedBy) running.kill(stoppedBy);
     let out = '';
-    child.stdout.on('data', (d: Buffer) => {
+    running.stdout.on('data', (d: Buffer) => {
       out += d.toString();
       process.stderr.write(d);
     });
-    child.on('error', reject);
-    child.on('close', (code) => (code === 0 ? resolvePromise(out) : reject(new Error(`s3dg ${args[0]} … exited with code ${code}`))));
+    running.on('error', reject);
+    running.on('close', (code) => {
+      process.off('SIGINT', forward);
+      process.off('SIGTERM', forward);
+      if (stoppedBy)
+        reject(new Error(`demo stopped by ${stoppedBy} during "s3dg ${args.slice(0, 2).join(' ')}"; run it again to start over`));
+      else if (code === 0) resolvePromise(out);
+      else reject(new Error(`s3dg ${args[0]} … exited with code ${code}`));
+    });
   });
 }
 

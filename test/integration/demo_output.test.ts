@@ -1,7 +1,7 @@
 /** `s3dg demo --out` clears only what an earlier demo run wrote: a folder with other files is refused, untouched. */
 import { describe, it, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -35,6 +35,26 @@ describe('s3dg demo --out', () => {
     assert.match(r.stdout, /^eval F1: /m);
     assert.deepEqual(readdirSync(earlier).sort(), ['.s3dg-demo', 'data', 'models', 'videos']);
     assert.ok(!readdirSync(join(earlier, 'models')).includes('old-run'));
+  });
+
+  it('SIGTERM to the demo stops its running trainer too (no orphan); the next run into the same folder starts over', async () => {
+    const out = join(root, 'stopped');
+    const child = spawn(process.execPath, [CLI, 'demo', '--quick', '--out', out], { stdio: ['ignore', 'pipe', 'pipe'] });
+    let stderr = '';
+    const exited = new Promise<string>((resolve) => child.on('close', (code, signal) => resolve(`${code ?? signal}`)));
+    await new Promise<void>((resolve) => {
+      child.stderr.on('data', (d: Buffer) => {
+        stderr += d.toString();
+        if (/\$ npx s3dg --mode train_and_eval/.test(stderr)) resolve();
+      });
+    });
+    child.kill('SIGTERM');
+    assert.equal(await exited, '1', stderr);
+    assert.match(stderr, /demo stopped by SIGTERM during "s3dg --mode train_and_eval"; run it again to start over/);
+    const left = spawnSync('pgrep', ['-f', out], { encoding: 'utf8' }).stdout.trim();
+    assert.equal(left, '', `processes still running on ${out}: ${left}`);
+    const again = demo(out);
+    assert.equal(again.status, 0, again.stderr);
   });
 
   it('refuses a file given as --out', () => {
