@@ -17,7 +17,7 @@ export {
   type S3DGConfig,
 } from './model/config.ts';
 export { S3DG } from './model/s3dg.ts';
-export { batchBytes, trainingStepBytes } from './model/memory_estimate.ts';
+export { batchBytes, countPass, trainingStepBytes } from './model/pass_cost.ts';
 export type { VariableSpec } from './model/variables.ts';
 export { checkNamedWeights, WeightsMismatchError, type NamedWeight, type NamedWeights } from './model/named_weights.ts';
 export { readCheckpointWeights, resolveCheckpoint } from './model/checkpoint_weights.ts';

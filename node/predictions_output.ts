@@ -1,4 +1,5 @@
-import { access, mkdir, rename, writeFile } from 'node:fs/promises';
+import { mkdir } from 'node:fs/promises';
+import { nodePlatform } from './platform.ts';
 import { join } from 'node:path';
 import type { Prediction } from '../core/tfjs/index.ts';
 
@@ -18,23 +19,11 @@ function csvCell(v: string | number): string {
   return /[",\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
 }
 
-async function writeAtomic(path: string, text: string): Promise<void> {
-  const tmp = `${path}.tmp-${process.pid}`;
-  await writeFile(tmp, text);
-  await rename(tmp, path);
-}
-
-const exists = (path: string) =>
-  access(path).then(
-    () => true,
-    () => false,
-  );
-
 /** `<dir>/<name>`, or `<name>-2`, `-3`, … where an earlier run's .csv or .json already is: predictions are never overwritten. */
 async function freeBase(dir: string, name: string): Promise<string> {
   for (let n = 1; ; n++) {
     const base = join(dir, n === 1 ? name : `${name}-${n}`);
-    if (!(await exists(`${base}.csv`)) && !(await exists(`${base}.json`))) return base;
+    if (!(await nodePlatform.exists(`${base}.csv`)) && !(await nodePlatform.exists(`${base}.json`))) return base;
   }
 }
 
@@ -82,7 +71,10 @@ export async function writePredictions(
   const base = await freeBase(modelDir, `predictions-${step}`);
   const csv = `${base}.csv`;
   const json = `${base}.json`;
-  await writeAtomic(csv, lines.join('\n') + '\n');
-  await writeAtomic(json, JSON.stringify({ global_step: step, classes: names, predictions: rows }, null, 1) + '\n');
+  await nodePlatform.writeFileAtomic(csv, new TextEncoder().encode(`${lines.join('\n')}\n`));
+  await nodePlatform.writeFileAtomic(
+    json,
+    new TextEncoder().encode(`${JSON.stringify({ global_step: step, classes: names, predictions: rows }, null, 1)}\n`),
+  );
   return { csv, json };
 }

@@ -39,7 +39,7 @@ export class TfjsModel {
 
   /** Every variable, in creation order, under TF's names. */
   specs(): VariableSpec[] {
-    return this.net.variables();
+    return [...this.variables.specs.values()];
   }
 
   /** Trainable parameters. */

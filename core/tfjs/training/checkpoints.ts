@@ -28,11 +28,11 @@ export async function saveModelCheckpoint(
   optimizer: Optimizer | null,
   keepMax: number,
 ): Promise<string> {
-  const store = model.variables;
-  const tensors: NamedTensor[] = await Promise.all([
-    ...store.names.map((n) => floatTensor(n, store.get(n))),
-    ...[...(optimizer?.slotTensors() ?? [])].map(([name, slot]) => floatTensor(name, slot)),
-  ]);
+  const weights = [...(await model.namedWeights())].map(
+    ([name, w]): NamedTensor => ({ name, dtype: 'float32', shape: w.shape, values: w.values }),
+  );
+  const slots = await Promise.all([...(optimizer?.slotTensors() ?? [])].map(([name, slot]) => floatTensor(name, slot)));
+  const tensors = [...weights, ...slots];
   tensors.push({ name: GLOBAL_STEP, dtype: 'int64', shape: [], values: BigInt64Array.of(BigInt(step)) });
   tensors.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
 

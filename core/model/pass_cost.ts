@@ -1,6 +1,7 @@
 /**
- * The memory a training step needs, estimated from shapes alone (the FLOP counter's ops), so a
- * configuration that cannot fit is refused before anything is allocated.
+ * What a pass costs, from shapes alone (the FLOP counter's ops): FLOPs for the benchmarks, and
+ * the memory a training step needs, so a configuration that cannot fit is refused before
+ * anything is allocated.
  */
 import { CountingOps, type ShapeOnly } from '../ops/counting_ops.ts';
 import type { ApplyContext } from './context.ts';
@@ -16,19 +17,28 @@ const FLOAT_BYTES = 4;
 
 /** Bytes of one training step of `net` on a batch of `batch` clips of [T, H, W, C]. */
 export function trainingStepBytes(net: S3DG, clip: readonly number[], batch: number): number {
+  const { elements } = countPass(net, [batch, ...clip], true);
+  const parameters = net.variables().reduce((n, v) => n + v.shape.reduce((a, b) => a * b, 1), 0);
+  // Weights, their gradients and up to two optimizer slots each.
+  return FLOAT_BYTES * (TRAINING_PEAK_FACTOR * elements + 4 * parameters);
+}
+
+/**
+ * One pass of `net` on an input of `inputShape` [B, T, H, W, C], run on shapes alone: what it
+ * costs in FLOPs and how many elements its ops produce (the model itself does the counting).
+ */
+export function countPass(net: S3DG, inputShape: readonly number[], training: boolean): { flops: number; elements: number } {
   const ops = new CountingOps();
   const shapes = new Map(net.variables().map((v) => [v.name, v.shape]));
   const ctx: ApplyContext<ShapeOnly> = {
     ops,
-    training: true,
-    trains: () => true,
+    training,
+    trains: () => training,
     variable: (name) => ({ shape: shapes.get(name) ?? [] }),
     updateMovingAverage: () => {},
   };
-  net.apply(ctx, { shape: [batch, ...clip] });
-  const parameters = [...shapes.values()].reduce((n, s) => n + s.reduce((a, b) => a * b, 1), 0);
-  // Weights, their gradients and up to two optimizer slots each.
-  return FLOAT_BYTES * (TRAINING_PEAK_FACTOR * ops.elements + 4 * parameters);
+  net.apply(ctx, { shape: [...inputShape] });
+  return { flops: ops.flops, elements: ops.elements };
 }
 
 /** Bytes of one batch of `batch` clips of [T, H, W, C] as floats (what every mode holds at least). */
