@@ -76,8 +76,13 @@ function s3dg(args: string[], env: NodeJS.ProcessEnv): Promise<string> {
   // at once and leave the child running.
   let stoppedBy: NodeJS.Signals | null = null;
   let child: ChildProcess | null = null;
+  let lastForward = -Infinity;
   const forward = (signal: NodeJS.Signals) => {
     stoppedBy = signal;
+    // One Ctrl-C can arrive twice (from the terminal's process group and relayed by npm/tsx);
+    // a second one to the child means "quit at once", so only a later signal is passed on.
+    if (Date.now() - lastForward < 1000) return;
+    lastForward = Date.now();
     child?.kill(signal);
   };
   process.on('SIGINT', forward);
@@ -88,7 +93,10 @@ function s3dg(args: string[], env: NodeJS.ProcessEnv): Promise<string> {
     // to the demo ends the current step with a checkpoint instead of orphaning the trainer.
     const running = spawn(process.execPath, [CLI, ...args], { stdio: ['ignore', 'pipe', 'inherit'], env, detached: true });
     child = running;
-    if (stoppedBy) running.kill(stoppedBy);
+    if (stoppedBy) {
+      lastForward = Date.now();
+      running.kill(stoppedBy);
+    }
     let out = '';
     running.stdout.on('data', (d: Buffer) => {
       out += d.toString();
