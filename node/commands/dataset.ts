@@ -15,6 +15,8 @@ import { parseCropBox, parseFraction, parseInteger, parsePositiveInteger, parseP
 import { buildDataset } from '../data/dataset_builder.ts';
 import type { BuildEvent, BuildResult, DatasetBuildOptions } from '../data/dataset_builder.ts';
 import { openPartials } from '../data/shard_writer.ts';
+import { checkFolder } from '../folders.ts';
+import { lockFolder, removeStaleTemporaries } from '../folder_lock.ts';
 import { labelTableSource, npyLabelSource, unlabelledSource } from '../data/video_labels_source.ts';
 
 interface DatasetFlags {
@@ -147,6 +149,9 @@ export function formatSummary(result: BuildResult, outDir: string): string {
     );
   }
   for (const s of result.skipped) lines.push(`skipped ${s.video}: ${toFlagVocabulary(s.reason)}`);
+  if (result.interrupted.length > 0) {
+    lines.push(`interrupted before ${result.interrupted.length} videos were built: run the same command again to build them`);
+  }
   for (const video of result.built) {
     const warning = m.videos[video]?.warning;
     if (warning) lines.push(`warning: ${video}: ${warning}`);
@@ -200,24 +205,39 @@ the same command again adds new videos only.`,
     )
     .action(async (flags: DatasetFlags) => {
       const options = await datasetOptions(flags);
+      checkFolder('--out', options.outDir);
+      const log = (message: string) => process.stderr.write(`${message}\n`);
+      const unlock = lockFolder(options.outDir, 'one data set build per folder at a time', log);
+      removeStaleTemporaries(options.outDir, log);
       const reporter = await progressReporter(flags.progress !== false && process.stderr.isTTY === true);
-      // On Ctrl-C, remove the shards still being written, then let the signal end the process.
+      // Ctrl-C and SIGTERM (Kubernetes, systemd, Docker) stop cleanly: the videos in progress are
+      // abandoned, the manifest keeps every finished one, and the process exits 0. A second
+      // signal quits at once, still removing the partial shards.
+      const stop = new AbortController();
       const onSignal = (signal: NodeJS.Signals) => {
+        if (stop.signal.aborted) {
+          reporter.stop();
+          for (const p of openPartials) unlinkSync(p);
+          unlock();
+          process.exit(signal === 'SIGINT' ? 130 : 143);
+        }
+        stop.abort();
         reporter.stop();
-        for (const p of openPartials) unlinkSync(p);
-        process.kill(process.pid, signal);
+        log(`interrupted: abandoning the videos in progress and saving the manifest (${signal} again quits at once)`);
       };
-      process.once('SIGINT', onSignal);
-      process.once('SIGTERM', onSignal);
+      process.on('SIGINT', onSignal);
+      process.on('SIGTERM', onSignal);
       try {
-        const result = await buildDataset({ ...options, onEvent: reporter.onEvent });
+        const result = await buildDataset({ ...options, onEvent: reporter.onEvent, signal: stop.signal });
         reporter.stop();
         process.stdout.write(formatSummary(result, options.outDir) + '\n');
+        if (result.interrupted.length > 0) return;
         const { train, eval: evalSplit } = result.manifest.splits;
         if (train.clips + evalSplit.clips === 0)
           throw new Error(`${options.outDir}: the data set holds no clips (every video was skipped; reasons above)`);
       } finally {
         reporter.stop();
+        unlock();
         process.off('SIGINT', onSignal);
         process.off('SIGTERM', onSignal);
       }

@@ -14,7 +14,7 @@ import { subsetSources } from '../data/tfrecord_files.ts';
 import { UsageError } from '../errors.ts';
 import { checkFolder } from '../folders.ts';
 import { checkMemory } from '../memory_check.ts';
-import { lockModelDir, removeStaleTemporaries } from '../model_dir_lock.ts';
+import { lockFolder, removeStaleTemporaries } from '../folder_lock.ts';
 import { nodePlatform } from '../platform.ts';
 import { writePredictions } from '../predictions_output.ts';
 import { TrainingProgress } from '../progress.ts';
@@ -45,7 +45,7 @@ export async function runEstimator(s: EstimatorSettings, backend?: string): Prom
   checkFolder('--model_dir', s.modelDir);
   const data = await checkData(s, log);
   const training = s.mode === 'train' || s.mode === 'train_and_eval';
-  const unlock = training ? lockModelDir(s.modelDir, log) : () => {};
+  const unlock = training ? lockFolder(s.modelDir, 'one training run per model directory', log) : () => {};
   if (training) for (const dir of [s.modelDir, join(s.modelDir, 'eval')]) removeStaleTemporaries(dir, log);
   const choice = await setupBackend(backend, log);
   const clip = [s.spec.clipLength, s.spec.frameHeight, s.spec.frameWidth, s.spec.channels];

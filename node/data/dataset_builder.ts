@@ -11,7 +11,7 @@
  * video is complete, and stale partial shards are removed at start.
  */
 import { createHash } from 'node:crypto';
-import { mkdir, readdir, rename, rm, writeFile } from 'node:fs/promises';
+import { mkdir, readdir, rm } from 'node:fs/promises';
 import { join, relative } from 'node:path';
 import {
   clipLabel,
@@ -29,6 +29,7 @@ import {
   Rng,
 } from '../../core/index.ts';
 import { readManifest } from './manifest_file.ts';
+import { nodePlatform } from '../platform.ts';
 import { decodeFrames } from '../video/decode.ts';
 import { FfmpegNotFoundError } from '../video/ffmpeg_process.ts';
 import { probeVideo } from '../video/probe.ts';
@@ -55,6 +56,12 @@ export interface DatasetBuildOptions {
   /** Videos decoded at once (one ffmpeg process each). */
   jobs: number;
   onEvent?: (event: BuildEvent) => void;
+  /**
+   * Stops the build early (Ctrl-C, SIGTERM): no new video starts, the videos in progress are
+   * abandoned (their partial shards removed) and the manifest keeps every video finished, so the
+   * same command continues where this one stopped.
+   */
+  signal?: AbortSignal;
 }
 
 /** Progress reports, in the order things happen. */
@@ -72,7 +79,12 @@ export interface BuildResult {
   skipped: Array<{ video: string; reason: string }>;
   /** Videos left as they were because an earlier run built them. */
   alreadyDone: string[];
+  /** Videos not built because `signal` stopped the run; empty when it ran to the end. */
+  interrupted: string[];
 }
+
+/** Thrown inside a video's build when the run is stopped; never reported as the video's fault. */
+class BuildStopped extends Error {}
 
 /** Video files directly in `dir`, sorted. */
 export async function listVideos(dir: string): Promise<string[]> {
@@ -129,12 +141,6 @@ export function assignSplits(
     out.set(v, split);
   }
   return out;
-}
-
-async function writeJsonAtomic(path: string, value: unknown): Promise<void> {
-  const tmp = `${path}${PARTIAL_SUFFIX}`;
-  await writeFile(tmp, JSON.stringify(value, null, 2) + '\n');
-  await rename(tmp, path);
 }
 
 /**
@@ -197,6 +203,7 @@ async function buildVideo(video: string, split: SplitName, options: DatasetBuild
   }
   try {
     for await (const window of clipWindows(counted(), clip.clipLength, clip.stride)) {
+      if (options.signal?.aborted) throw new BuildStopped();
       const label = clipLabel(labels, frameTimes(window.start, clip.clipLength, fps), k, clip.minLabelFraction);
       label.forEach((v, i) => (classCounts[i] += v));
       await writer.add(encodeClipExample(window.frames, label));
@@ -272,13 +279,20 @@ export async function buildDataset(options: DatasetBuildOptions): Promise<BuildR
     manifest.splits = summarizeSplits(manifest.videos, options.classNames.length);
     manifest.updated = new Date().toISOString();
     const snapshot = JSON.parse(JSON.stringify(manifest)) as DatasetManifest;
-    saving = saving.then(() => writeJsonAtomic(manifestPath, snapshot));
+    saving = saving.then(() =>
+      nodePlatform.writeFileAtomic(manifestPath, new TextEncoder().encode(JSON.stringify(snapshot, null, 2) + '\n')),
+    );
     return saving;
   };
   const queue = [...pending];
+  const interrupted: string[] = [];
   let fatal: Error | null = null;
   const worker = async () => {
     for (let video = queue.shift(); video !== undefined && !fatal; video = queue.shift()) {
+      if (options.signal?.aborted) {
+        interrupted.push(video, ...queue.splice(0));
+        return;
+      }
       const started = Date.now();
       try {
         const entry = await buildVideo(video, splits.get(video)!, options);
@@ -287,6 +301,10 @@ export async function buildDataset(options: DatasetBuildOptions): Promise<BuildR
         await save();
         options.onEvent?.({ type: 'video-done', video, entry, seconds: (Date.now() - started) / 1000 });
       } catch (e) {
+        if (e instanceof BuildStopped) {
+          interrupted.push(video);
+          continue;
+        }
         // A missing ffmpeg or a system error (disk full, no permission) stops the run; anything
         // about this one video (unreadable, no labels, bad label file) skips it.
         if (e instanceof FfmpegNotFoundError || (e as NodeJS.ErrnoException).code !== undefined) {
@@ -309,5 +327,5 @@ export async function buildDataset(options: DatasetBuildOptions): Promise<BuildR
     }
     await save();
   }
-  return { manifest, built, skipped: manifest.skipped, alreadyDone };
+  return { manifest, built, skipped: manifest.skipped, alreadyDone, interrupted: interrupted.sort() };
 }

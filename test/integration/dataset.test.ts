@@ -4,9 +4,9 @@
  */
 import { after, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { execFileSync, spawnSync } from 'node:child_process';
+import { execFileSync, spawn, spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, readdirSync, writeFileSync, existsSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { hostname, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { buildDataset } from '../../node/data/dataset_builder.ts';
 import type { DatasetBuildOptions } from '../../node/data/dataset_builder.ts';
@@ -444,4 +444,65 @@ test('a cut-off video (its header promises 160 frames, 30 decode) is kept with a
   assert.ok(cut.frames < 80);
   assert.equal(result.manifest.videos['whole.mp4'].warning, undefined);
   assert.equal(result.manifest.videos['whole.mp4'].frames, 160);
+});
+
+test('s3dg dataset stops cleanly on SIGTERM (exit 0, manifest kept, no partial shard) and the rerun ends byte-identical to an uninterrupted build; a held folder is refused', async () => {
+  const cli = join(import.meta.dirname, '../../node/cli.ts');
+  const dir = join(root, 'sigterm');
+  const videos = join(dir, 'videos');
+  execFileSync('mkdir', ['-p', videos]);
+  // Long enough that the build is still running when the first video is reported done.
+  for (const name of ['v1', 'v2', 'v3', 'v4']) {
+    execFileSync('ffmpeg', [
+      '-v', 'error', '-y', '-f', 'lavfi', '-i', 'testsrc=size=320x240:rate=30', '-t', '8',
+      '-c:v', 'libx264', '-preset', 'ultrafast', '-pix_fmt', 'yuv420p', join(videos, `${name}.mp4`),
+    ]); // biome-ignore format: argument pairs
+  }
+  writeFileSync(join(dir, 'names.txt'), 'a\n');
+  const args = (out: string) => [
+    '--import', 'tsx', cli, 'dataset', '--videos', videos, '--class_names', join(dir, 'names.txt'), '--out', out,
+    '--clip_length', '8', '--frame_height', '32', '--frame_width', '32', '--eval_fraction', '0', '--jobs', '1', '--no-progress',
+  ]; // biome-ignore format: argument pairs
+  const shards = (out: string) =>
+    readdirSync(join(out, 'train'))
+      .sort()
+      .map((n) => [n, readFileSync(join(out, 'train', n)).toString('base64')]);
+
+  const reference = spawnSync(process.execPath, args(join(dir, 'whole')), { encoding: 'utf8' });
+  assert.equal(reference.status, 0, reference.stderr);
+
+  const out = join(dir, 'stopped');
+  const child = spawn(process.execPath, args(out), { stdio: ['ignore', 'pipe', 'pipe'] });
+  let stdout = '';
+  let stderr = '';
+  let signalled = false;
+  child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
+  child.stderr.on('data', (d: Buffer) => {
+    stderr += d.toString();
+    if (/\[1\/4\]/.test(stderr) && child.signalCode === null && !signalled) signalled = child.kill('SIGTERM');
+  });
+  const code = await new Promise<number | null>((resolve) => child.on('close', resolve));
+  assert.equal(code, 0, stderr);
+  assert.match(stderr, /interrupted: abandoning the videos in progress and saving the manifest/);
+  const left = Number(/interrupted before (\d+) videos were built: run the same command again/.exec(stdout)?.[1]);
+  assert.ok(left >= 1 && left <= 3, stdout);
+  const manifest = JSON.parse(readFileSync(join(out, 'manifest.json'), 'utf8')) as { videos: Record<string, unknown> };
+  assert.equal(Object.keys(manifest.videos).length, 4 - left);
+  assert.ok(!readdirSync(join(out, 'train')).some((n) => n.endsWith('.partial')));
+  assert.ok(!readdirSync(out).some((n) => n.includes('.tmp-') || n === '.s3dg-lock'));
+
+  const rerun = spawnSync(process.execPath, args(out), { encoding: 'utf8' });
+  assert.equal(rerun.status, 0, rerun.stderr);
+  assert.match(rerun.stdout, new RegExp(`this run: ${left} videos built, ${4 - left} already done`));
+  assert.deepEqual(shards(out), shards(join(dir, 'whole')));
+
+  // A folder another live build holds (here: this test process) is refused, naming the holder.
+  const held = join(dir, 'held');
+  execFileSync('mkdir', ['-p', held]);
+  const owner = { pid: process.pid, host: hostname(), started: new Date().toISOString(), command: 'dataset …' };
+  writeFileSync(join(held, '.s3dg-lock'), JSON.stringify(owner));
+  const refused = spawnSync(process.execPath, args(held), { encoding: 'utf8' });
+  assert.equal(refused.status, 1, refused.stderr);
+  assert.match(refused.stderr, new RegExp(`${held} is in use by process ${process.pid} .*one data set build per folder at a time`));
+  assert.ok(!existsSync(join(held, 'manifest.json')));
 });

@@ -1,7 +1,8 @@
 /**
- * One training run per model directory: an exclusive lock file (`<modelDir>/.s3dg-lock`, created
- * with O_EXCL) naming the process that holds it. A second run refuses, saying who holds it; a
- * lock left by a process that died (kill -9) on this host is taken over.
+ * One writer per folder (a training run per model directory, a build per data set): an exclusive
+ * lock file (`<dir>/.s3dg-lock`, created with O_EXCL) naming the process that holds it. A second
+ * run refuses, saying who holds it; a lock left by a process that died (kill -9) on this host is
+ * taken over.
  */
 import { mkdirSync, readdirSync, readFileSync, unlinkSync, writeFileSync } from 'node:fs';
 import { hostname } from 'node:os';
@@ -35,29 +36,29 @@ function readOwner(path: string): LockOwner | null {
 }
 
 /**
- * Takes the lock on `modelDir` (creating the folder) and returns its release. Throws, naming the
- * holder, when another live run has it. The lock is also released when the process exits.
+ * Takes the lock on `dir` (creating the folder) and returns its release. Throws, naming the
+ * holder and `rule` (e.g. "one training run per model directory"), when another live run has it.
+ * The lock is also released when the process exits.
  */
-export function lockModelDir(modelDir: string, log: (message: string) => void): () => void {
-  mkdirSync(modelDir, { recursive: true });
-  const path = join(modelDir, LOCK_FILE);
+export function lockFolder(dir: string, rule: string, log: (message: string) => void): () => void {
+  mkdirSync(dir, { recursive: true });
+  const path = join(dir, LOCK_FILE);
   const me: LockOwner = { pid: process.pid, host: hostname(), started: new Date().toISOString(), command: process.argv.slice(2).join(' ') };
   for (let attempt = 0; ; attempt++) {
     try {
       writeFileSync(path, `${JSON.stringify(me)}\n`, { flag: 'wx' });
       break;
     } catch (e) {
-      if ((e as NodeJS.ErrnoException).code !== 'EEXIST') throw new Error(`cannot lock ${modelDir}: ${(e as Error).message}`);
+      if ((e as NodeJS.ErrnoException).code !== 'EEXIST') throw new Error(`cannot lock ${dir}: ${(e as Error).message}`);
       const owner = readOwner(path);
       const stale = owner !== null && owner.host === me.host && !alive(owner.pid);
       if (!stale || attempt > 0) {
         const who = owner ? `process ${owner.pid} on ${owner.host} since ${owner.started} (${owner.command})` : 'another process';
         throw new Error(
-          `${modelDir} is in use by ${who}: one training run per model directory. Wait for it to end, ` +
-            `or use another model directory; if that process is gone, delete ${path}.`,
+          `${dir} is in use by ${who}: ${rule}. Wait for it to end, or use another folder; ` + `if that process is gone, delete ${path}.`,
         );
       }
-      log(`${modelDir}: taking over the lock of process ${owner.pid}, which ended without releasing it`);
+      log(`${dir}: taking over the lock of process ${owner.pid}, which ended without releasing it`);
       unlinkSync(path);
     }
   }
