@@ -38,7 +38,7 @@ export {
   type SplitName,
   type VideoEntry,
 } from './data/dataset_manifest.ts';
-export { inputPipeline, type ClipBatch, type ClipPreprocessor } from './data/input_pipeline.ts';
+export { inputPipeline, InputPositionMismatch, type ClipBatch, type ClipPreprocessor, type InputPosition } from './data/input_pipeline.ts';
 export { parseClassNames, parseLabelTable } from './data/label_files.ts';
 export { ModelFrameMaker } from './data/model_frame.ts';
 export { readNpy } from './data/npy.ts';
@@ -65,4 +65,5 @@ export { readWebModel } from './export/web_model_reader.ts';
 export { buildWebModel } from './export/web_model_writer.ts';
 
 // Metrics.
-export { MultiLabelMetrics, parseMetricGroups, type MetricGroup } from './metrics/metrics.ts';
+export { MultiLabelMetrics, type MetricGroup } from './metrics/metrics.ts';
+export { parseMetricWeights, type MetricWeights } from './metrics/class_groups.ts';

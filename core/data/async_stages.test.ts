@@ -1,7 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { interleave, mapOrdered, prefetch, shuffleBuffer } from './async_stages.ts';
-import { Rng } from './rng.ts';
+import { interleave, mapOrdered, prefetch } from './async_stages.ts';
 
 async function* from<T>(items: T[]): AsyncGenerator<T> {
   for (const x of items) yield x;
@@ -17,22 +16,6 @@ test('interleave takes one item from each open input in turn, refilling from the
   const inputs = [['a1', 'a2', 'a3'], ['b1'], ['c1', 'c2']];
   assert.deepEqual(await collect(interleave(inputs, from, 2)), ['a1', 'b1', 'a2', 'c1', 'a3', 'c2']);
   assert.deepEqual(await collect(interleave(inputs, from, 1)), ['a1', 'a2', 'a3', 'b1', 'c1', 'c2']);
-});
-
-test('shuffleBuffer emits a seeded permutation of its input', async () => {
-  const items = Array.from({ length: 50 }, (_, i) => i);
-  const a = await collect(shuffleBuffer(from(items), 8, new Rng(1)));
-  const b = await collect(shuffleBuffer(from(items), 8, new Rng(1)));
-  const c = await collect(shuffleBuffer(from(items), 8, new Rng(2)));
-  assert.deepEqual(
-    [...a].sort((x, y) => x - y),
-    items,
-  );
-  assert.deepEqual(a, b);
-  assert.notDeepEqual(a, c);
-  assert.notDeepEqual(a, items);
-  // A buffer of 8 cannot move an item more than 8 places earlier.
-  a.forEach((v, i) => assert.ok(v <= i + 8, `item ${v} at ${i}`));
 });
 
 test('mapOrdered keeps input order while calls overlap', async () => {

@@ -1,8 +1,8 @@
 /**
- * Generic stages for async-iterable pipelines, in the spirit of tf.data: interleave, shuffle
- * buffer, ordered concurrent map and prefetch. They know nothing about clips or tensors.
+ * Generic stages for async-iterable pipelines, in the spirit of tf.data: interleave, ordered
+ * concurrent map and prefetch. They know nothing about clips or tensors. (The training shuffle
+ * buffer lives in record_stream.ts, where its state can be saved.)
  */
-import type { Rng } from './rng.ts';
 
 /**
  * Reads up to `cycleLength` inputs at once, taking one item from each in turn (tf.data
@@ -34,25 +34,6 @@ export async function* interleave<S, T>(
   } finally {
     await Promise.all(slots.map((it) => it.return?.()));
   }
-}
-
-/**
- * A shuffle buffer of `size` items (tf.data `shuffle`): fill it, then for each new item emit
- * a random buffered one and put the new one in its place; at the end emit the rest shuffled.
- */
-export async function* shuffleBuffer<T>(input: AsyncIterable<T>, size: number, rng: Rng): AsyncGenerator<T> {
-  const buffer: T[] = [];
-  for await (const item of input) {
-    if (buffer.length < size) {
-      buffer.push(item);
-      continue;
-    }
-    const j = rng.int(size);
-    const out = buffer[j];
-    buffer[j] = item;
-    yield out;
-  }
-  yield* rng.shuffle(buffer);
 }
 
 /**
@@ -95,19 +76,30 @@ export async function* mapOrdered<T, U>(input: AsyncIterable<T>, fn: (item: T) =
 }
 
 /**
+ * How far a prefetch reads ahead: a fixed number of items, or `auto` (tf.data's AUTOTUNE):
+ * start at one and read one more ahead each time the consumer finds nothing ready, up to `max`.
+ */
+export type PrefetchDepth = number | { auto: true; max: number; onGrow?: (depth: number) => void };
+
+/**
  * Keeps `depth` items requested ahead of the one the consumer holds, so the producer keeps
  * working (decoding, preprocessing, waiting on workers) while the consumer computes.
  */
-export async function* prefetch<T>(input: AsyncIterable<T>, depth: number): AsyncGenerator<T> {
+export async function* prefetch<T>(input: AsyncIterable<T>, depth: PrefetchDepth): AsyncGenerator<T> {
   const it = input[Symbol.asyncIterator]();
-  const ahead: Promise<IteratorResult<T>>[] = [];
-  const want = Math.max(1, depth);
+  const ahead: { result: Promise<IteratorResult<T>>; ready: boolean }[] = [];
+  const auto = typeof depth === 'number' ? null : depth;
+  let want = auto ? 1 : Math.max(1, depth as number);
+  const max = auto ? Math.max(1, auto.max) : want;
   let ended = false;
   const refill = () => {
     while (ahead.length < want) {
-      const p = it.next();
-      p.catch(() => undefined); // surfaced when awaited below
-      ahead.push(p);
+      const entry = { result: it.next(), ready: false };
+      const settle = () => {
+        entry.ready = true;
+      };
+      entry.result.then(settle, settle); // a rejection is surfaced when awaited below
+      ahead.push(entry);
     }
   };
   try {
@@ -115,7 +107,9 @@ export async function* prefetch<T>(input: AsyncIterable<T>, depth: number): Asyn
     for (;;) {
       const head = ahead.shift();
       if (!head) return;
-      const r = await head;
+      // The consumer waits: reading further ahead would have hidden it.
+      if (auto && !head.ready && want < max) auto.onGrow?.(++want);
+      const r = await head.result;
       if (r.done) {
         ended = true;
         return;

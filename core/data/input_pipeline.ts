@@ -6,7 +6,7 @@
  * It yields typed arrays, never tensors, so it can feed any backend and run its preprocessing
  * in worker threads (pass `preprocess`); the trainer turns each batch into tensors.
  */
-import { interleave, mapOrdered, prefetch, shuffleBuffer } from './async_stages.ts';
+import { interleave, mapOrdered, prefetch } from './async_stages.ts';
 import { readClipRecords } from './clip_records.ts';
 import type { ClipRecord, RecordRef, RecordSource } from './clip_records.ts';
 import { checkSpec, clipSize } from './clip_spec.ts';
@@ -14,6 +14,8 @@ import type { ClipSpec } from './clip_spec.ts';
 import { DEFAULT_DISTORTION_RANGES, sampleColorDistortion } from './color_distortion.ts';
 import type { ColorDistortion, ColorDistortionRanges } from './color_distortion.ts';
 import { preprocessClip } from './preprocess.ts';
+import { recordStream } from './record_stream.ts';
+import type { StreamPosition } from './record_stream.ts';
 import { Rng } from './rng.ts';
 
 /** One batch. B ≤ batchSize only for the last batch of an eval pass. */
@@ -28,6 +30,31 @@ export interface ClipBatch {
   size: number;
   /** Epoch (0-based) of the batch's last example. */
   epoch: number;
+  /** Train mode: where the stream stands after this batch; pass it as `resumeFrom` to continue. */
+  position?: InputPosition;
+}
+
+/**
+ * A training stream's position after some batch (plain JSON, saved with a checkpoint), with
+ * the settings it is only valid for.
+ */
+export interface InputPosition {
+  format: 's3dg-input-position';
+  version: 1;
+  seed: number;
+  /** Source names, in the order given. */
+  sources: string[];
+  batchSize: number;
+  cycleLength: number;
+  shuffleBuffer: number;
+  stream: StreamPosition;
+  /** State of the colour-distortion generator. */
+  distortionRng: number;
+}
+
+/** A saved position that cannot continue this pipeline (other files, seed or sizes); says which. */
+export class InputPositionMismatch extends Error {
+  override name = 'InputPositionMismatch';
 }
 
 /**
@@ -60,29 +87,48 @@ export interface InputPipelineOptions {
   keepRemainder?: boolean;
   distortionRanges?: ColorDistortionRanges;
   compression?: 'NONE' | 'GZIP';
+  /** Train mode: continue exactly after this batch position (a `ClipBatch.position`). */
+  resumeFrom?: InputPosition;
 }
 
+/** A record with its draw of colour distortion (null in eval), before preprocessing. */
+interface Drawn {
+  record: ClipRecord;
+  epoch: number;
+  distortion: ColorDistortion | null;
+  position?: InputPosition;
+}
+
+/** A record made network input. */
 interface Prepared {
   clip: Float32Array;
   record: ClipRecord;
   epoch: number;
+  position?: InputPosition;
 }
 
-/** The checked records of one epoch: in train mode, files in a seeded random order and interleaved. */
-function epochRecords(options: InputPipelineOptions, rng: Rng): AsyncIterable<ClipRecord> {
+/** Throws InputPositionMismatch naming what differs between a saved position and `options`. */
+function checkResumable(from: InputPosition, options: InputPipelineOptions, seed: number, cycleLength: number, bufferSize: number): void {
+  if (from.format !== 's3dg-input-position' || from.version !== 1) throw new InputPositionMismatch('not an input position of this version');
+  const names = options.sources.map((s) => s.name);
+  const differs: string[] = [];
+  if (from.seed !== seed) differs.push(`\`seed\` ${from.seed} → ${seed}`);
+  if (from.batchSize !== options.batchSize) differs.push(`\`batchSize\` ${from.batchSize} → ${options.batchSize}`);
+  if (from.cycleLength !== cycleLength) differs.push(`\`cycleLength\` ${from.cycleLength} → ${cycleLength}`);
+  if (from.shuffleBuffer !== bufferSize) differs.push(`\`shuffleBuffer\` ${from.shuffleBuffer} → ${bufferSize}`);
+  if (from.sources.length !== names.length || from.sources.some((n, i) => n !== names[i])) {
+    differs.push(`the input files (${from.sources.length} then, ${names.length} now)`);
+  }
+  if (differs.length > 0) throw new InputPositionMismatch(`the input changed since the position was saved: ${differs.join(', ')}`);
+}
+
+/** Eval: every file in the given order, `epochs` times (default once). */
+async function* evalRecords(options: InputPipelineOptions): AsyncGenerator<{ record: ClipRecord; epoch: number }> {
   const read = (s: RecordSource) => readClipRecords(s, options.spec, options.compression);
-  if (options.mode === 'eval') return interleave(options.sources, read, 1);
-  const order = rng.shuffle([...options.sources]);
-  const records = interleave(order, read, options.cycleLength ?? 4);
-  return shuffleBuffer(records, options.shuffleBuffer ?? 32, rng);
-}
-
-/** Records with their epoch number, epoch after epoch. */
-async function* repeatedRecords(options: InputPipelineOptions, rng: Rng): AsyncGenerator<{ record: ClipRecord; epoch: number }> {
-  const epochs = options.epochs ?? (options.mode === 'train' ? Infinity : 1);
+  const epochs = options.epochs ?? 1;
   for (let epoch = 0; epoch < epochs; epoch++) {
     let count = 0;
-    for await (const record of epochRecords(options, rng)) {
+    for await (const record of interleave(options.sources, read, 1)) {
       count++;
       yield { record, epoch };
     }
@@ -99,14 +145,16 @@ async function* batchClips(input: AsyncIterable<Prepared>, options: InputPipelin
   let labels = new Float32Array(batchSize * spec.numClasses);
   let sources: RecordRef[] = [];
   let epoch = 0;
+  let position: InputPosition | undefined;
   for await (const item of input) {
     const b = sources.length;
     clips.set(item.clip, b * size);
     for (let k = 0; k < spec.numClasses; k++) labels[b * spec.numClasses + k] = item.record.label[k] ? 1 : 0;
     sources.push(item.record.ref);
     epoch = item.epoch;
+    position = item.position;
     if (sources.length === batchSize) {
-      yield { clips, labels, sources, size: batchSize, epoch };
+      yield { clips, labels, sources, size: batchSize, epoch, ...(position ? { position } : {}) };
       clips = new Float32Array(batchSize * size);
       labels = new Float32Array(batchSize * spec.numClasses);
       sources = [];
@@ -114,7 +162,8 @@ async function* batchClips(input: AsyncIterable<Prepared>, options: InputPipelin
   }
   const b = sources.length;
   if (b > 0 && keepRemainder) {
-    yield { clips: clips.subarray(0, b * size), labels: labels.subarray(0, b * spec.numClasses), sources, size: b, epoch };
+    const rest = { clips: clips.subarray(0, b * size), labels: labels.subarray(0, b * spec.numClasses), sources, size: b, epoch };
+    yield { ...rest, ...(position ? { position } : {}) };
   }
 }
 
@@ -127,22 +176,59 @@ export function inputPipeline(options: InputPipelineOptions): AsyncGenerator<Cli
   if (!Number.isInteger(options.batchSize) || options.batchSize <= 0)
     throw new RangeError(`\`batchSize\` must be a positive integer, got ${options.batchSize}`);
   if (options.sources.length === 0) throw new Error('input pipeline: no record sources given');
-  const rng = new Rng(options.seed ?? 0);
+  const seed = options.seed ?? 0;
+  const rng = new Rng(seed);
   const shape = { height: options.spec.frameHeight, width: options.spec.frameWidth, channels: options.spec.channels };
   const preprocess: ClipPreprocessor = options.preprocess ?? ((clip, d) => preprocessClip(clip, shape, d));
   const ranges = options.distortionRanges ?? DEFAULT_DISTORTION_RANGES;
   const train = options.mode === 'train';
+  const cycleLength = options.cycleLength ?? 4;
+  const bufferSize = options.shuffleBuffer ?? 32;
+  const from = train ? options.resumeFrom : undefined;
+  if (from) checkResumable(from, options, seed, cycleLength, bufferSize);
   // Distortions are drawn here, in stream order, so results do not depend on which worker runs
   // them; from their own generator, so the record order does not depend on them.
   const distortionRng = new Rng(rng.seed());
-  const withDistortion = async function* () {
-    for await (const { record, epoch } of repeatedRecords(options, rng)) {
-      yield { record, epoch, distortion: train ? sampleColorDistortion(distortionRng, ranges) : null };
+  const drawn = async function* (): AsyncGenerator<Drawn> {
+    if (!train) {
+      for await (const { record, epoch } of evalRecords(options)) yield { record, epoch, distortion: null };
+      return;
+    }
+    const distortions = from ? Rng.fromState(from.distortionRng) : distortionRng;
+    const stream = recordStream({
+      sources: options.sources,
+      spec: options.spec,
+      compression: options.compression,
+      cycleLength,
+      bufferSize,
+      epochs: options.epochs ?? Infinity,
+      rng,
+      from: from?.stream,
+    });
+    const names = options.sources.map((s) => s.name);
+    for await (const { record, epoch, position } of stream) {
+      const distortion = sampleColorDistortion(distortions, ranges);
+      yield {
+        record,
+        epoch,
+        distortion,
+        position: {
+          format: 's3dg-input-position',
+          version: 1,
+          seed,
+          sources: names,
+          batchSize: options.batchSize,
+          cycleLength,
+          shuffleBuffer: bufferSize,
+          stream: position,
+          distortionRng: distortions.state,
+        },
+      };
     }
   };
   const prepared = mapOrdered(
-    withDistortion(),
-    async ({ record, epoch, distortion }): Promise<Prepared> => ({ clip: await preprocess(record.clip, distortion), record, epoch }),
+    drawn(),
+    async ({ distortion, ...item }: Drawn): Promise<Prepared> => ({ ...item, clip: await preprocess(item.record.clip, distortion) }),
     options.parallelism ?? 1,
   );
   return prefetch(batchClips(prepared, options), options.prefetchBatches ?? 2);

@@ -4,17 +4,27 @@
  * It is not cryptographic; it only has to be fast and identical in Node, browsers and workers.
  */
 export class Rng {
-  private state: number;
+  #state: number;
 
   /** `seed` is any number; only its low 32 bits matter. */
   constructor(seed: number) {
-    this.state = seed >>> 0;
+    this.#state = seed >>> 0;
+  }
+
+  /** The generator's whole state, to save and continue later with {@link Rng.fromState}. */
+  get state(): number {
+    return this.#state;
+  }
+
+  /** A generator that continues from a saved {@link Rng.state}. */
+  static fromState(state: number): Rng {
+    return new Rng(state);
   }
 
   /** Uniform float in [0, 1). */
   next(): number {
-    this.state = (this.state + 0x6d2b79f5) >>> 0;
-    let t = this.state;
+    this.#state = (this.#state + 0x6d2b79f5) >>> 0;
+    let t = this.#state;
     t = Math.imul(t ^ (t >>> 15), t | 1);
     t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
     return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
