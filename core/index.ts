@@ -38,7 +38,15 @@ export {
   type SplitName,
   type VideoEntry,
 } from './data/dataset_manifest.ts';
-export { inputPipeline, InputPositionMismatch, type ClipBatch, type ClipPreprocessor, type InputPosition } from './data/input_pipeline.ts';
+export {
+  inputPipeline,
+  prefetchDepth,
+  InputPositionMismatch,
+  type ClipBatch,
+  type ClipPreprocessor,
+  type InputPipelineOptions,
+  type InputPosition,
+} from './data/input_pipeline.ts';
 export { parseClassNames, parseLabelTable } from './data/label_files.ts';
 export { ModelFrameMaker } from './data/model_frame.ts';
 export { readNpy } from './data/npy.ts';
@@ -51,18 +59,49 @@ export { MOTION_CLASSES, renderMotion } from './data/synthetic_motion.ts';
 export { colorOf, yuv420ToRgba, type Plane } from './data/yuv_to_rgb.ts';
 
 // TensorFlow's files.
-export { inspectPath, type Inspection, type MetaGraphSummary, type TensorSummary } from './formats/inspect.ts';
+export {
+  inspectPath,
+  type FeatureSummary,
+  type Inspection,
+  type MetaGraphSummary,
+  type RecordSummary,
+  type TensorSummary,
+} from './formats/inspect.ts';
 export type { JsonValue } from './formats/json_values.ts';
 export type { Signature } from './formats/saved_model_reader.ts';
 export { frameTFRecord } from './formats/tfrecord_writer.ts';
 
 // Export: SavedModel and the web model.
 export { exportSavedModel } from './export/saved_model_export.ts';
+export { exportOnnxModel } from './export/onnx/onnx_export.ts';
+export { buildOnnxModel, ONNX_INPUT, ONNX_OUTPUTS } from './export/onnx/onnx_model.ts';
+export type { ClipGeometry } from './export/serving_graph.ts';
 export { buildServingGraph } from './export/serving_graph.ts';
 export { exportWebModel } from './export/web_export.ts';
 export { parseWebModelJson, type S3DGWebMetadata, type WebModelJson, type WebPreprocessing } from './export/web_model_format.ts';
 export { readWebModel } from './export/web_model_reader.ts';
 export { buildWebModel } from './export/web_model_writer.ts';
+
+// Predicting on videos: timelines of windows and the events in them.
+export {
+  checkEventOptions,
+  classEvents,
+  DEFAULT_EVENT_OPTIONS,
+  eventsJson,
+  timelineEvents,
+  type ClassEvents,
+  type EventOptions,
+  type EventSegment,
+} from './predict/events.ts';
+export {
+  parseTimelineJson,
+  timelineCsv,
+  timelineJson,
+  windowCount,
+  windowSpan,
+  type Timeline,
+  type TimelineWindow,
+} from './predict/timeline.ts';
 
 // Metrics.
 export { MultiLabelMetrics, type MetricGroup } from './metrics/metrics.ts';

@@ -1,8 +1,10 @@
 import * as tf from '@tensorflow/tfjs';
 import { installKernels } from '../core/tfjs/index.ts';
+import { adapterName, probeAdapter, type AdapterSummary } from './webgpu_adapter.ts';
+import { startWebgpu } from './webgpu_backend.ts';
 
 /** Backends s3dg can run on in Node, fastest first. */
-export const NODE_BACKENDS = ['tensorflow', 'wasm', 'cpu'] as const;
+export const NODE_BACKENDS = ['tensorflow', 'webgpu', 'wasm', 'cpu'] as const;
 export type NodeBackend = (typeof NODE_BACKENDS)[number];
 
 export interface BackendChoice {
@@ -11,6 +13,8 @@ export interface BackendChoice {
   reason: string;
   /** For tensorflow: which binding loaded (tfjs-node-gpu or tfjs-node). */
   binding?: string;
+  /** For webgpu: the adapter it runs on. */
+  adapter?: AdapterSummary;
 }
 
 async function tryTensorflow(): Promise<{ ok: true; binding: string } | { ok: false; why: string }> {
@@ -28,17 +32,54 @@ async function tryTensorflow(): Promise<{ ok: true; binding: string } | { ok: fa
   return { ok: false, why: failures.join('; ') };
 }
 
+const FORCE_WEBGPU = 'forced (--backend webgpu or S3DG_BACKEND=webgpu)';
+
+/**
+ * webgpu where Dawn offers a hardware adapter. The adapter is looked up in a child process
+ * first, so a machine with only a software one (or a driver Dawn refuses) stays quiet here.
+ */
+async function tryWebgpu(log: (m: string) => void): Promise<{ ok: true; adapter: AdapterSummary } | { ok: false; why: string }> {
+  const probe = await probeAdapter();
+  if ('why' in probe) return { ok: false, why: probe.why };
+  if (probe.adapter.software) {
+    return { ok: false, why: `${adapterName(probe.adapter)} is a software adapter, used only when ${FORCE_WEBGPU}` };
+  }
+  try {
+    return { ok: true, adapter: await startWebgpu(log) };
+  } catch (e) {
+    return { ok: false, why: `${adapterName(probe.adapter)}: ${(e as Error).message}` };
+  }
+}
+
 async function tryWasm(): Promise<boolean> {
   await import('@tensorflow/tfjs-backend-wasm');
   return tf.setBackend('wasm');
 }
 
+/** The automatic order: tensorflow → webgpu on a hardware adapter → wasm → cpu. */
+async function fastestAvailable(log: (m: string) => void, cpuOnly: boolean): Promise<BackendChoice> {
+  const tfn = await tryTensorflow();
+  if (tfn.ok) return { name: 'tensorflow', reason: `native TensorFlow via ${tfn.binding}`, binding: tfn.binding };
+  const gpu = cpuOnly ? { ok: false as const, why: 'CPU only asked for' } : await tryWebgpu(log);
+  if (gpu.ok)
+    return { name: 'webgpu', reason: `on ${adapterName(gpu.adapter)}; TensorFlow binding unavailable (${tfn.why})`, adapter: gpu.adapter };
+  if (await tryWasm()) return { name: 'wasm', reason: `TensorFlow binding unavailable (${tfn.why}); webgpu not used (${gpu.why})` };
+  await tf.setBackend('cpu');
+  return { name: 'cpu', reason: `neither TensorFlow (${tfn.why}), webgpu (${gpu.why}) nor wasm could start` };
+}
+
 /**
  * Picks and initialises the tfjs backend: `requested` (the --backend flag), else the
- * S3DG_BACKEND environment variable, else tensorflow (tfjs-node-gpu, then tfjs-node) → wasm → cpu.
- * A forced backend that cannot start is an error, never a silent fallback.
+ * S3DG_BACKEND environment variable, else tensorflow (tfjs-node-gpu, then tfjs-node) → webgpu on
+ * a hardware adapter → wasm → cpu. A software WebGPU adapter (SwiftShader, lavapipe) runs only
+ * when forced. A forced backend that cannot start is an error, never a silent fallback.
  */
-export async function setupBackend(requested?: string, log: (m: string) => void = () => {}): Promise<BackendChoice> {
+export async function setupBackend(
+  requested?: string,
+  log: (m: string) => void = () => {},
+  /** Skip GPU backends in the automatic choice (tensorflow then runs on the CPU where CUDA devices are hidden). */
+  options: { cpuOnly?: boolean } = {},
+): Promise<BackendChoice> {
   // Production mode: no debug checks, and no banner about tfjs-node on stderr (we log our own choice).
   tf.enableProdMode();
   const forced = requested || process.env.S3DG_BACKEND || undefined;
@@ -51,6 +92,12 @@ export async function setupBackend(requested?: string, log: (m: string) => void 
     const tfn = await tryTensorflow();
     if (!tfn.ok) throw new Error(`${source} tensorflow: cannot load it (${tfn.why})`);
     choice = { name: 'tensorflow', reason: `forced by ${source}`, binding: tfn.binding };
+  } else if (forced === 'webgpu') {
+    const adapter = await startWebgpu(log).catch((e: Error) => {
+      throw new Error(`${source} webgpu: cannot start it (${e.message})`);
+    });
+    const slow = adapter.software ? '; a software adapter: expect it to be far slower than wasm' : '';
+    choice = { name: 'webgpu', reason: `forced by ${source}, on ${adapterName(adapter)}${slow}`, adapter };
   } else if (forced === 'wasm') {
     if (!(await tryWasm())) throw new Error(`${source} wasm: the wasm backend failed to initialise`);
     choice = { name: 'wasm', reason: `forced by ${source}` };
@@ -58,15 +105,7 @@ export async function setupBackend(requested?: string, log: (m: string) => void 
     await tf.setBackend('cpu');
     choice = { name: 'cpu', reason: `forced by ${source}` };
   } else {
-    const tfn = await tryTensorflow();
-    if (tfn.ok) {
-      choice = { name: 'tensorflow', reason: `native TensorFlow via ${tfn.binding}`, binding: tfn.binding };
-    } else if (await tryWasm()) {
-      choice = { name: 'wasm', reason: `TensorFlow binding unavailable (${tfn.why})` };
-    } else {
-      await tf.setBackend('cpu');
-      choice = { name: 'cpu', reason: `neither TensorFlow (${tfn.why}) nor wasm could start` };
-    }
+    choice = await fastestAvailable(log, options.cpuOnly ?? false);
   }
   await tf.ready();
   installKernels(choice.name);

@@ -13,11 +13,16 @@ import { defineDataset } from './commands/dataset.ts';
 import { defineInspect } from './commands/inspect.ts';
 import { defineEstimator } from './commands/estimator.ts';
 import { defineDemo } from './commands/demo.ts';
-import { defineExportWeb } from './commands/export.ts';
+import { defineExportOnnx, defineExportWeb } from './commands/export.ts';
+import { definePredict } from './commands/predict.ts';
 import { expandShortAliases } from './commands/estimator_flags.ts';
+import { showDefaultCommandOptions } from './root_help.ts';
 
 const program = new Command('s3dg')
-  .description('Train, evaluate, serve and share S3D-G video classifiers')
+  .description(
+    'Train, evaluate, serve and share S3D-G video classifiers.\n' +
+      'Without a command, s3dg is the original s3dg_estimator.py (`s3dg --mode train_and_eval --model_dir DIR …`), with the options below.',
+  )
   .showHelpAfterError()
   .exitOverride();
 
@@ -27,6 +32,11 @@ defineDataset(program);
 defineInspect(program);
 defineDemo(program);
 defineExportWeb(program);
+defineExportOnnx(program);
+definePredict(program);
+
+// `s3dg --help` lists the default command's flags too, as `vite --help` does.
+showDefaultCommandOptions(program, 'estimator');
 
 // A reader that stops early (`s3dg inspect … | head`) closes our stdout: end quietly, as Unix tools do.
 process.stdout.on('error', (e: NodeJS.ErrnoException) => {

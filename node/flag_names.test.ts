@@ -8,6 +8,7 @@ import { defineDataset } from './commands/dataset.ts';
 import { defineInspect } from './commands/inspect.ts';
 import { defineDemo } from './commands/demo.ts';
 import { defineExportWeb } from './commands/export.ts';
+import { definePredict } from './commands/predict.ts';
 
 test('option names in backticks become flags: snake_case, or the exceptions', () => {
   assert.equal(toFlagVocabulary('`learningRate` must be greater than zero, got 0'), '--learning_rate must be greater than zero, got 0');
@@ -55,7 +56,8 @@ test('only backticked option names change: plain words, bare names, paths, flags
 
 test('the table is the real flags: every flag has an entry, every entry is a flag', () => {
   const program = new Command('s3dg');
-  for (const define of [defineEstimator, defineVariables, defineDataset, defineInspect, defineDemo, defineExportWeb]) define(program);
+  for (const define of [defineEstimator, defineVariables, defineDataset, defineInspect, defineDemo, defineExportWeb, definePredict])
+    define(program);
   const real = new Set(program.commands.flatMap((c) => c.options.map((o) => o.long!.slice(2))).filter((f) => !f.startsWith('no-')));
   const mapped = new Set(OPTION_FLAGS.values());
   assert.deepEqual(

@@ -30,6 +30,7 @@ const FLAGS = [
   'warm_start',
   'variables_to_warm_start',
   'variables_to_train',
+  'freeze_batch_norm',
   'add_image_summaries',
   'train_subset_dir_path',
   'eval_subset_dir_path',
@@ -67,6 +68,15 @@ const FLAGS = [
   'json',
   'values',
   'quick',
+  // s3dg predict
+  'model',
+  'output_dir',
+  'threshold',
+  'min_event_seconds',
+  'engine',
+  'threads',
+  'shard',
+  'num_shards',
 ] as const;
 
 /** Core options whose flag is not their name in snake_case. */

@@ -2,6 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { UsageError } from './errors.ts';
 import {
+  parseBooleanFlag,
   parseCropBox,
   parseFraction,
   parseInteger,
@@ -95,4 +96,11 @@ test('crop boxes: four whole numbers, offsets ≥ 0, sizes ≥ 1', () => {
   for (const text of ['1,2,3', '1,2,3,4,5', '-1,0,2,2', '0,0,0,2', '0,0,2,0', '0,0,2.5,2', '0,,2,2', 'a,b,c,d']) {
     assert.throws(() => parseCropBox('--crop', text), UsageError, text);
   }
+});
+
+test('a switch that takes a value: the bare switch, True/False, true/false, 1/0; other text refused', () => {
+  assert.equal(parseBooleanFlag('--add_image_summaries', true), true);
+  for (const t of ['True', 'true', 'TRUE', '1']) assert.equal(parseBooleanFlag('--add_image_summaries', t), true);
+  for (const f of ['False', 'false', '0']) assert.equal(parseBooleanFlag('--add_image_summaries', f), false);
+  refused(() => parseBooleanFlag('--add_image_summaries', 'maybe'), '--add_image_summaries must be True or False, got "maybe"');
 });

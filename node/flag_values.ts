@@ -37,6 +37,19 @@ export const parseNonNegativeInteger = numberParser((n) => Number.isInteger(n) &
 /** An integer of one or more (sizes, lengths, counts). */
 export const parsePositiveInteger = numberParser((n) => Number.isInteger(n) && n > 0, 'a positive integer');
 
+/**
+ * A switch that may also take a value, as the original's `--add_image_summaries True`:
+ * `true` (the bare switch), or True/False, true/false, 1/0. Anything else is refused (argparse's
+ * `type=bool` read every non-empty text, "False" included, as true).
+ */
+export function parseBooleanFlag(flag: string, value: string | boolean): boolean {
+  if (typeof value === 'boolean') return value;
+  const text = value.trim().toLowerCase();
+  if (text === 'true' || text === '1') return true;
+  if (text === 'false' || text === '0') return false;
+  return refuse(flag, 'True or False', value);
+}
+
 /** The sub-intervals of [0, 1] flags use; the bracket says whether the end itself is allowed. */
 export type FractionInterval = '[0, 1]' | '(0, 1]' | '[0, 1)' | '(0, 1)';
 

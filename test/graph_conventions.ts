@@ -39,6 +39,7 @@ export const TF_OPS: Record<string, OpRule> = {
   ConcatV2: { required: ['N', 'T'], optional: ['Tidx'], inputs: (node) => attrInt(node, 'N') + 1 },
   Squeeze: { required: ['T'], optional: ['squeeze_dims'], inputs: n(1) },
   ArgMax: { required: ['T'], optional: ['Tidx', 'output_type'], inputs: n(2) },
+  Round: { required: ['T'], optional: [], inputs: n(1) },
   ExpandDims: { required: ['T'], optional: ['Tdim'], inputs: n(2) },
   Reshape: { required: ['T'], optional: ['Tshape'], inputs: n(2) },
   Cast: { required: ['SrcT', 'DstT'], optional: ['Truncate'], inputs: n(1) },
@@ -48,6 +49,12 @@ export const TF_OPS: Record<string, OpRule> = {
     optional: [],
     // serialized, names, sparse_keys × Nsparse, dense_keys × Ndense, dense_defaults × Ndense
     inputs: (node) => 2 + attrInt(node, 'Nsparse') + 2 * attrInt(node, 'Ndense'),
+  },
+  ParseSingleExample: {
+    required: ['num_sparse', 'sparse_keys', 'dense_keys', 'sparse_types', 'Tdense', 'dense_shapes'],
+    optional: [],
+    // serialized, dense_defaults × len(Tdense)
+    inputs: (node) => 1 + (node.attr?.Tdense?.list?.type?.length ?? 0),
   },
 };
 

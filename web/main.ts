@@ -1,6 +1,6 @@
 /**
  * The s3dg web app: the page keeps the UI; a module worker (worker/s3dg_worker.ts) owns tfjs.
- * Opens the demo model (or `?model=`), then waits for clips.
+ * Opens the demo model (or `?model=`), then predicts clips; clips picked while it starts wait.
  */
 import { startWorker } from './worker_client.ts';
 import { setupBackendPanel } from './app/backend_panel.ts';
@@ -11,6 +11,7 @@ import { errorText, showMessage } from './ui/dom.ts';
 import type { AppState } from './app/state.ts';
 
 async function main(): Promise<void> {
+  let markStarted = () => {};
   const state: AppState = {
     api: startWorker(),
     model: null,
@@ -18,16 +19,22 @@ async function main(): Promise<void> {
     clips: [],
     shown: -1,
     busy: null,
+    cancelRequested: false,
     predictions: Promise.resolve(),
+    ready: false,
+    started: new Promise((resolve) => (markStarted = resolve)),
   };
   const afterModel = async () => {
     refreshTuneClips(state);
-    await predictShown(state);
+    // While starting, clips wait for `started` and predict themselves.
+    if (state.ready) await predictShown(state);
   };
-  await setupBackendPanel(state);
   setupClipPanel(state, () => refreshTuneClips(state));
+  await setupBackendPanel(state);
   setupTunePanel(state, afterModel);
   await setupModelPanel(state, afterModel);
+  state.ready = true;
+  markStarted();
   // For tests and the console: the worker's API (e.g. `await s3dgWorker.memory()`).
   const hooks = window as unknown as { s3dgWorker: AppState['api']; s3dgClips: () => Array<{ name: string; videoId: number | null }> };
   hooks.s3dgWorker = state.api;

@@ -68,3 +68,26 @@ test('prefetch and mapOrdered pass errors on in order', async () => {
   }, /bad record 2/);
   assert.deepEqual(seen, [1]);
 });
+
+test('automatic prefetch (AUTOTUNE) reads further ahead only while the consumer waits, up to its maximum', async () => {
+  // A slow producer and a fast consumer: every wait adds one, until the maximum.
+  async function* slow() {
+    for (let i = 0; i < 12; i++) {
+      await sleep(3);
+      yield i;
+    }
+  }
+  const grown: number[] = [];
+  assert.deepEqual(await collect(prefetch(slow(), { auto: true, max: 4, onGrow: (d) => grown.push(d) })), [...Array(12).keys()]);
+  assert.deepEqual(grown, [2, 3, 4]);
+  // A producer that is always ready ahead of a slow consumer: one wait at the start, then none.
+  const steady: number[] = [];
+  const it = prefetch(from([...Array(8).keys()]), { auto: true, max: 4, onGrow: (d) => steady.push(d) });
+  const seen: number[] = [];
+  for await (const x of it) {
+    seen.push(x);
+    await sleep(2);
+  }
+  assert.deepEqual(seen, [...Array(8).keys()]);
+  assert.ok(steady.length <= 1, `grew to ${steady} with the input always ready`);
+});

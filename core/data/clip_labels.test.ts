@@ -2,6 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { clipLabel, frameTimes, labelsFromNpy } from './clip_labels.ts';
 import { parseClassNames, parseLabelTable } from './label_files.ts';
+import { FIXTURES_SKIP, fixture } from '../../test/shared_fixtures.ts';
 
 const names = ['gates_lowering', 'gates_raising', 'train'];
 
@@ -53,10 +54,10 @@ test('label-file mistakes name the file, line and value', () => {
   assert.deepEqual(parseClassNames('# comment\na\n\nb\n', 'n.txt'), ['a', 'b']);
 });
 
-test("the original project's class lists (57, 96, 204 names) parse with label byte k = line k", async () => {
+test("the original project's class lists (57, 96, 204 names) parse with label byte k = line k", { skip: FIXTURES_SKIP }, async () => {
   const { readFileSync } = await import('node:fs');
   const { join } = await import('node:path');
-  const dir = join(import.meta.dirname, '../../../shared/fixtures/fra-class-names');
+  const dir = fixture('fra-class-names');
   for (const n of [57, 96, 204]) {
     const names = parseClassNames(readFileSync(join(dir, `class_names_${n}.txt`), 'utf8'), `class_names_${n}.txt`);
     assert.equal(names.length, n);

@@ -6,7 +6,7 @@
  * It yields typed arrays, never tensors, so it can feed any backend and run its preprocessing
  * in worker threads (pass `preprocess`); the trainer turns each batch into tensors.
  */
-import { interleave, mapOrdered, prefetch } from './async_stages.ts';
+import { interleave, mapOrdered, prefetch, type PrefetchDepth } from './async_stages.ts';
 import { readClipRecords } from './clip_records.ts';
 import type { ClipRecord, RecordRef, RecordSource } from './clip_records.ts';
 import { checkSpec, clipSize } from './clip_spec.ts';
@@ -79,7 +79,11 @@ export interface InputPipelineOptions {
   /** Files read at once in train mode, so the buffer mixes videos (default 4). */
   cycleLength?: number;
   /** Batches prepared ahead of the consumer (default 2). */
-  prefetchBatches?: number;
+  /**
+   * Batches prepared ahead of the consumer (default 2); `auto` (tf.data's AUTOTUNE) reads one
+   * more ahead whenever the consumer waits, up to what {@link AUTO_PREFETCH_BYTES} holds.
+   */
+  prefetchBatches?: number | 'auto';
   /** Preprocessing calls in flight (default 1; set to the worker count). */
   parallelism?: number;
   preprocess?: ClipPreprocessor;
@@ -167,6 +171,19 @@ async function* batchClips(input: AsyncIterable<Prepared>, options: InputPipelin
   }
 }
 
+/** Memory automatic prefetching may fill with batches read ahead. */
+export const AUTO_PREFETCH_BYTES = 512 * 2 ** 20;
+/** Automatic prefetching never reads further ahead than this. */
+const AUTO_PREFETCH_MAX = 16;
+
+/** The prefetch depth `prefetchBatches` asks for; `auto` is bounded by memory. */
+export function prefetchDepth(options: Pick<InputPipelineOptions, 'prefetchBatches' | 'spec' | 'batchSize'>): PrefetchDepth {
+  if (options.prefetchBatches !== 'auto') return options.prefetchBatches ?? 2;
+  const batchBytes = clipSize(options.spec) * options.batchSize * 4;
+  const max = Math.max(1, Math.min(AUTO_PREFETCH_MAX, Math.floor(AUTO_PREFETCH_BYTES / batchBytes)));
+  return { auto: true, max };
+}
+
 /**
  * Builds the pipeline. Iterate it with `for await`; stopping early closes the files.
  * Throws (when iterated) RecordShapeError for a record that does not match `spec`.
@@ -231,5 +248,5 @@ export function inputPipeline(options: InputPipelineOptions): AsyncGenerator<Cli
     async ({ distortion, ...item }: Drawn): Promise<Prepared> => ({ ...item, clip: await preprocess(item.record.clip, distortion) }),
     options.parallelism ?? 1,
   );
-  return prefetch(batchClips(prepared, options), options.prefetchBatches ?? 2);
+  return prefetch(batchClips(prepared, options), prefetchDepth(options));
 }

@@ -7,7 +7,7 @@ import * as tf from '@tensorflow/tfjs';
 import { useBackend } from '../../test/harness.ts';
 import { CLIP, SMALL, liveOutputs, maxDiff, randomClip, randomModel, runTfjsGraph } from '../../test/export_helpers.ts';
 import { graphProblems } from '../../test/graph_conventions.ts';
-import { fixture, SERVING_DIR } from '../../test/shared_fixtures.ts';
+import { FIXTURES_SKIP, fixture, SERVING_DIR } from '../../test/shared_fixtures.ts';
 import { nodePlatform } from '../../node/platform.ts';
 import { saveModelCheckpoint } from '../tfjs/training/checkpoints.ts';
 import { readSavedModelDir, type MetaGraph } from '../formats/saved_model_reader.ts';
@@ -43,7 +43,7 @@ const node = (g: MetaGraph, name: string) => g.nodes.find((n) => n.name === name
 const graphOf = (g: MetaGraph): GraphDefProto => g.proto.graphDef as GraphDefProto;
 
 /** Checks one exported MetaGraph against the TF Serving fixtures' conventions. */
-async function checkConventions(g: MetaGraph): Promise<void> {
+async function checkConventions(g: MetaGraph, batch: number): Promise<void> {
   const reference = [await only(MATRIX), await only(HALF_PLUS_TWO)];
   for (const ref of reference) {
     assert.deepEqual(g.tags, ref.tags, 'tags as TF writes them');
@@ -63,11 +63,14 @@ async function checkConventions(g: MetaGraph): Promise<void> {
     assert.match(t.name, /^[^:]+:0$/, 'TensorInfo names are node:0');
     assert.ok(names.has(t.name.slice(0, -2)), `${t.name} names a node`);
   }
+  // The original's PredictOutput: class_ids = tf.round(probabilities), float32, one per class.
   assert.deepEqual(sig.outputs, {
-    class_ids: { name: 'class_ids:0', dtype: 'DT_INT64', shape: [-1, 1] },
-    probabilities: { name: 'probabilities:0', dtype: 'DT_FLOAT', shape: [-1, 5] },
-    logits: { name: 'logits:0', dtype: 'DT_FLOAT', shape: [-1, 5] },
+    class_ids: { name: 'class_ids:0', dtype: 'DT_FLOAT', shape: [batch, 5] },
+    probabilities: { name: 'probabilities:0', dtype: 'DT_FLOAT', shape: [batch, 5] },
+    logits: { name: 'logits:0', dtype: 'DT_FLOAT', shape: [batch, 5] },
   });
+  assert.equal(node(g, 'class_ids').inputs[0], 'Round');
+  assert.equal(node(g, 'Round').inputs[0], 'probabilities');
   assert.deepEqual(graphProblems(graphOf(g)), []);
   // Placeholders and Identity carry the attrs the fixtures' do (less _output_shapes).
   const refPlaceholder = node(reference[0], 'x');
@@ -109,11 +112,11 @@ describe('SavedModel export (--mode export / export_for_production)', () => {
     assert.notEqual(again.dir, r.dir);
   });
 
-  it("export_for_production: decodes to the fixtures' conventions; float clip input", async () => {
+  it("export_for_production: decodes to the fixtures' conventions; float clip input", { skip: FIXTURES_SKIP }, async () => {
     const r = await exportTo('prod2', 'tensor');
     const g = await only(r.dir);
-    await checkConventions(g);
-    assert.deepEqual(g.signatures.serving_default.inputs, { feature: { name: 'feature:0', dtype: 'DT_FLOAT', shape: CLIP_SHAPE } });
+    await checkConventions(g, -1);
+    assert.deepEqual(g.signatures.serving_default.inputs, { input: { name: 'feature:0', dtype: 'DT_FLOAT', shape: CLIP_SHAPE } });
     // Every variable is a float Const under its TF name, holding the checkpoint's exact values.
     for (const v of trained.model.variables()) {
       const c = node(g, v.name);
@@ -135,57 +138,69 @@ describe('SavedModel export (--mode export / export_for_production)', () => {
     clip.floats.dispose();
   });
 
-  it('export: serialized tf.Example input parsed as TF expects (structure vs the TF 1.14 fixture)', async () => {
+  it('export: one serialized tf.Example (scalar string) parsed as tf.parse_single_example does', { skip: FIXTURES_SKIP }, async () => {
     const r = await exportTo('example', 'example');
     const g = await only(r.dir);
-    await checkConventions(g);
+    await checkConventions(g, 1);
     assert.deepEqual(g.signatures.serving_default.inputs, {
-      examples: { name: 'input_example_tensor:0', dtype: 'DT_STRING', shape: [-1] },
+      input: { name: 'input_example_tensor:0', dtype: 'DT_STRING', shape: [] },
     });
-    const parse = node(g, 'ParseExample/ParseExample');
-    const ref = node(await only(HALF_PLUS_TWO), 'ParseExample/ParseExample');
-    assert.deepEqual(
-      Object.keys(parse.attrs).sort(),
-      Object.keys(ref.attrs)
-        .filter((k) => k !== '_output_shapes')
-        .sort(),
-    );
-    assert.deepEqual(parse.inputs, [
-      'input_example_tensor',
-      'ParseExample/ParseExample/names',
-      'ParseExample/ParseExample/dense_keys_0',
-      'ParseExample/Const',
+    assert.deepEqual(node(g, 'input_example_tensor').attrs.shape.shape?.dim ?? [], [], 'a scalar placeholder');
+    const parse = node(g, 'ParseSingleExample/ParseSingleExample');
+    assert.deepEqual(parse.inputs, ['input_example_tensor', 'ParseSingleExample/Const']);
+    assert.deepEqual(Object.keys(parse.attrs).sort(), [
+      'Tdense',
+      'dense_keys',
+      'dense_shapes',
+      'num_sparse',
+      'sparse_keys',
+      'sparse_types',
     ]);
+    assert.equal(Number(parse.attrs.num_sparse.i), 0);
+    assert.deepEqual(
+      parse.attrs.dense_keys.list?.s?.map((k) => new TextDecoder().decode(k)),
+      ['feature'],
+    );
     assert.deepEqual(parse.attrs.Tdense.list?.type, [7]); // DT_STRING
-    assert.equal(parse.attrs.sparse_types.value, 'list', 'an empty list is still a list (as TF writes `list {}`)');
-    assert.equal(parse.attrs.sparse_types.list?.type?.length ?? 0, 0);
+    for (const empty of ['sparse_types', 'sparse_keys'] as const) {
+      assert.equal(parse.attrs[empty].value, 'list', 'an empty list is still a list (as TF writes `list {}`)');
+    }
     assert.equal(parse.attrs.dense_shapes.list?.shape?.length, 1);
     assert.equal(parse.attrs.dense_shapes.list?.shape?.[0].dim?.length ?? 0, 0, 'scalar feature');
+    // The required feature's default is an empty string tensor, as TF makes for a FixedLenFeature without one.
+    assert.deepEqual(
+      node(g, 'ParseSingleExample/Const').attrs.value.tensor?.tensorShape?.dim?.map((d) => Number(d.size)),
+      [0],
+    );
     assert.equal(node(g, 'DecodeRaw').attrs.out_type.type, 4); // DT_UINT8
     assert.deepEqual([node(g, CAST_NODE).attrs.SrcT.type, node(g, CAST_NODE).attrs.DstT.type], [4, 1]);
   });
 
-  it('export: a real tf.Example through the front end (emulated) and the rest in tfjs matches the live model', async () => {
+  it('export: a real tf.Example through the front end (emulated from its attrs) and the rest in tfjs matches the live model', async () => {
     const r = await exportTo('example2', 'example');
     const g = await only(r.dir);
-    const clip = randomClip(2);
+    const clip = randomClip(1);
     const live = liveOutputs(trained.model, trained.store, clip.floats);
-    const per = clip.bytes.length / 2;
-    const serialized = [0, 1].map((b) => encodeClipExample(clip.bytes.slice(b * per, (b + 1) * per), new Uint8Array(5)));
-    // ParseExample + DecodeRaw + Reshape, driven by the graph's own constants.
+    const serialized = encodeClipExample(clip.bytes, new Uint8Array(5));
+    // ParseSingleExample + DecodeRaw + Reshape, driven by the graph's own attrs and constants.
     const constant = (n: NodeDefProto | undefined) => n?.attr?.value?.tensor;
     const byName = new Map(graphOf(g).node?.map((n) => [n.name, n]));
-    const key = new TextDecoder().decode(constant(byName.get('ParseExample/ParseExample/dense_keys_0'))?.stringVal?.[0]);
-    assert.equal(key, 'feature');
+    const keys = byName.get('ParseSingleExample/ParseSingleExample')?.attr?.dense_keys?.list?.s ?? [];
+    const key = new TextDecoder().decode(keys[0]);
     const reshape = constant(byName.get('Reshape/shape'))?.tensorContent as Uint8Array;
     const shape = Array.from(new Int32Array(reshape.slice().buffer));
-    assert.deepEqual(shape, CLIP_SHAPE);
-    const raw = serialized.flatMap((s) => Array.from(singleBytes(decodeExample(s), key)));
-    const fed = tf.tensor(Float32Array.from(raw), [2, ...shape.slice(1)]);
-    const cut = cutGraph(graphOf(g), { [CAST_NODE]: { dtype: 'float32', shape: CLIP_SHAPE } }, ['logits', 'probabilities']);
-    const [logits, probabilities] = await runTfjsGraph(graphDefToTfjs(cut), { [CAST_NODE]: fed }, ['logits', 'probabilities']);
+    assert.deepEqual(shape, [1, ...CLIP_SHAPE.slice(1)]);
+    const raw = singleBytes(decodeExample(serialized), key);
+    const fed = tf.tensor(Float32Array.from(raw), shape);
+    const cut = cutGraph(graphOf(g), { [CAST_NODE]: { dtype: 'float32', shape } }, ['logits', 'probabilities', 'class_ids']);
+    const [logits, probabilities, classIds] = await runTfjsGraph(graphDefToTfjs(cut), { [CAST_NODE]: fed }, [
+      'logits',
+      'probabilities',
+      'class_ids',
+    ]);
     assert.ok(maxDiff(logits, live.logits) <= 1e-4, `logits differ by ${maxDiff(logits, live.logits)}`);
     assert.ok(maxDiff(probabilities, live.probabilities) <= 1e-4);
+    assert.deepEqual(Array.from(classIds), Array.from(live.probabilities, Math.round));
     fed.dispose();
     clip.floats.dispose();
   });

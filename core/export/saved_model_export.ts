@@ -1,10 +1,7 @@
 /**
  * The two SavedModel export modes of the original script, end to end: checkpoint → traced
  * serving graph → `<export_path>/<unix seconds>/saved_model.pb`, as the Estimator lays exports
- * out. The version directory is written as `<export_path>/temp-<seconds>/` and renamed into
- * place only when complete (the Estimator's own scheme), so TF Serving, which polls
- * export_path for numeric versions, never sees half an export; on failure the temp directory
- * is removed.
+ * out (see version_dir.ts: written under a temporary name, renamed when complete).
  */
 import type { Platform } from '../platform.ts';
 import { S3DG } from '../model/s3dg.ts';
@@ -12,6 +9,7 @@ import type { S3DGConfig } from '../model/config.ts';
 import { readNetWeights } from '../model/checkpoint_weights.ts';
 import { buildServingGraph, type ClipGeometry, type ServingInput } from './serving_graph.ts';
 import { encodeSavedModel } from './saved_model_writer.ts';
+import { writeVersionDir } from './version_dir.ts';
 
 /** What to export. */
 export interface SavedModelExportOptions {
@@ -36,31 +34,13 @@ export interface SavedModelExportResult {
   globalStep: number;
 }
 
-/**
- * Writes one SavedModel version directory; returns its path. The version is the current Unix
- * time in seconds, or the next free second when that directory already exists.
- */
+/** Writes one SavedModel version directory (`<export_path>/<unix seconds>`); returns its path. */
 export async function exportSavedModel(platform: Platform, options: SavedModelExportOptions): Promise<SavedModelExportResult> {
   const model = new S3DG(options.config);
   const source = await readNetWeights(platform, options.checkpoint, model);
   const graph = buildServingGraph(model, source.weights, options.input, options.clip);
   const bytes = encodeSavedModel(graph, options.exporter);
 
-  await platform.makeDir(options.exportPath);
-  let version = Math.floor(platform.wallTime());
-  const taken = async (v: number) =>
-    (await platform.exists(platform.join(options.exportPath, String(v)))) ||
-    (await platform.exists(platform.join(options.exportPath, `temp-${v}`)));
-  while (await taken(version)) version++;
-  const temp = platform.join(options.exportPath, `temp-${version}`);
-  const dir = platform.join(options.exportPath, String(version));
-  try {
-    await platform.makeDir(temp);
-    await platform.writeFileAtomic(platform.join(temp, 'saved_model.pb'), bytes);
-    await platform.rename(temp, dir);
-  } catch (e) {
-    await platform.remove(temp);
-    throw e;
-  }
+  const dir = await writeVersionDir(platform, options.exportPath, { 'saved_model.pb': bytes });
   return { dir, checkpoint: source.prefix, globalStep: source.globalStep };
 }

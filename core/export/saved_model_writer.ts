@@ -1,6 +1,6 @@
 /**
  * `saved_model.pb` for a traced serving graph, following the conventions of the SavedModels TF
- * 1.x, TF 2.x and TF Serving write (see /work/shared/fixtures/README.md):
+ * 1.x, TF 2.x and TF Serving write (the fixtures of the README's "Test fixtures" section):
  *  - saved_model_schema_version 1, exactly one MetaGraphDef tagged ["serve"];
  *  - meta_info_def: tags, tensorflow_version, tensorflow_git_version, stripped_default_attrs
  *    false (every attr is written); no stripped_op_list (only used to strip defaults on import,

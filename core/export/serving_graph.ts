@@ -1,15 +1,19 @@
 /**
  * S3D-G's serving graph, traced from the model's own `apply` with {@link GraphOps}: an input
  * front end, the network in inference mode with every variable a Const under its TF name, and
- * the Estimator-style outputs `class_ids`, `probabilities` and `logits` as named Identity nodes.
+ * the original script's prediction outputs `class_ids`, `probabilities` and `logits` as named
+ * Identity nodes.
  *
- * Front ends (the original script's two export modes):
+ * Both front ends have one signature input keyed `input`, as the original's
+ * TensorServingInputReceiver (a single receiver tensor is keyed `input`):
  *  - `tensor` (export_for_production): Placeholder `feature` float32 [-1, T, H, W, C], values
  *    already in [-1, 1];
- *  - `example` (export): Placeholder `input_example_tensor` string [-1] of serialized tf.Examples
- *    (as the Estimator's parsing receiver) → ParseExample (dense key `feature`, bytes, required)
- *    → DecodeRaw uint8 → Reshape [-1, T, H, W, C] → Cast float → x/255·2 − 1 (eval preprocessing).
- *    The Cast node is named `Cast`: below it the graph is pure arithmetic (see {@link CAST_NODE}).
+ *  - `example` (export): Placeholder `input_example_tensor`, ONE serialized tf.Example (a scalar
+ *    string, as the original's `tf.placeholder(tf.string, shape=[])`) → ParseSingleExample (dense
+ *    key `feature`, bytes, required; what TF 1.x's `tf.parse_single_example` emits) → DecodeRaw
+ *    uint8 → Reshape [1, T, H, W, C] (the original's expand_dims) → Cast float → x/255·2 − 1
+ *    (eval preprocessing). The Cast node is named `Cast`: below it the graph is pure arithmetic
+ *    (see {@link CAST_NODE}).
  */
 import type { S3DG } from '../model/s3dg.ts';
 import type { ApplyContext } from '../model/context.ts';
@@ -32,7 +36,7 @@ export interface ClipGeometry {
 /** A traced serving graph and its signature tensors. */
 export interface ServingGraph {
   graphDef: GraphDefProto;
-  /** Signature inputs by key (`feature` or `examples`). */
+  /** Signature inputs by key: `input` ({@link SIGNATURE_INPUT}). */
   inputs: Record<string, SymbolicTensor>;
   /** Signature outputs by key: class_ids, probabilities, logits. */
   outputs: Record<string, SymbolicTensor>;
@@ -48,6 +52,8 @@ export const CAST_NODE = 'Cast';
 export const TENSOR_INPUT = 'feature';
 /** Input placeholder of the `example` graph (the Estimator's name). */
 export const EXAMPLE_INPUT = 'input_example_tensor';
+/** The signature's one input key in both modes (TF's key for a single receiver tensor). */
+export const SIGNATURE_INPUT = 'input';
 /** GraphDef producer version claimed (TF 1.15's TF_GRAPH_DEF_VERSION; every op used exists there). */
 export const GRAPH_PRODUCER = 134;
 
@@ -78,7 +84,7 @@ function traceContext(graph: GraphBuilder, weights: NamedWeights, made: string[]
   };
 }
 
-/** The tf.Example front end: serialized examples → clip floats in [-1, 1]. */
+/** The tf.Example front end: one serialized example (scalar string) → a clip of one, floats in [-1, 1]. */
 function exampleFrontEnd(g: GraphBuilder, clip: ClipGeometry, channels: number): { input: SymbolicTensor; clip: SymbolicTensor } {
   const { clipLength: t, frameHeight: h, frameWidth: w } = clip;
   const input = g.add1(
@@ -86,41 +92,35 @@ function exampleFrontEnd(g: GraphBuilder, clip: ClipGeometry, channels: number):
     {
       op: 'Placeholder',
       inputs: [],
-      attrs: { dtype: attr.type('string'), shape: attr.shape([-1]) },
-      outputs: [{ dtype: 'string', shape: [-1] }],
+      attrs: { dtype: attr.type('string'), shape: attr.shape([]) },
+      outputs: [{ dtype: 'string', shape: [] }],
     },
     true,
   );
-  const parsed = g.withScope('ParseExample', () => {
+  // As tf.parse_single_example builds it: keys and shapes are attrs; an empty default makes `feature` required.
+  const parsed = g.withScope('ParseSingleExample', () => {
     const required = g.constant('Const', 'string', [0], []);
-    return g.withScope('ParseExample', () => {
-      const names = g.constant('names', 'string', [0], []);
-      const key = g.constant('dense_keys_0', 'string', [], [new TextEncoder().encode('feature')]);
-      return g.add1(
-        'ParseExample/ParseExample',
-        {
-          op: 'ParseExample',
-          inputs: [input, names, key, required],
-          attrs: {
-            Nsparse: attr.int(0),
-            Ndense: attr.int(1),
-            sparse_types: attr.types([]),
-            Tdense: attr.types(['string']),
-            dense_shapes: attr.shapes([[]]),
-          },
-          outputs: [{ dtype: 'string', shape: [-1] }],
-        },
-        true,
-      );
+    return g.add1('ParseSingleExample', {
+      op: 'ParseSingleExample',
+      inputs: [input, required],
+      attrs: {
+        num_sparse: attr.int(0),
+        sparse_keys: attr.strings([]),
+        sparse_types: attr.types([]),
+        dense_keys: attr.strings(['feature']),
+        Tdense: attr.types(['string']),
+        dense_shapes: attr.shapes([[]]),
+      },
+      outputs: [{ dtype: 'string', shape: [] }],
     });
   });
   const bytes = g.add1('DecodeRaw', {
     op: 'DecodeRaw',
     inputs: [parsed],
     attrs: { out_type: attr.type('uint8'), little_endian: attr.bool(true) },
-    outputs: [{ dtype: 'uint8', shape: [-1, -1] }],
+    outputs: [{ dtype: 'uint8', shape: [-1] }],
   });
-  const shape = [-1, t, h, w, channels];
+  const shape = [1, t, h, w, channels];
   const reshapeTo = g.withScope('Reshape', () => g.int32s('shape', shape));
   const reshaped = g.add1('Reshape', {
     op: 'Reshape',
@@ -167,11 +167,11 @@ export function buildServingGraph(model: S3DG, weights: NamedWeights, input: Ser
       },
       true,
     );
-    inputs = { feature: modelInput };
+    inputs = { [SIGNATURE_INPUT]: modelInput };
   } else {
     const front = exampleFrontEnd(g, clip, channels);
     modelInput = front.clip;
-    inputs = { examples: front.input };
+    inputs = { [SIGNATURE_INPUT]: front.input };
   }
 
   const variableNodes: string[] = [];
@@ -186,20 +186,14 @@ export function buildServingGraph(model: S3DG, weights: NamedWeights, input: Ser
   if (logits.shape.length !== 2) throw new Error(`graph export needs [batch, classes] logits (\`spatialSqueeze\`), got [${logits.shape}]`);
   logits = g.identity('logits', logits);
   probabilities = g.identity('probabilities', probabilities);
-  // The Estimator head's class_ids: the top class, int64 [batch, 1].
-  const top = g.add1('ArgMax', {
-    op: 'ArgMax',
-    inputs: [logits, g.withScope('ArgMax', () => g.constant('dimension', 'int32', [], Int32Array.of(-1)))],
-    attrs: { T: attr.type('float32'), Tidx: attr.type('int32'), output_type: attr.type('int64') },
-    outputs: [{ dtype: 'int64', shape: [-1] }],
+  // The original's class_ids: tf.round of the probabilities, one 0/1 per class (multi-label), float32 [batch, classes].
+  const rounded = g.add1('Round', {
+    op: 'Round',
+    inputs: [probabilities],
+    attrs: { T: attr.type('float32') },
+    outputs: [{ dtype: 'float32', shape: probabilities.shape }],
   });
-  const expanded = g.add1('ExpandDims', {
-    op: 'ExpandDims',
-    inputs: [top, g.withScope('ExpandDims', () => g.constant('dim', 'int32', [], Int32Array.of(-1)))],
-    attrs: { T: attr.type('int64'), Tdim: attr.type('int32') },
-    outputs: [{ dtype: 'int64', shape: [-1, 1] }],
-  });
-  const classIds = g.identity('class_ids', expanded);
+  const classIds = g.identity('class_ids', rounded);
   return {
     graphDef: g.graphDef(GRAPH_PRODUCER),
     inputs,

@@ -123,8 +123,9 @@ describe('web model (s3dg export-web)', () => {
     assert.ok(maxDiff(logits.dataSync(), live.logits) <= 1e-4, `logits differ by ${maxDiff(logits.dataSync(), live.logits)}`);
     assert.ok(maxDiff(probabilities.dataSync(), live.probabilities) <= 1e-4);
     // The signature keys work too.
-    const byKey = model.execute({ feature: clip.floats }, 'class_ids') as tf.Tensor;
-    assert.deepEqual(byKey.shape, [2, 1]);
+    const byKey = model.execute({ input: clip.floats }, 'class_ids') as tf.Tensor;
+    assert.deepEqual(byKey.shape, [2, 5]);
+    assert.deepEqual(Array.from(byKey.dataSync()), Array.from(live.probabilities, Math.round));
     tf.dispose([probabilities, logits, byKey, clip.floats]);
     model.dispose();
   });

@@ -10,7 +10,7 @@ import type { S3DGConfig } from '../model/config.ts';
 import { sha256Hex } from './sha256.ts';
 import { graphDefToTfjs, signatureJson } from './tfjs_graph_json.ts';
 import { predictSignature } from './saved_model_writer.ts';
-import type { ServingGraph } from './serving_graph.ts';
+import { TENSOR_INPUT, type ServingGraph } from './serving_graph.ts';
 import {
   MAX_SHARD_BYTES,
   WEB_MODEL_FORMAT,
@@ -48,7 +48,7 @@ function shards(data: Uint8Array, size: number): Uint8Array[] {
 /** Builds model.json and the shards. */
 export async function buildWebModel(content: WebModelContent): Promise<WebModelFiles> {
   const { graph } = content;
-  if (!graph.inputs.feature) throw new Error('web model: needs the serving graph with the tensor input');
+  if (graph.inputs.input?.node !== TENSOR_INPUT) throw new Error('web model: needs the serving graph with the tensor input');
   if (content.classNames.length !== content.config.numClasses) {
     throw new Error(`web model: ${content.classNames.length} class names for ${content.config.numClasses} classes`);
   }
@@ -78,7 +78,7 @@ export async function buildWebModel(content: WebModelContent): Promise<WebModelF
         preprocessing: content.preprocessing,
         provenance: content.provenance,
         sha256,
-        signature: { input: graph.inputs.feature.node, probabilities: graph.outputs.probabilities.node, logits: graph.outputs.logits.node },
+        signature: { input: graph.inputs.input.node, probabilities: graph.outputs.probabilities.node, logits: graph.outputs.logits.node },
       },
     },
   };

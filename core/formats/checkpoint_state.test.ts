@@ -3,9 +3,9 @@ import assert from 'node:assert/strict';
 import { readFile } from 'node:fs/promises';
 import * as path from 'node:path';
 import { formatCheckpointState, latestCheckpoint, parseCheckpointState } from './checkpoint_state.ts';
-import { fixture, TFX_DIR } from '../../test/shared_fixtures.ts';
+import { FIXTURES_SKIP, fixture, TFX_DIR } from '../../test/shared_fixtures.ts';
 
-test('parses the Estimator checkpoint file and writes it back identically', async () => {
+test('parses the Estimator checkpoint file and writes it back identically', { skip: FIXTURES_SKIP }, async () => {
   const text = await readFile(fixture(`${TFX_DIR}checkpoint`), 'utf8');
   const state = parseCheckpointState(text);
   assert.deepEqual(state, {
@@ -16,7 +16,7 @@ test('parses the Estimator checkpoint file and writes it back identically', asyn
   assert.equal(formatCheckpointState(state), text);
 });
 
-test('latestCheckpoint resolves the prefix against the model directory', async () => {
+test('latestCheckpoint resolves the prefix against the model directory', { skip: FIXTURES_SKIP }, async () => {
   const dir = fixture(TFX_DIR);
   const platform = {
     readFile: async (p: string) => new Uint8Array(await readFile(p)),

@@ -7,8 +7,8 @@
  * For s3dg data: `encodeExample({ feature: clipBytes, label: labelBytes })` writes two
  * one-element bytes lists, and `singleBytes(decodeExample(b), 'feature')` reads one back.
  */
-import { ExampleCodec } from './proto/example.ts';
-import type { ExampleProto, FeatureProto } from './proto/example.ts';
+import { ExampleCodec, SequenceExampleCodec } from './proto/example.ts';
+import type { ExampleProto, FeatureProto, SequenceExampleProto } from './proto/example.ts';
 import { int64ToBigInt, toInt64Wire } from './proto/int64.ts';
 import { FormatError } from './errors.ts';
 
@@ -17,6 +17,12 @@ export type Feature = { kind: 'bytes'; value: Uint8Array[] } | { kind: 'float'; 
 
 /** Decoded tf.Example: feature key → feature. */
 export type Example = Record<string, Feature>;
+
+/** Decoded tf.SequenceExample: context features, and per key a list of features (one per step). */
+export interface SequenceExample {
+  context: Example;
+  featureLists: Record<string, Feature[]>;
+}
 
 /** What encodeExample accepts per key: a Feature, or a Uint8Array as shorthand for one bytes value. */
 export type FeatureInput =
@@ -64,21 +70,43 @@ export function encodeExample(features: Record<string, FeatureInput>): Uint8Arra
   return ExampleCodec.encode({ features: { feature } });
 }
 
+/** Serializes a tf.train.SequenceExample: context features and, per key, one feature per step. */
+export function encodeSequenceExample(context: Record<string, FeatureInput>, featureLists: Record<string, FeatureInput[]>): Uint8Array {
+  const contextProto: Record<string, FeatureProto> = {};
+  for (const [key, input] of Object.entries(context)) contextProto[key] = toProto(key, input);
+  const featureList: Record<string, { feature: FeatureProto[] }> = {};
+  for (const [key, steps] of Object.entries(featureLists)) featureList[key] = { feature: steps.map((input) => toProto(key, input)) };
+  return SequenceExampleCodec.encode({ context: { feature: contextProto }, featureLists: { featureList } });
+}
+
 /**
  * Parses tf.train.Example bytes. `source` names the bytes in errors (e.g. "train.tfrecord
  * record 12"). A feature with no list set decodes as an empty bytes list, as TF treats it.
  */
 export function decodeExample(bytes: Uint8Array, source = 'tf.Example'): Example {
   const proto: ExampleProto = ExampleCodec.decode(bytes, source);
+  return featuresOf(proto.features?.feature ?? {});
+}
+
+/** Parses tf.train.SequenceExample bytes; `source` names the bytes in errors. */
+export function decodeSequenceExample(bytes: Uint8Array, source = 'tf.SequenceExample'): SequenceExample {
+  const proto: SequenceExampleProto = SequenceExampleCodec.decode(bytes, source);
+  const lists = proto.featureLists?.featureList ?? {};
+  const featureLists: Record<string, Feature[]> = {};
+  for (const key of Object.keys(lists)) featureLists[key] = (lists[key].feature ?? []).map(featureOf);
+  return { context: featuresOf(proto.context?.feature ?? {}), featureLists };
+}
+
+function featuresOf(feature: Record<string, FeatureProto>): Example {
   const out: Example = {};
-  const feature = proto.features?.feature ?? {};
-  for (const key of Object.keys(feature)) {
-    const f = feature[key];
-    if (f.floatList) out[key] = { kind: 'float', value: Float32Array.from(f.floatList.value) };
-    else if (f.int64List) out[key] = { kind: 'int64', value: f.int64List.value.map(int64ToBigInt) };
-    else out[key] = { kind: 'bytes', value: f.bytesList?.value ?? [] };
-  }
+  for (const key of Object.keys(feature)) out[key] = featureOf(feature[key]);
   return out;
+}
+
+function featureOf(f: FeatureProto): Feature {
+  if (f.floatList) return { kind: 'float', value: Float32Array.from(f.floatList.value) };
+  if (f.int64List) return { kind: 'int64', value: f.int64List.value.map(int64ToBigInt) };
+  return { kind: 'bytes', value: f.bytesList?.value ?? [] };
 }
 
 /**

@@ -1,6 +1,7 @@
 /**
  * Works out what a path holds — a checkpoint (prefix, `.index`, data shard, `checkpoint` file
- * or model dir), a SavedModel, an event file or a TFRecord of tf.Examples — and describes it
+ * or model dir), a SavedModel, an event file or a TFRecord file (each record a tf.Example, a
+ * tf.SequenceExample or other bytes, told apart by {@link recordKind}) — and describes it
  * as a JSON-ready object. `s3dg inspect` prints it; the web app can show it too.
  */
 import type { Platform } from '../platform.ts';
@@ -12,7 +13,8 @@ import { MetaGraphDefCodec } from './proto/saved_model.ts';
 import { readEvents } from './event_reader.ts';
 import { parseTFRecords, readTFRecords } from './tfrecord_reader.ts';
 import { encodeTFRecords } from './tfrecord_writer.ts';
-import { decodeExample } from './example.ts';
+import { decodeExample, decodeSequenceExample, type Example, type Feature } from './example.ts';
+import { recordKind } from './record_kind.ts';
 import { jsonValues, shortFloat32 } from './json_values.ts';
 import type { JsonValue } from './json_values.ts';
 import { FormatError } from './errors.ts';
@@ -67,6 +69,20 @@ export interface FeatureSummary {
   values: JsonValue[];
 }
 
+/** One feature list of a tf.SequenceExample: how many steps, and the leading (or all) steps. */
+export interface FeatureListSummary {
+  key: string;
+  steps: number;
+  features: Omit<FeatureSummary, 'key'>[];
+}
+
+/** One TFRecord record, by what its bytes are ({@link recordKind}). */
+export type RecordSummary =
+  | { record: number; kind: 'example'; features: FeatureSummary[] }
+  | { record: number; kind: 'sequence_example'; context: FeatureSummary[]; featureLists: FeatureListSummary[] }
+  /** Other bytes: their length and the leading bytes as text when printable, else as `hex:…`. */
+  | { record: number; kind: 'raw'; length: number; preview: JsonValue };
+
 /** What `inspectPath` found. */
 export type Inspection =
   | { kind: 'checkpoint'; prefix: string; shards: number; parameters: number; tensors: TensorSummary[] }
@@ -89,7 +105,9 @@ export type Inspection =
       file: string;
       compression: 'NONE' | 'GZIP';
       records: number;
-      examples: Array<{ record: number; features: FeatureSummary[] }>;
+      /** How many records are of each kind. */
+      kinds: Record<RecordSummary['kind'], number>;
+      items: RecordSummary[];
     };
 
 const LEADING = 4;
@@ -189,23 +207,44 @@ async function eventsInspection(file: string, bytes: Uint8Array, options: Inspec
   return { kind: 'events', file, events, fileVersion, steps, graphs, sessionLogs, tags: [...tags.values()], warnings };
 }
 
-function tfrecordInspection(file: string, bytes: Uint8Array, compression: 'NONE' | 'GZIP', options: InspectOptions): Inspection {
-  const examples: Extract<Inspection, { kind: 'tfrecord' }>['examples'] = [];
-  let record = 0;
-  for (const r of parseTFRecords(bytes, { source: file })) {
-    const ex = decodeExample(r, `${file} record ${record}`);
-    const features = Object.keys(ex)
+function featureValues(f: Feature, options: InspectOptions): Omit<FeatureSummary, 'key'> {
+  const limit = options.values ? Infinity : LEADING;
+  const values = f.kind === 'bytes' ? f.value.slice(0, limit).map((v) => jsonValues([v], 1)[0]) : jsonValues(f.value, limit);
+  return { kind: f.kind, length: f.value.length, values };
+}
+
+function featureSummaries(features: Example, options: InspectOptions): FeatureSummary[] {
+  return Object.keys(features)
+    .sort()
+    .map((key) => ({ key, ...featureValues(features[key], options) }));
+}
+
+function recordSummary(bytes: Uint8Array, record: number, source: string, options: InspectOptions): RecordSummary {
+  const kind = recordKind(bytes);
+  if (kind === 'example') return { record, kind, features: featureSummaries(decodeExample(bytes, source), options) };
+  if (kind === 'sequence_example') {
+    const seq = decodeSequenceExample(bytes, source);
+    const featureLists = Object.keys(seq.featureLists)
       .sort()
-      .map((key): FeatureSummary => {
-        const f = ex[key];
-        const limit = options.values ? Infinity : LEADING;
-        const values = f.kind === 'bytes' ? f.value.slice(0, limit).map((v) => jsonValues([v], 1)[0]) : jsonValues(f.value, limit);
-        return { key, kind: f.kind, length: f.value.length, values };
+      .map((key): FeatureListSummary => {
+        const steps = seq.featureLists[key];
+        const shown = steps.slice(0, options.values ? Infinity : LEADING);
+        return { key, steps: steps.length, features: shown.map((f) => featureValues(f, options)) };
       });
-    examples.push({ record, features });
-    record++;
+    return { record, kind, context: featureSummaries(seq.context, options), featureLists };
   }
-  return { kind: 'tfrecord', file, compression, records: record, examples };
+  return { record, kind, length: bytes.byteLength, preview: jsonValues([bytes], 1)[0] };
+}
+
+function tfrecordInspection(file: string, bytes: Uint8Array, compression: 'NONE' | 'GZIP', options: InspectOptions): Inspection {
+  const items: RecordSummary[] = [];
+  const kinds: Record<RecordSummary['kind'], number> = { example: 0, sequence_example: 0, raw: 0 };
+  for (const r of parseTFRecords(bytes, { source: file })) {
+    const item = recordSummary(r, items.length, `${file} record ${items.length}`, options);
+    kinds[item.kind]++;
+    items.push(item);
+  }
+  return { kind: 'tfrecord', file, compression, records: items.length, kinds, items };
 }
 
 /** True when the bytes start with a TFRecord header whose length CRC checks out. */
@@ -273,7 +312,7 @@ async function fileInspection(path: string, platform: Platform, options: Inspect
  * Describes whatever `path` holds. Directories: a SavedModel (saved_model.pb), a model dir
  * (its `checkpoint` file's latest prefix) or a run dir (its event files, first one). Files: a
  * checkpoint prefix/.index/.data shard, a checkpoint's `.meta` MetaGraphDef, an event file,
- * or a (GZIP) TFRecord of tf.Examples.
+ * or a (GZIP) TFRecord file of tf.Examples, tf.SequenceExamples or other records.
  * Anything else throws an Error saying what the path is not.
  */
 export async function inspectPath(path: string, platform: Platform, options: InspectOptions = {}): Promise<Inspection> {

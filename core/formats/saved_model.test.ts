@@ -7,7 +7,7 @@ import type { MetaGraph, SavedModelDir } from './saved_model_reader.ts';
 import { MetaGraphDefCodec, SavedModelCodec } from './proto/saved_model.ts';
 import { TensorProtoCodec } from './proto/tensor.ts';
 import { FormatError } from './errors.ts';
-import { fixture, SERVING_DIR, TFJS_DIR, TFX_DIR } from '../../test/shared_fixtures.ts';
+import { FIXTURES_SKIP, fixture, SERVING_DIR, TFJS_DIR, TFX_DIR } from '../../test/shared_fixtures.ts';
 
 const platform = {
   readFile: async (p: string) => new Uint8Array(await readFile(p)),
@@ -29,7 +29,7 @@ async function scalar(m: SavedModelDir, name: string): Promise<unknown> {
   return (await m.variables?.read(name))?.values[0];
 }
 
-test('tfjs TF2 SavedModels: object graph, saver, init op and the README signatures', async () => {
+test('tfjs TF2 SavedModels: object graph, saver, init op and the README signatures', { skip: FIXTURES_SKIP }, async () => {
   const V = '/.ATTRIBUTES/VARIABLE_VALUE';
   const cases: Array<[string, string, Record<string, unknown>, Record<string, unknown>, Record<string, unknown>]> = [
     [
@@ -107,7 +107,9 @@ test('tfjs TF2 SavedModels: object graph, saver, init op and the README signatur
   assert.deepEqual(multi.signatures.timestwo.outputs, { output_0: spec('StatefulPartitionedCall_1:0', 'DT_FLOAT', []) });
 });
 
-test('TF Serving half_plus_two (TF 1.14, Snappy index): graph, signatures, saver, collections, variables', async () => {
+test('TF Serving half_plus_two (TF 1.14, Snappy index): graph, signatures, saver, collections, variables', {
+  skip: FIXTURES_SKIP,
+}, async () => {
   const m = await open(`${SERVING_DIR}saved_model_half_plus_two_cpu/00000123`);
   const g = only(m);
   assert.deepEqual([g.tensorflowVersion, g.producer, g.hasObjectGraph], ['1.14.0', 149, false]);
@@ -142,7 +144,7 @@ test('TF Serving half_plus_two (TF 1.14, Snappy index): graph, signatures, saver
   for (const [name, v] of Object.entries({ a: 0.5, a2: 0.5, b: 2, c: 3, c2: 3 })) assert.equal(await scalar(m, name), v);
 });
 
-test('the rest of the half_plus_two family parses with the README facts', async () => {
+test('the rest of the half_plus_two family parses with the README facts', { skip: FIXTURES_SKIP }, async () => {
   const gpu = only(await open(`${SERVING_DIR}saved_model_half_plus_two_gpu/00000123`));
   assert.deepEqual([gpu.tensorflowVersion, gpu.producer], ['1.9.0', 26]);
   assert.ok('classify_x2_to_y3' in gpu.signatures);
@@ -173,7 +175,7 @@ test('the rest of the half_plus_two family parses with the README facts', async 
   assert.equal(await scalar(tf2, 'c/.ATTRIBUTES/VARIABLE_VALUE'), 3);
 });
 
-test('matrix_half_plus_two: the 6-node Const graph, no variables, no saver, no collections', async () => {
+test('matrix_half_plus_two: the 6-node Const graph, no variables, no saver, no collections', { skip: FIXTURES_SKIP }, async () => {
   const m = await open('tf-serving-testdata/tensorflow_serving/batching/testdata/matrix_half_plus_two/1');
   const g = only(m);
   assert.equal(m.variables, undefined);
@@ -208,7 +210,7 @@ test('matrix_half_plus_two: the 6-node Const graph, no variables, no saver, no c
   assert.equal(metaGraphByTags(m.model, ['train']), undefined);
 });
 
-test('TFX Estimator export and the training .meta MetaGraphDef', async () => {
+test('TFX Estimator export and the training .meta MetaGraphDef', { skip: FIXTURES_SKIP }, async () => {
   const m = await open(`${TFX_DIR}export/chicago-taxi/1646034756`);
   const g = only(m);
   assert.deepEqual(g.tags, ['serve']);
@@ -256,7 +258,7 @@ test('TFX Estimator export and the training .meta MetaGraphDef', async () => {
   }
 });
 
-test('bad SavedModel input gives clear errors', async () => {
+test('bad SavedModel input gives clear errors', { skip: FIXTURES_SKIP }, async () => {
   await assert.rejects(readSavedModelDir(fixture(TFX_DIR), platform), /is not a SavedModel directory \(no saved_model.pb\)/);
   assert.throws(
     () => parseSavedModel(new TextEncoder().encode('hello, not a protobuf'), 'x/saved_model.pb'),
@@ -272,7 +274,7 @@ test('bad SavedModel input gives clear errors', async () => {
   assert.deepEqual(TensorProtoCodec.decode(TensorProtoCodec.encode(t)).floatVal, [0.5, 2, -1]);
 });
 
-test('the schemas encode too: every fixture SavedModel survives decode → encode → decode', async () => {
+test('the schemas encode too: every fixture SavedModel survives decode → encode → decode', { skip: FIXTURES_SKIP }, async () => {
   const dirs = [
     'tf-serving-testdata/tensorflow_serving/batching/testdata/matrix_half_plus_two/1',
     `${SERVING_DIR}saved_model_half_plus_two_cpu/00000123`,

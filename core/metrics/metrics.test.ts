@@ -1,6 +1,7 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { MultiLabelMetrics, aucOfRounded, parseMetricGroups, FRA96_GROUPS } from './metrics.ts';
+import { MultiLabelMetrics, aucOfRounded } from './metrics.ts';
+import { FRA96_GROUPS, parseMetricGroups, parseMetricWeights } from './class_groups.ts';
 
 describe('MultiLabelMetrics', () => {
   // 4 clips × 3 classes. Rounded predictions vs labels, by hand:
@@ -36,15 +37,49 @@ describe('MultiLabelMetrics', () => {
     assert.ok(aucOfRounded({ tp: 0, fp: 5, fn: 5, tn: 0 }) < 1e-6);
   });
 
+  it("a scope restricts the plain metrics to its classes (the original's weight masks)", () => {
+    const g = { name: 'g', classes: [1, 2] };
+    const scoped = new MultiLabelMetrics(3, [], g);
+    const grouped = new MultiLabelMetrics(3, [g]);
+    scoped.update(probs, labels);
+    grouped.update(probs, labels);
+    const r = grouped.result();
+    assert.deepEqual(scoped.result(), { auc: r.g_auc, precision: r.g_precision, recall: r.g_recall, f1: r.g_f1 });
+    assert.equal(scoped.result().precision, 2 / 4);
+    assert.throws(() => new MultiLabelMetrics(2, [], g), /group g: class 2 is outside 0..1/);
+  });
+
   it('parses metric groups and rejects bad groups by name', () => {
     assert.deepEqual(parseMetricGroups('a:0-2,5;b:3'), [
       { name: 'a', classes: [0, 1, 2, 5] },
       { name: 'b', classes: [3] },
     ]);
-    assert.equal(parseMetricGroups('fra96'), FRA96_GROUPS);
+    assert.deepEqual(parseMetricWeights('a:0-2,5;b:3', 3).groups, parseMetricGroups('a:0-2,5;b:3'));
+    assert.equal(parseMetricWeights('fra96', 96).groups, FRA96_GROUPS);
+    assert.deepEqual(parseMetricWeights(undefined, 3), { groups: [] });
     assert.deepEqual(FRA96_GROUPS.find((g) => g.name === 'ped_in_crossing')!.classes.length, 4 + 18);
     assert.throws(() => parseMetricGroups('a:5-2'), /^Error: `metricGroups`: bad class range "5-2" in group a$/);
     assert.throws(() => parseMetricGroups('a'), /^Error: `metricGroups`: cannot read group "a"/);
     assert.throws(() => new MultiLabelMetrics(3, [{ name: 'x', classes: [3] }]), /group x: class 3 is outside 0..2/);
+  });
+
+  it("the original's group names pick their table by class count; others are refused with the valid names", () => {
+    // metric_weights_96.py: gate_weights[:, 1:6] = 1; metric_weights_204.py: ped_weights[:, 132:204] = 1.
+    assert.deepEqual(parseMetricWeights('gate', 96), { scope: { name: 'gate', classes: [1, 2, 3, 4, 5] }, groups: [] });
+    assert.equal(parseMetricWeights('ped', 96).scope!.classes[0], 66);
+    assert.equal(parseMetricWeights('ped', 204).scope!.classes[0], 132);
+    assert.equal(parseMetricWeights('cyc', 204).scope!.classes.length, 132 - 66);
+    assert.throws(
+      () => parseMetricWeights('cyc', 96),
+      /`metricGroups` cyc: not a group of metric_weights_96, the table for 96 classes\. Valid: gate, trn/,
+    );
+    assert.throws(
+      () => parseMetricWeights('gate', 3),
+      /gate: the original's groups are sized for 96 or 204 classes, and `numClasses` is 3/,
+    );
+    assert.throws(
+      () => parseMetricWeights('bogus', 96),
+      /bogus: no such group\. Valid: gate, trn, veh, ped, ped_in_crossing, ped_not_in_crossing \(metric_weights_96, 96 classes\); gate, trn, veh, cyc, ped \(metric_weights_204, 204 classes\); fra96; or your own groups as name:1-5;other:6-29$/,
+    );
   });
 });

@@ -1,8 +1,9 @@
 /**
  * The original trainer's evaluation metrics for multi-label clips: AUC, precision, recall and F1
  * over a whole data set, on rounded predictions (p > 0.5, as tf.round), micro-averaged over
- * every (clip, class) pair — what tf.metrics.* compute on flattened tensors — overall and per
- * class group (`metricGroups`: a group's metrics weight only its classes).
+ * every (clip, class) pair — what tf.metrics.* compute on flattened tensors — over every class
+ * or only a `scope` of them (the original's weight masks), and per class group (a group's
+ * metrics weight only its classes; which groups: class_groups.ts).
  * Pure arithmetic on typed arrays: runs anywhere, testable by hand.
  */
 
@@ -64,8 +65,10 @@ export class MultiLabelMetrics {
   constructor(
     readonly numClasses: number,
     readonly groups: readonly MetricGroup[] = [],
+    /** The classes the plain metrics cover (default: all). */
+    readonly scope?: MetricGroup,
   ) {
-    for (const g of groups) {
+    for (const g of scope ? [...groups, scope] : groups) {
       const bad = g.classes.find((k) => !Number.isInteger(k) || k < 0 || k >= numClasses);
       if (bad !== undefined) throw new Error(`metric group ${g.name}: class ${bad} is outside 0..${numClasses - 1}`);
     }
@@ -99,9 +102,9 @@ export class MultiLabelMetrics {
     return c;
   }
 
-  /** `auc`, `precision`, `recall`, `f1`, then `<group>_auc`, … for every group. */
+  /** `auc`, `precision`, `recall`, `f1` (over the scope's classes), then `<group>_auc`, … for every group. */
   result(): Record<string, number> {
-    const out: Record<string, number> = { ...metricValues(this.confusion()) };
+    const out: Record<string, number> = { ...metricValues(this.confusion(this.scope?.classes)) };
     for (const g of this.groups) {
       for (const [key, value] of Object.entries(metricValues(this.confusion(g.classes)))) out[`${g.name}_${key}`] = value;
     }
@@ -111,38 +114,4 @@ export class MultiLabelMetrics {
   reset(): void {
     this.counts.fill(0);
   }
-}
-
-const range = (from: number, to: number) => Array.from({ length: to - from + 1 }, (_, i) => from + i);
-
-/** The original project's groups for its 96-class set (0-based class indices). */
-export const FRA96_GROUPS: MetricGroup[] = [
-  { name: 'gate', classes: range(1, 5) },
-  { name: 'trn', classes: range(6, 29) },
-  { name: 'veh', classes: range(30, 65) },
-  { name: 'ped', classes: range(66, 95) },
-  { name: 'ped_in_crossing', classes: [...range(66, 69), ...range(78, 95)] },
-  { name: 'ped_not_in_crossing', classes: range(70, 77) },
-];
-
-/**
- * The `metricGroups` option from its text form (the CLI's --metric_weights): `fra96` (the groups
- * above), or groups written `name:1-5,8;other:6-29` (0-based class indices, inclusive ranges).
- * Empty: overall metrics only.
- */
-export function parseMetricGroups(spec: string | undefined): MetricGroup[] {
-  if (!spec) return [];
-  if (spec === 'fra96') return FRA96_GROUPS;
-  return spec.split(';').map((part) => {
-    const m = /^\s*([A-Za-z0-9_]+)\s*:\s*([0-9,\-\s]+)$/.exec(part);
-    if (!m) throw new Error(`\`metricGroups\`: cannot read group "${part}" (expected name:1-5,8)`);
-    const classes = m[2].split(',').flatMap((r) => {
-      const [a, b] = r.split('-').map((x) => Number(x.trim()));
-      if (!Number.isInteger(a) || (b !== undefined && (!Number.isInteger(b) || b < a))) {
-        throw new Error(`\`metricGroups\`: bad class range "${r.trim()}" in group ${m[1]}`);
-      }
-      return b === undefined ? [a] : range(a, b);
-    });
-    return { name: m[1], classes };
-  });
 }

@@ -42,7 +42,7 @@ export class Unit3D implements Block {
     const bn = `${this.scope}/BatchNorm`;
     const beta = ctx.variable(`${bn}/beta`);
     const { batchNormEpsilon: eps, batchNormDecay: decay } = this.config;
-    if (ctx.training && ctx.trains(`${bn}/beta`)) {
+    if (ctx.training && (!ctx.freezeBatchNorm || ctx.trains(`${bn}/beta`))) {
       return ops.batchNormReluTraining(y, beta, eps, ({ mean, variance }) => {
         ctx.updateMovingAverage(`${bn}/moving_mean`, mean, decay);
         ctx.updateMovingAverage(`${bn}/moving_variance`, variance, decay);

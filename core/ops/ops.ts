@@ -5,7 +5,8 @@
  *  - `tfjs_ops.ts`: runs on any tfjs backend, choosing per backend between native 3-D kernels
  *    and S3D-G's exact rewrite into 2-D kernels (see `formulation.ts`);
  *  - `counting_ops.ts`: shapes only, counting the FLOPs a pass costs;
- *  - a graph tracer (export) that emits TensorFlow GraphDef nodes for the same calls.
+ *  - a graph tracer (export) that emits TensorFlow GraphDef nodes for the same calls;
+ *  - an ONNX graph builder (`core/export/onnx/onnx_ops.ts`) that emits ONNX nodes for them.
  * `T` is the implementation's tensor type.
  */
 export type Padding = 'SAME' | 'VALID';

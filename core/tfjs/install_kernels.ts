@@ -26,6 +26,7 @@ import { heapSplitVWasm, heapUnpackWasm } from './kernels/heap_split.ts';
 import { heapTransposeWasm } from './kernels/heap_transpose.ts';
 import { sharedIdentityWasm } from './kernels/shared_identity.ts';
 import { tapPatchesKernels } from './kernels/tap_patches.ts';
+import { wrapChunkedAddN } from './kernels/webgpu/chunked_add_n.ts';
 import { RANK5_BINARY_KERNELS, wrapRank5Binary } from './kernels/webgpu/rank5_binary.ts';
 import { wrapRank5Pad } from './kernels/webgpu/rank5_pad.ts';
 
@@ -53,6 +54,7 @@ const WRAPPERS: Wrapper[] = [
   { kernelName: 'Transpose', backendName: 'wasm', wrap: heapTransposeWasm },
   ...RANK5_BINARY_KERNELS.map((kernelName) => ({ kernelName, backendName: 'webgpu', wrap: wrapRank5Binary })),
   { kernelName: 'PadV2', backendName: 'webgpu', wrap: wrapRank5Pad },
+  { kernelName: 'AddN', backendName: 'webgpu', wrap: wrapChunkedAddN },
   { kernelName: 'PadV2', backendName: 'webgl', wrap: wrapRank5Pad },
 ];
 

@@ -75,10 +75,11 @@ export class TfjsModel {
 
   /**
    * A context that runs the network on these variables. `trains` says which variables the pass
-   * trains (default: every trainable one when training); `seed` seeds its dropout.
+   * trains (default: every trainable one when training); `seed` seeds its dropout;
+   * `freezeBatchNorm` keeps the batch norm of untrained layers on moving statistics.
    */
-  context(training: boolean, trains?: (name: string) => boolean, seed?: number): ApplyContext<tf.Tensor> {
-    return this.variables.context(this.ops, training, trains, seed);
+  context(training: boolean, trains?: (name: string) => boolean, seed?: number, freezeBatchNorm?: boolean): ApplyContext<tf.Tensor> {
+    return this.variables.context(this.ops, training, trains, seed, freezeBatchNorm);
   }
 
   /** Probabilities [B, K] of clips [B, T, H, W, C] in [-1, 1] (inference mode), as a tensor. */

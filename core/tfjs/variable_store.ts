@@ -94,13 +94,21 @@ export class VariableStore {
 
   /**
    * A context that runs the model on these variables. `trains` says which variables the current
-   * pass trains (default: every trainable one when training); `seed` seeds its dropout.
+   * pass trains (default: every trainable one when training); `seed` seeds its dropout;
+   * `freezeBatchNorm` keeps the batch norm of untrained layers on moving statistics.
    */
-  context(ops: Ops<tf.Tensor>, training: boolean, trains: (name: string) => boolean = () => true, seed?: number): ApplyContext<tf.Tensor> {
+  context(
+    ops: Ops<tf.Tensor>,
+    training: boolean,
+    trains: (name: string) => boolean = () => true,
+    seed?: number,
+    freezeBatchNorm = false,
+  ): ApplyContext<tf.Tensor> {
     return {
       ops,
       training,
       seed,
+      freezeBatchNorm,
       trains: (name) => training && trains(name),
       variable: (name) => this.get(name),
       updateMovingAverage: (name, value, decay) => {

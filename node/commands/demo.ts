@@ -227,8 +227,9 @@ export async function runDemo(outDir: string, plan: DemoPlan, backend?: string, 
     ],
     env,
   );
-  // The guide's three phases, flag for flag, except batch 4 and Adam in phases 2 and 3 (and 1e-4
-  // in phase 3): why, and what was measured, in "The demo's recipe" in the README.
+  // The guide's three phases, flag for flag, except --freeze_batch_norm in phase 1, batch 4 and
+  // Adam in phases 2 and 3 (and 1e-4 in phase 3): why, and what was measured, in "The demo's
+  // recipe" in the README.
   await s3dg(
     [
       '--mode',
@@ -249,6 +250,7 @@ export async function runDemo(outDir: string, plan: DemoPlan, backend?: string, 
       's3dg_convs',
       '--variables_to_train',
       's3dg_logits',
+      '--freeze_batch_norm',
       '--train_steps',
       String(plan.phase1Steps),
     ],
@@ -331,7 +333,7 @@ export function defineDemo(program: Command): void {
     .description('the whole recipe on synthetic level-crossing videos (npm start)')
     .option('--out <dir>', 'where videos, data sets and models go', 'runs/demo')
     .option('--quick', 'a few steps of everything (checks the plumbing; the model will not be good)')
-    .option('--backend <name>', 'tensorflow, wasm or cpu')
+    .option('--backend <name>', 'tensorflow, webgpu, wasm or cpu')
     .option('--seed <n>', 'seed of every training run (initial values, shuffling, augmentation, dropout)', String(DEMO_SEED))
     .action(async (flags: { out: string; quick?: boolean; backend?: string; seed: string }) => {
       if (!flags.out) throw new UsageError('--out must name a directory');

@@ -5,13 +5,24 @@
 import type { Command } from 'commander';
 import { hostname } from 'node:os';
 import { join } from 'node:path';
-import { checkFirstRecords, inputPipeline, parseMetricGroups, parseVariableSelection, predictBatches } from '../../core/index.ts';
+import {
+  checkFirstRecords,
+  inputPipeline,
+  InputPositionMismatch,
+  prefetchDepth,
+  parseVariableSelection,
+  predictBatches,
+  resolveCheckpoint,
+  type ClipBatch,
+  type InputPipelineOptions,
+} from '../../core/index.ts';
 import { Estimator, type EvalResult } from '../../core/tfjs/index.ts';
 import { setupBackend } from '../backend.ts';
 import { findManifest } from '../data/manifest_file.ts';
 import { PreprocessPool } from '../data/preprocess_pool.ts';
 import { subsetSources } from '../data/tfrecord_files.ts';
 import { UsageError } from '../errors.ts';
+import { toFlagVocabulary } from '../flag_names.ts';
 import { checkFolder } from '../folders.ts';
 import { checkMemory } from '../memory_check.ts';
 import { lockFolder, removeStaleTemporaries } from '../folder_lock.ts';
@@ -19,7 +30,7 @@ import { nodePlatform } from '../platform.ts';
 import { writePredictions } from '../predictions_output.ts';
 import { TrainingProgress } from '../progress.ts';
 import { addEstimatorFlags, settingsFromFlags, type EstimatorFlags, type EstimatorSettings } from './estimator_flags.ts';
-import { runSavedModelExport } from './export.ts';
+import { runOnnxExport, runSavedModelExport } from './export.ts';
 
 type Sources = Awaited<ReturnType<typeof subsetSources>>;
 type Log = (message: string) => void;
@@ -29,31 +40,42 @@ export function defineEstimator(program: Command): void {
     program
       .command('estimator', { isDefault: true })
       .description('train, evaluate, predict or export (the original s3dg_estimator.py; the default command)'),
-  ).action(async (flags: EstimatorFlags) => {
-    const settings = settingsFromFlags(flags);
+  ).action(async (flags: EstimatorFlags, cmd: Command) => {
+    const settings = settingsFromFlags(flags, (flag) => cmd.getOptionValueSource(flag) === 'cli');
     await runEstimator(settings, flags.backend);
   });
 }
 
 export async function runEstimator(s: EstimatorSettings, backend?: string): Promise<void> {
   const log: Log = (m) => process.stderr.write(`${m}\n`);
+  for (const note of s.notes) log(note);
+  if (s.mode === 'export_onnx') {
+    await runOnnxExport(s);
+    return;
+  }
   if (s.mode === 'export' || s.mode === 'export_for_production') {
     await runSavedModelExport(s);
     return;
   }
-  chooseCudaDevices(s);
+  chooseCudaDevices(s, backend, log);
   checkFolder('--model_dir', s.modelDir);
+  if (s.warmStartFrom && !s.checkpointPath && (await resolveCheckpoint(nodePlatform, s.modelDir)) === null) {
+    throw new UsageError(
+      `--warm_start without --checkpoint_path starts from --model_dir, and ${s.modelDir} has no checkpoint yet (give --checkpoint_path)`,
+    );
+  }
   const data = await checkData(s, log);
   const training = s.mode === 'train' || s.mode === 'train_and_eval';
   const unlock = training ? lockFolder(s.modelDir, 'one training run per model directory', log) : () => {};
   if (training) for (const dir of [s.modelDir, join(s.modelDir, 'eval')]) removeStaleTemporaries(dir, log);
-  const choice = await setupBackend(backend, log);
+  const choice = await setupBackend(backend, log, { cpuOnly: s.gpus.count === 0 });
   const clip = [s.spec.clipLength, s.spec.frameHeight, s.spec.frameWidth, s.spec.channels];
   checkMemory({ model: s.model, clip, batchSize: s.batchSize, training }, choice.name);
-  if (choice.name !== 'tensorflow' && (s.gpus.first !== 0 || s.gpus.count !== 1)) {
+  if (choice.name !== 'tensorflow' && (s.gpus.first !== 0 || s.gpus.count > 1)) {
     log(`--gpu_num/--num_gpus: unused on the ${choice.name} backend (they select CUDA devices for tensorflow)`);
   }
   if (s.warmStartFrom) log(`warm start from ${s.warmStartFrom} (${s.warmStartReason}) if ${s.modelDir} has no checkpoint yet`);
+  if (s.metrics.scope) log(`--metric_weights ${s.metrics.scope.name}: metrics over classes ${classRanges(s.metrics.scope.classes)} only`);
   const progress = new TrainingProgress();
   const estimator = new Estimator(
     estimatorOptions(s, (p) => progress.update(p)),
@@ -61,7 +83,7 @@ export async function runEstimator(s: EstimatorSettings, backend?: string): Prom
   );
   try {
     if (training) await train(s, estimator, progress, data, log);
-    else if (s.mode === 'eval') await evaluate(s, estimator, data.eval);
+    else if (s.mode === 'eval') await evaluate(s, estimator, data.eval, log);
     else await predict(s, estimator, data.predict, log);
   } finally {
     estimator.dispose();
@@ -70,28 +92,62 @@ export async function runEstimator(s: EstimatorSettings, backend?: string): Prom
 }
 
 /** The CUDA devices must be chosen before TensorFlow loads (setupBackend loads it). */
-function chooseCudaDevices(s: EstimatorSettings): void {
-  const devices = Array.from({ length: s.gpus.count }, (_, i) => s.gpus.first + i).join(',');
-  if (process.env.CUDA_VISIBLE_DEVICES === undefined) process.env.CUDA_VISIBLE_DEVICES = devices;
+function chooseCudaDevices(s: EstimatorSettings, backend: string | undefined, log: Log): void {
+  const { first, count } = s.gpus;
+  if (count === 0) {
+    // As the original: CPU only, every CUDA device hidden, whatever the environment said.
+    if ((backend ?? process.env.S3DG_BACKEND) === 'webgpu')
+      throw new UsageError('--num_gpus 0 asks for the CPU only, and --backend webgpu runs on a GPU');
+    process.env.CUDA_VISIBLE_DEVICES = '';
+    log("--num_gpus 0: CPU only (CUDA_VISIBLE_DEVICES='')");
+    return;
+  }
+  if (count > 1) {
+    log(
+      `--num_gpus ${count}: training on several GPUs at once (data-parallel) is not implemented yet; running on CUDA device ${first} (--gpu_num) alone`,
+    );
+  }
+  if (process.env.CUDA_VISIBLE_DEVICES === undefined) process.env.CUDA_VISIBLE_DEVICES = String(first);
+}
+
+/** 1-5, 8 for [1, 2, 3, 4, 5, 8]. */
+function classRanges(classes: readonly number[]): string {
+  const runs: string[] = [];
+  for (let i = 0; i < classes.length; ) {
+    let j = i;
+    while (j + 1 < classes.length && classes[j + 1] === classes[j] + 1) j++;
+    runs.push(j > i ? `${classes[i]}-${classes[j]}` : `${classes[i]}`);
+    i = j + 1;
+  }
+  return runs.join(', ');
 }
 
 /** Data first: a wrong directory or a record of the wrong size fails before a model is built. */
 async function checkData(s: EstimatorSettings, log: Log): Promise<{ train: Sources; eval: Sources; predict: Sources }> {
+  // The original's TFRecordDataset(buffer_size=tfrecord_size · 2^20): bytes per read from each file.
+  const read = { bufferBytes: s.tfrecordSize * 2 ** 20 };
   const data = {
-    train: s.trainDir ? await subsetSources(s.trainDir) : [],
-    eval: s.evalDir ? await subsetSources(s.evalDir) : [],
-    predict: s.predictDir ? await subsetSources(s.predictDir) : [],
+    train: s.trainDir ? await subsetSources(s.trainDir, read) : [],
+    eval: s.evalDir ? await subsetSources(s.evalDir, read) : [],
+    predict: s.predictDir ? await subsetSources(s.predictDir, read) : [],
   };
   await checkFirstRecords(data.train, s.spec);
   await checkFirstRecords(data.eval, s.spec);
   await checkFirstRecords(data.predict, storedSpec(s));
-  if (s.tfrecordSize) {
-    for (const [name, sources] of Object.entries(data)) {
-      if (sources.length)
-        log(`${name}: ${sources.length} files × ${s.tfrecordSize} records (--tfrecord_size) ≈ ${sources.length * s.tfrecordSize} clips`);
-    }
-  }
+  log(`reading TFRecord files in ${s.tfrecordSize} MiB reads (--tfrecord_size)`);
   return data;
+}
+
+/** Batches the input pipeline reads ahead: --prefetch_size, at least 1, or automatic. */
+function prefetchBatches(s: EstimatorSettings): number | 'auto' {
+  return s.prefetch === 'auto' ? 'auto' : Math.max(1, s.prefetch);
+}
+
+/** The automatic prefetch's bounds, for the log. */
+function describePrefetch(s: EstimatorSettings): string {
+  const depth = prefetchDepth({ prefetchBatches: 'auto', spec: s.spec, batchSize: s.batchSize });
+  const max = typeof depth === 'number' ? depth : depth.max;
+  return `--prefetch_size -1: automatic, from 1 batch ahead up to ${max} while training waits for data`;
 }
 
 /** The clip size records are stored at: the source frame when predict crops, else the model's. */
@@ -118,10 +174,12 @@ function estimatorOptions(
     momentum: s.momentum,
     weightDecay: s.weightDecay,
     variablesToTrain: parseVariableSelection(s.variablesToTrain, 'variablesToTrain'),
+    freezeBatchNorm: s.freezeBatchNorm,
     warmStart: s.warmStartFrom
       ? { from: s.warmStartFrom, select: parseVariableSelection(s.variablesToWarmStart, 'variablesToWarmStart') }
       : undefined,
-    metricGroups: parseMetricGroups(s.metricWeights),
+    metricScope: s.metrics.scope,
+    metricGroups: s.metrics.groups,
     addImageSummaries: s.addImageSummaries,
     hostname: hostname(),
     seed: s.seed,
@@ -150,31 +208,56 @@ async function train(
   };
   process.on('SIGINT', onSignal);
   process.on('SIGTERM', onSignal);
-  const input = inputPipeline({
+  const trainInput: InputPipelineOptions = {
     sources: data.train,
     spec: s.spec,
     batchSize: s.batchSize,
     mode: 'train',
     seed: s.seed,
-    prefetchBatches: Math.max(1, s.prefetch),
+    prefetchBatches: prefetchBatches(s),
     parallelism: pool.size + 1,
     preprocess: pool.preprocess,
-  });
-  const evalInput = () => inputPipeline({ sources: data.eval, spec: s.spec, batchSize: s.batchSize, mode: 'eval' });
-  const maxSteps = s.trainSteps ?? Infinity;
+  };
+  if (s.prefetch === 'auto') log(describePrefetch(s));
+  let input: AsyncGenerator<ClipBatch> | undefined;
+  const evalInput = () =>
+    inputPipeline({ sources: data.eval, spec: s.spec, batchSize: s.batchSize, mode: 'eval', prefetchBatches: prefetchBatches(s) });
   try {
+    input = await resumedInput(estimator, trainInput, log);
     if (s.mode === 'train') {
-      const r = await estimator.train(input, { maxSteps });
+      // As the original's Estimator.train(steps=…): this many steps more than the model dir has.
+      const r = await estimator.train(input, s.trainSteps === undefined ? { maxSteps: Infinity } : { steps: s.trainSteps });
       log(`trained to global step ${r.globalStep}; loss ${r.loss.toFixed(5)}`);
     } else {
-      printEval(await estimator.trainAndEvaluate(input, evalInput, maxSteps));
+      // As the original's TrainSpec(max_steps=…): the global step to stop at.
+      printEval(await estimator.trainAndEvaluate(input, evalInput, s.trainSteps ?? Infinity));
     }
   } finally {
     progress.stop();
     process.off('SIGINT', onSignal);
     process.off('SIGTERM', onSignal);
-    await input.return(undefined);
+    await input?.return(undefined);
     await pool.close();
+  }
+}
+
+/**
+ * The training input, continuing exactly after the batch of the checkpoint training resumes
+ * from, so an interrupted and resumed run equals an uninterrupted one; from the beginning when
+ * the checkpoint has no position (TF's, older runs) or the input changed since.
+ */
+async function resumedInput(estimator: Estimator, options: InputPipelineOptions, log: Log): Promise<AsyncGenerator<ClipBatch>> {
+  await estimator.prepare();
+  const saved = estimator.resumePosition;
+  if (!saved) return inputPipeline(options);
+  try {
+    const input = inputPipeline({ ...options, resumeFrom: saved });
+    log(`input: continuing after the batch of global step ${estimator.globalStep}, as saved with its checkpoint`);
+    return input;
+  } catch (e) {
+    if (!(e instanceof InputPositionMismatch)) throw e;
+    log(`input: starting from the beginning; ${toFlagVocabulary(e.message)}`);
+    return inputPipeline(options);
   }
 }
 
@@ -184,14 +267,31 @@ function printEval(r: EvalResult): void {
   process.stdout.write(`${lines.join('\n')}\n`);
 }
 
-async function evaluate(s: EstimatorSettings, estimator: Estimator, sources: Sources) {
-  if (!s.checkpointPath && !(await nodePlatform.exists(join(s.modelDir, 'checkpoint')))) {
-    throw new UsageError(`--mode eval: ${s.modelDir} has no checkpoint to evaluate (give --checkpoint_path or train first)`);
+/**
+ * The checkpoint eval and predict read: model_dir's latest, as the original's Estimator; the
+ * --checkpoint_path only where model_dir has none. The log names it.
+ */
+async function inferenceCheckpoint(s: EstimatorSettings, log: Log): Promise<string> {
+  const own = await resolveCheckpoint(nodePlatform, s.modelDir);
+  const given = s.checkpointPath === undefined ? null : await resolveCheckpoint(nodePlatform, s.checkpointPath);
+  if (own !== null) {
+    const ignored =
+      s.checkpointPath && given !== own ? ` (--checkpoint_path ${s.checkpointPath} is ignored where --model_dir has a checkpoint)` : '';
+    log(`--mode ${s.mode}: ${own}, the latest checkpoint in --model_dir${ignored}`);
+    return own;
   }
-  const r = await estimator.evaluate(
-    inputPipeline({ sources, spec: s.spec, batchSize: s.batchSize, mode: 'eval' }),
-    s.checkpointPath ?? s.modelDir,
-  );
+  if (given !== null) {
+    log(`--mode ${s.mode}: ${given} (--checkpoint_path; ${s.modelDir} has no checkpoint)`);
+    return given;
+  }
+  const where = s.checkpointPath ? `, nor does --checkpoint_path ${s.checkpointPath}` : ' (train first, or give --checkpoint_path)';
+  throw new UsageError(`--mode ${s.mode}: ${s.modelDir} has no checkpoint${where}`);
+}
+
+async function evaluate(s: EstimatorSettings, estimator: Estimator, sources: Sources, log: Log) {
+  const checkpoint = await inferenceCheckpoint(s, log);
+  const input = inputPipeline({ sources, spec: s.spec, batchSize: s.batchSize, mode: 'eval', prefetchBatches: prefetchBatches(s) });
+  const r = await estimator.evaluate(input, checkpoint);
   printEval(r);
 }
 
@@ -203,6 +303,7 @@ async function classNames(dir: string | undefined, count: number): Promise<strin
 }
 
 async function predict(s: EstimatorSettings, estimator: Estimator, sources: Sources, log: Log) {
+  const checkpoint = await inferenceCheckpoint(s, log);
   const input = predictBatches({
     sources,
     stored: storedSpec(s),
@@ -213,7 +314,7 @@ async function predict(s: EstimatorSettings, estimator: Estimator, sources: Sour
   });
   const names = await classNames(s.predictDir, s.spec.numClasses);
   const rows = [];
-  for await (const p of estimator.predict(input, s.checkpointPath ?? s.modelDir)) rows.push(p);
+  for await (const p of estimator.predict(input, checkpoint)) rows.push(p);
   const paths = await writePredictions(s.modelDir, estimator.globalStep, rows, names);
   log(`${rows.length} clips predicted at global step ${estimator.globalStep}: ${paths.csv}, ${paths.json}`);
 }

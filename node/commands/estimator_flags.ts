@@ -6,16 +6,17 @@ import { Option, type Command } from 'commander';
 import { UsageError } from '../errors.ts';
 import { addModelFlags, modelConfigFromFlags, type ModelFlags } from '../model_flags.ts';
 import {
+  parseBooleanFlag,
   parseFraction,
   parseNonNegativeInteger,
   parseNonNegativeNumber,
   parsePositiveInteger,
   parsePositiveNumber,
 } from '../flag_values.ts';
-import type { S3DGConfig, ClipSpec, CropBox } from '../../core/index.ts';
+import { parseMetricWeights, type S3DGConfig, type ClipSpec, type CropBox, type MetricWeights } from '../../core/index.ts';
 import type { OptimizerName } from '../../core/tfjs/index.ts';
 
-export const MODES = ['train_and_eval', 'train', 'eval', 'predict', 'export', 'export_for_production'] as const;
+export const MODES = ['train_and_eval', 'train', 'eval', 'predict', 'export', 'export_for_production', 'export_onnx'] as const;
 export type Mode = (typeof MODES)[number];
 
 /** Raw flag values as commander gives them. */
@@ -46,15 +47,16 @@ export interface EstimatorFlags extends ModelFlags {
   warm_start?: boolean;
   variables_to_warm_start?: string;
   variables_to_train?: string;
-  add_image_summaries?: boolean;
+  freeze_batch_norm?: boolean;
+  add_image_summaries: string | boolean;
   train_subset_dir_path?: string;
   eval_subset_dir_path?: string;
   predict_subset_dir_path?: string;
-  tfrecord_size?: string;
+  tfrecord_size: string;
   checkpoint_path?: string;
   export_path?: string;
   metric_weights?: string;
-  keep_checkpoint_max: string;
+  keep_checkpoint_max?: string;
   seed: string;
   backend?: string;
 }
@@ -72,9 +74,9 @@ export function addEstimatorFlags(cmd: Command): Command {
     .addOption(new Option('--mode <mode>', 'what to do').choices(MODES).default('train_and_eval'))
     .option('--model_dir <dir>', 'checkpoints and TensorBoard logs (required)')
     .option('--batch_size <n>', 'clips per step', '6')
-    .option('--prefetch_size <n>', 'batches prepared ahead of the model', '2')
+    .option('--prefetch_size <n>', 'batches prepared ahead of the model; -1: automatic (as AUTOTUNE)', '-1')
     .option('--monitor_steps <n>', 'steps between logs, summaries and checkpoints', '100')
-    .option('--train_steps <n>', 'train until this global step (default: until stopped)')
+    .option('--train_steps <n>', 'train: this many more steps; train_and_eval: the global step to stop at (default: until stopped)')
     .option('--learning_rate <x>', 'learning rate', '0.1')
     .addOption(
       new Option('--optimizer <name>', 'optimizer (adam: TF1 AdamOptimizer, β1 0.9, β2 0.999, ε 1e-8)')
@@ -85,7 +87,11 @@ export function addEstimatorFlags(cmd: Command): Command {
     .option('--weight_decay <x>', 'L1 and L2 weight decay on conv weights', '1e-7')
     .option('--dropout_rate <x>', 'dropout before the logits', '0.2')
     .option('--gpu_num <n>', 'first CUDA device to use (tensorflow backend)', '0')
-    .option('--num_gpus <n>', 'CUDA devices to use (tensorflow backend)', '1')
+    .option(
+      '--num_gpus <n>',
+      'CUDA devices (tensorflow backend): 0 = CPU only (hides them all), 1 = device --gpu_num; more: not yet (runs on --gpu_num alone)',
+      '1',
+    )
     .option('--clip_length <n>', 'frames per clip', '64')
     .option('--frame_height <n>', 'model frame height', '224')
     .option('--frame_width <n>', 'model frame width', '224')
@@ -96,20 +102,35 @@ export function addEstimatorFlags(cmd: Command): Command {
     .option('--cropy <n>', 'crop top edge (-cy)', '82')
     .option('--source_frame_height <n>', 'predict with --crop: stored frame height', '1080')
     .option('--source_frame_width <n>', 'predict with --crop: stored frame width', '1920')
-    .option('--warm_start', 'warm-start from --checkpoint_path')
+    .option('--warm_start', 'training: warm-start from --checkpoint_path, or without it from --model_dir (as the original)')
     .option('--variables_to_warm_start <spec>', 's3dg_convs, s3dg_logits, scopes, or a regex')
     .option('--variables_to_train <spec>', 's3dg_logits, s3dg_convs, comma-separated scopes, or a regex')
-    .option('--add_image_summaries', 'write a processed frame to TensorBoard')
+    .option(
+      '--freeze_batch_norm',
+      'batch norm of layers not trained uses and keeps its moving statistics (default: every batch norm trains, as the original)',
+    )
+    .option(
+      '--add_image_summaries [bool]',
+      'True or False: the middle frame of each clip to TensorBoard at every summary step (--monitor_steps)',
+      'True',
+    )
     .option('--train_subset_dir_path <dir>', 'directory of training *.tfrecord files')
     .option('--eval_subset_dir_path <dir>', 'directory of evaluation *.tfrecord files')
     .option('--predict_subset_dir_path <dir>', 'directory of *.tfrecord files to predict')
-    .option('--tfrecord_size <n>', 'records per TFRecord file (reported with the data set size)')
-    .option('--checkpoint_path <path>', 'warm-start source (training) or checkpoint to use (eval, predict, export)')
+    .option('--tfrecord_size <MiB>', 'read buffer per TFRecord file, in MiB', '40')
+    .option(
+      '--checkpoint_path <path>',
+      'training: warm-start source; eval, predict: read only where --model_dir has no checkpoint; export: what to export (default: --model_dir)',
+    )
     .option('--export_path <dir>', 'where export modes write SavedModels')
-    .option('--metric_weights <spec>', 'metric class groups: fra96, or name:1-5;other:6-29')
-    .option('--keep_checkpoint_max <n>', 'checkpoints kept in model_dir', '5')
+    .option(
+      '--metric_weights <group>',
+      "metrics over one of the original's class groups (96 classes: gate, trn, veh, ped, ped_in_crossing, ped_not_in_crossing; " +
+        '204: gate, trn, veh, cyc, ped); or per-group metrics beside the overall ones: fra96, or name:1-5;other:6-29',
+    )
+    .option('--keep_checkpoint_max <n>', 'keep only the newest n checkpoints in model_dir (default: every one, as the original)')
     .option('--seed <n>', 'seed of initialisation, shuffling and augmentation', '0')
-    .option('--backend <name>', 'tensorflow, wasm or cpu (default: the fastest available; env S3DG_BACKEND)');
+    .option('--backend <name>', 'tensorflow, webgpu, wasm or cpu (default: the fastest available, never a software GPU; env S3DG_BACKEND)');
 }
 
 /** Everything a mode needs, checked. */
@@ -119,7 +140,8 @@ export interface EstimatorSettings {
   model: Partial<S3DGConfig>;
   spec: ClipSpec;
   batchSize: number;
-  prefetch: number;
+  /** Batches read ahead, or 'auto' (--prefetch_size -1). */
+  prefetch: number | 'auto';
   monitorSteps: number;
   trainSteps?: number;
   learningRate: number;
@@ -133,21 +155,77 @@ export interface EstimatorSettings {
   warmStartReason?: string;
   variablesToWarmStart?: string;
   variablesToTrain?: string;
+  freezeBatchNorm: boolean;
   addImageSummaries: boolean;
   trainDir?: string;
   evalDir?: string;
   predictDir?: string;
-  tfrecordSize?: number;
+  /** Read buffer per TFRecord file, MiB. */
+  tfrecordSize: number;
   checkpointPath?: string;
   exportPath?: string;
-  metricWeights?: string;
+  metrics: MetricWeights;
   keepCheckpointMax: number;
   seed: number;
   gpus: { first: number; count: number };
+  /** What the flags' check has to say (flags ignored, and why), logged before any work. */
+  notes: string[];
 }
 
-/** Checks flags and their combinations; throws UsageError naming the flag. */
-export function settingsFromFlags(f: EstimatorFlags): EstimatorSettings {
+/** --prefetch_size: -1 is tf.data.experimental.AUTOTUNE (the original's default), else batches ahead. */
+function parsePrefetchSize(text: string): number | 'auto' {
+  if (text.trim() === '-1') return 'auto';
+  const n = text.trim() === '' ? NaN : Number(text);
+  if (!Number.isInteger(n) || n < 0)
+    throw new UsageError(`--prefetch_size must be -1 (automatic) or an integer ≥ 0, got ${JSON.stringify(text)}`);
+  return n;
+}
+
+/** Flags that only training reads. */
+const TRAINING_ONLY_FLAGS = [
+  'warm_start',
+  'variables_to_warm_start',
+  'variables_to_train',
+  'freeze_batch_norm',
+  'train_subset_dir_path',
+  'train_steps',
+  'learning_rate',
+  'optimizer',
+  'momentum',
+  'dropout_rate',
+  'monitor_steps',
+  'add_image_summaries',
+  'keep_checkpoint_max',
+];
+
+/** Flags only predict reads. */
+const PREDICT_ONLY_FLAGS = [
+  'crop',
+  'cropheight',
+  'cropwidth',
+  'cropx',
+  'cropy',
+  'source_frame_height',
+  'source_frame_width',
+  'predict_subset_dir_path',
+];
+
+/** Flags `mode` does not read: given anyway, they are ignored with a note, as the original ignores them. */
+function unusedFlags(mode: Mode): string[] {
+  const training = mode === 'train' || mode === 'train_and_eval';
+  return [
+    ...(training ? [] : TRAINING_ONLY_FLAGS),
+    ...(mode === 'predict' ? [] : PREDICT_ONLY_FLAGS),
+    ...(mode === 'eval' || mode === 'train_and_eval' ? [] : ['eval_subset_dir_path']),
+    ...(training || mode === 'eval' ? [] : ['metric_weights']),
+  ];
+}
+
+/**
+ * Checks flags and their combinations; throws UsageError naming the flag. `given` says whether a
+ * flag was on the command line (not a default).
+ */
+export function settingsFromFlags(f: EstimatorFlags, given: (flag: string) => boolean): EstimatorSettings {
   if (!f.model_dir) throw new UsageError('--model_dir is required');
   const model = modelConfigFromFlags(f);
   const spec: ClipSpec = {
@@ -164,7 +242,7 @@ export function settingsFromFlags(f: EstimatorFlags): EstimatorSettings {
     model,
     spec,
     batchSize: parsePositiveInteger('--batch_size', f.batch_size),
-    prefetch: parseNonNegativeInteger('--prefetch_size', f.prefetch_size),
+    prefetch: parsePrefetchSize(f.prefetch_size),
     monitorSteps: parsePositiveInteger('--monitor_steps', f.monitor_steps),
     trainSteps: f.train_steps === undefined ? undefined : parsePositiveInteger('--train_steps', f.train_steps),
     learningRate: parsePositiveNumber('--learning_rate', f.learning_rate),
@@ -177,19 +255,21 @@ export function settingsFromFlags(f: EstimatorFlags): EstimatorSettings {
     },
     variablesToWarmStart: f.variables_to_warm_start,
     variablesToTrain: f.variables_to_train,
-    addImageSummaries: Boolean(f.add_image_summaries),
+    freezeBatchNorm: Boolean(f.freeze_batch_norm),
+    addImageSummaries: parseBooleanFlag('--add_image_summaries', f.add_image_summaries),
     trainDir: f.train_subset_dir_path,
     evalDir: f.eval_subset_dir_path,
     predictDir: f.predict_subset_dir_path,
-    tfrecordSize: f.tfrecord_size === undefined ? undefined : parsePositiveInteger('--tfrecord_size', f.tfrecord_size),
+    tfrecordSize: parsePositiveInteger('--tfrecord_size', f.tfrecord_size),
     checkpointPath: f.checkpoint_path,
     exportPath: f.export_path,
-    metricWeights: f.metric_weights,
-    keepCheckpointMax: parseNonNegativeInteger('--keep_checkpoint_max', f.keep_checkpoint_max),
+    metrics: metricWeights(f.metric_weights, spec.numClasses),
+    keepCheckpointMax: f.keep_checkpoint_max === undefined ? 0 : parseNonNegativeInteger('--keep_checkpoint_max', f.keep_checkpoint_max),
     seed: parseNonNegativeInteger('--seed', f.seed),
-    gpus: { first: parseNonNegativeInteger('--gpu_num', f.gpu_num), count: parsePositiveInteger('--num_gpus', f.num_gpus) },
+    gpus: { first: parseNonNegativeInteger('--gpu_num', f.gpu_num), count: parseNonNegativeInteger('--num_gpus', f.num_gpus) },
+    notes: [],
   };
-  if (f.crop) {
+  if (f.crop && s.mode === 'predict') {
     s.crop = {
       x: parseNonNegativeInteger('--cropx', f.cropx),
       y: parseNonNegativeInteger('--cropy', f.cropy),
@@ -202,8 +282,6 @@ export function settingsFromFlags(f: EstimatorFlags): EstimatorSettings {
           `${s.sourceFrame.width}×${s.sourceFrame.height} source frame (--source_frame_width/--source_frame_height)`,
       );
     }
-    if (s.mode !== 'predict')
-      throw new UsageError('--crop applies to --mode predict only (training records are stored at the model frame size)');
   }
   const training = s.mode === 'train' || s.mode === 'train_and_eval';
   if (training && !s.trainDir) throw new UsageError(`--mode ${s.mode} needs --train_subset_dir_path`);
@@ -211,13 +289,34 @@ export function settingsFromFlags(f: EstimatorFlags): EstimatorSettings {
     throw new UsageError(`--mode ${s.mode} needs --eval_subset_dir_path`);
   if (s.mode === 'predict' && !s.predictDir) throw new UsageError('--mode predict needs --predict_subset_dir_path');
   if (s.mode.startsWith('export') && !s.exportPath) throw new UsageError(`--mode ${s.mode} needs --export_path`);
-  if (training && s.checkpointPath) {
+  // A command switched to another mode runs as it is, as the original's does: what the mode does not read is named once.
+  const ignored = unusedFlags(s.mode).filter(given);
+  if (ignored.length) s.notes.push(`--mode ${s.mode} ignores ${ignored.map((f) => `--${f}`).join(', ')} (flags this mode does not read)`);
+  if (s.mode !== 'eval' && s.mode !== 'train_and_eval') s.evalDir = undefined;
+  if (s.mode !== 'predict') s.predictDir = undefined;
+  if (!training) {
+    s.trainDir = undefined;
+    s.variablesToWarmStart = undefined;
+    s.variablesToTrain = undefined;
+  } else if (s.checkpointPath) {
     s.warmStartFrom = s.checkpointPath;
     s.warmStartReason = f.warm_start ? '--warm_start' : '--checkpoint_path given for training';
   } else if (f.warm_start) {
-    throw new UsageError('--warm_start needs --checkpoint_path (the checkpoint or model dir to start from) and a training mode');
+    // The original's WarmStartSettings start from model_dir when no checkpoint_path is given.
+    s.warmStartFrom = s.modelDir;
+    s.warmStartReason = '--warm_start without --checkpoint_path: from --model_dir, as the original';
+  } else if (s.variablesToWarmStart) {
+    s.notes.push('--variables_to_warm_start ignored: no warm start without --warm_start or --checkpoint_path');
+    s.variablesToWarmStart = undefined;
   }
-  if (s.variablesToWarmStart && !s.warmStartFrom)
-    throw new UsageError('--variables_to_warm_start needs --checkpoint_path in a training mode');
   return s;
+}
+
+/** --metric_weights, parsed for the model's class count; a bad value is a usage error. */
+function metricWeights(text: string | undefined, numClasses: number): MetricWeights {
+  try {
+    return parseMetricWeights(text, numClasses);
+  } catch (e) {
+    throw new UsageError((e as Error).message);
+  }
 }

@@ -1,11 +1,14 @@
 /**
- * `s3dg inspect PATH`: what a checkpoint, SavedModel, event file or TFRecord holds, as text
+ * `s3dg inspect PATH`: what a checkpoint, SavedModel, event file or TFRecord holds (each record
+ * a tf.Example, a tf.SequenceExample or other bytes shown as length + preview), as text
  * or (`--json`) as JSON; `--values` includes every value instead of the leading few.
  */
 import type { Command } from 'commander';
 import {
   inspectPath,
+  type FeatureSummary,
   type Inspection,
+  type RecordSummary,
   type MetaGraphSummary,
   type TensorSummary,
   type JsonValue,
@@ -56,6 +59,39 @@ function metaGraphLines(g: MetaGraphSummary): string[] {
   return lines;
 }
 
+const KIND_NAMES = { example: 'tf.Example', sequence_example: 'tf.SequenceExample', raw: 'other' } as const;
+
+function kindCounts(kinds: Record<RecordSummary['kind'], number>): string {
+  const counts = (Object.keys(KIND_NAMES) as RecordSummary['kind'][])
+    .filter((k) => kinds[k] > 0)
+    .map((k) => `${kinds[k]} ${KIND_NAMES[k]}`);
+  return counts.join(', ') || 'none';
+}
+
+function featureText(f: Omit<FeatureSummary, 'key'>): string {
+  return `${f.kind}[${f.length}]  ${valuesText(f.values, f.length)}`;
+}
+
+function recordLines(item: RecordSummary): string[] {
+  switch (item.kind) {
+    case 'example':
+      return [`  record ${item.record}: tf.Example`, ...item.features.map((f) => `    ${f.key}  ${featureText(f)}`)];
+    case 'sequence_example': {
+      const lines = [`  record ${item.record}: tf.SequenceExample`, `    context: ${item.context.length === 0 ? 'none' : ''}`.trimEnd()];
+      lines.push(...item.context.map((f) => `      ${f.key}  ${featureText(f)}`));
+      lines.push(`    feature lists: ${item.featureLists.length === 0 ? 'none' : ''}`.trimEnd());
+      for (const list of item.featureLists) {
+        lines.push(`      ${list.key}  ${list.steps} step(s)`);
+        list.features.forEach((f, step) => lines.push(`        [${step}] ${featureText(f)}`));
+        if (list.steps > list.features.length) lines.push('        …');
+      }
+      return lines;
+    }
+    case 'raw':
+      return [`  record ${item.record}: ${item.length} bytes, neither tf.Example nor tf.SequenceExample: ${valuesText([item.preview], 1)}`];
+  }
+}
+
 /** Human-readable rendering of an inspection. */
 export function inspectionText(ins: Inspection): string {
   const lines: string[] = [];
@@ -89,11 +125,8 @@ export function inspectionText(ins: Inspection): string {
       }
       break;
     case 'tfrecord':
-      lines.push(`TFRecord ${ins.file}${ins.compression === 'GZIP' ? ' (GZIP)' : ''}: ${ins.records} tf.Example record(s)`);
-      for (const ex of ins.examples) {
-        lines.push(`  record ${ex.record}:`);
-        for (const f of ex.features) lines.push(`    ${f.key}  ${f.kind}[${f.length}]  ${valuesText(f.values, f.length)}`);
-      }
+      lines.push(`TFRecord ${ins.file}${ins.compression === 'GZIP' ? ' (GZIP)' : ''}: ${ins.records} record(s), ${kindCounts(ins.kinds)}`);
+      for (const item of ins.items) lines.push(...recordLines(item));
       break;
   }
   return lines.join('\n') + '\n';

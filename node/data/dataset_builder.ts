@@ -319,6 +319,8 @@ export async function buildDataset(options: DatasetBuildOptions): Promise<BuildR
   };
   await Promise.all(Array.from({ length: Math.max(1, options.jobs) }, worker));
   if (fatal) throw fatal;
+  // By name, not by which of the parallel jobs failed first: the same videos give the same manifest.
+  manifest.skipped.sort((a, b) => (a.video < b.video ? -1 : a.video > b.video ? 1 : 0));
   await save();
   if (options.labels.listed) {
     for (const name of options.labels.listed) {

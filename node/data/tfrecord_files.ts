@@ -1,18 +1,24 @@
 /**
  * TFRecord files on disk as record sources for the input pipeline: every `*.tfrecord` in a
  * subset directory (as the original trainer's --train_subset_dir_path / --eval_subset_dir_path),
- * streamed in 1 MiB chunks.
+ * streamed in reads of a given size (the original's TFRecordDataset buffer_size, --tfrecord_size MiB).
  */
 import { createReadStream } from 'node:fs';
 import { readdir, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { RecordSource } from '../../core/index.ts';
 
+export interface FileReadOptions {
+  /** Bytes per read from the file (default 1 MiB). */
+  bufferBytes?: number;
+}
+
 /** A file as a record source; each `open()` starts a new read stream. */
-export function fileRecordSource(path: string): RecordSource {
+export function fileRecordSource(path: string, options: FileReadOptions = {}): RecordSource {
+  const highWaterMark = options.bufferBytes ?? 1 << 20;
   return {
     name: path,
-    open: () => createReadStream(path, { highWaterMark: 1 << 20 }),
+    open: () => createReadStream(path, { highWaterMark }),
   };
 }
 
@@ -39,6 +45,6 @@ export async function listTfrecordFiles(dir: string): Promise<string[]> {
 }
 
 /** Record sources for every `*.tfrecord` file in `dir`. */
-export async function subsetSources(dir: string): Promise<RecordSource[]> {
-  return (await listTfrecordFiles(dir)).map(fileRecordSource);
+export async function subsetSources(dir: string, options: FileReadOptions = {}): Promise<RecordSource[]> {
+  return (await listTfrecordFiles(dir)).map((path) => fileRecordSource(path, options));
 }

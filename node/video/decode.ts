@@ -6,6 +6,7 @@
  * so a model gets the same pixels from the CLI (data sets, predictions) and from the browser.
  */
 import { ModelFrameMaker, type CropBox } from '../../core/index.ts';
+import { type FfmpegBinary, ffmpegBinary } from './ffmpeg_binary.ts';
 import { startTool, VideoToolError } from './ffmpeg_process.ts';
 import { probeVideo } from './probe.ts';
 import { rawFormatOf } from './raw_format.ts';
@@ -49,19 +50,21 @@ export async function decodedSize(file: string, options: DecodeOptions): Promise
 /**
  * The ffmpeg command line for decoding `file` to raw `pixFmt` frames of its own `size` (as
  * displayed, i.e. after rotation) on stdout. The scale to that same size changes no pixel; it
- * only pins the frame size should the stream change size midway.
+ * only pins the frame size should the stream change size midway. ffmpeg before 5.1 spells the
+ * frame-timing option `-vsync`.
  */
 export function decodeArgs(
   file: string,
   options: Pick<DecodeOptions, 'fps'>,
   size: { width: number; height: number },
   pixFmt: string,
+  fpsModeOption: FfmpegBinary['fpsModeOption'] = '-fps_mode',
 ): string[] {
   const filters: string[] = [];
   if (options.fps !== undefined) filters.push(`fps=${options.fps}`);
   filters.push(`scale=${size.width}:${size.height}`);
   const args = ['-v', 'error', '-nostdin', '-i', file, '-map', '0:v:0', '-an', '-sn', '-vf', filters.join(',')];
-  if (options.fps === undefined) args.push('-fps_mode', 'passthrough');
+  if (options.fps === undefined) args.push(fpsModeOption, 'passthrough');
   args.push('-f', 'rawvideo', '-pix_fmt', pixFmt, 'pipe:1');
   return args;
 }
@@ -93,7 +96,7 @@ export async function* decodeFrames(file: string, options: DecodeOptions = {}): 
   const raw = rawFormatOf(info);
   const maker = frameMaker(file, { width: info.width, height: info.height, pixelStride: raw.pixelStride }, options);
   const frameBytes = raw.frameBytes;
-  const proc = startTool('ffmpeg', decodeArgs(file, options, info, raw.pixFmt), file);
+  const proc = startTool('ffmpeg', decodeArgs(file, options, info, raw.pixFmt, ffmpegBinary().fpsModeOption), file);
   proc.child.stdin.end();
   // One raw buffer, reused: every frame handed out is the maker's own copy.
   const frame = new Uint8Array(frameBytes);

@@ -1,7 +1,10 @@
 /**
- * What ffprobe says about a video's first video stream: size, frame rate, duration, frames.
+ * Facts about a video's first video stream: size, frame rate, duration, frames. ffprobe answers
+ * where there is one; without it (the bundled ffmpeg has none) ffmpeg itself does (probe_ffmpeg.ts).
  */
+import { ffmpegBinary } from './ffmpeg_binary.ts';
 import { runToolText, VideoToolError } from './ffmpeg_process.ts';
+import { probeWithFfmpeg } from './probe_ffmpeg.ts';
 
 /** Facts about a video file's first video stream. */
 export interface VideoInfo {
@@ -54,12 +57,18 @@ function tag(value: string | undefined): string | null {
 }
 
 /**
- * Probes `file` with ffprobe; throws a VideoToolError naming the file when it has no readable
- * video stream. Containers without a frame count (webm, mkv) are counted packet by packet,
- * which reads the whole file; with `countFrames: false` the count is estimated from the
- * duration instead.
+ * Probes `file` with ffprobe where there is one, else with ffmpeg; throws a VideoToolError
+ * naming the file when it has no readable video stream. Containers without a frame count (webm,
+ * mkv) are counted packet by packet, which reads the whole file; with `countFrames: false` the
+ * count is estimated from the duration instead.
  */
 export async function probeVideo(file: string, options: { countFrames?: boolean } = {}): Promise<VideoInfo> {
+  const { ffprobe } = ffmpegBinary();
+  return ffprobe ? probeWithFfprobe(file, options, ffprobe) : probeWithFfmpeg(file, options);
+}
+
+/** Probes `file` with the ffprobe at `ffprobe` (the one in use when omitted). */
+export async function probeWithFfprobe(file: string, options: { countFrames?: boolean } = {}, ffprobe?: string): Promise<VideoInfo> {
   const args = [
     '-v',
     'error',
@@ -72,7 +81,7 @@ export async function probeVideo(file: string, options: { countFrames?: boolean 
     'json',
     file,
   ];
-  const text = await runToolText('ffprobe', args, file);
+  const text = (await runToolText('ffprobe', args, file, { binary: ffprobe })).stdout;
   let parsed: ProbeOutput;
   try {
     parsed = JSON.parse(text) as ProbeOutput;

@@ -4,7 +4,9 @@ import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, writeFileSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { probeVideo } from './probe.ts';
+import { probeVideo, probeWithFfprobe } from './probe.ts';
+import { probeWithFfmpeg } from './probe_ffmpeg.ts';
+import { BUNDLED_FFMPEG_PACKAGE, ffmpegBinary, findFfmpeg } from './ffmpeg_binary.ts';
 import { decodeFrames, decodeVideo } from './decode.ts';
 import { ModelFrameMaker } from '../../core/data/model_frame.ts';
 import { rawFormatOf } from './raw_format.ts';
@@ -13,6 +15,9 @@ import { FfmpegNotFoundError, VideoToolError } from './ffmpeg_process.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 's3dg-video-'));
 after(() => rmSync(dir, { recursive: true, force: true }));
+
+/** The ffmpeg the code runs (the system's, else the bundled one) makes the test videos too. */
+const FFMPEG = ffmpegBinary().ffmpeg;
 
 /** Mean and max absolute difference between two byte arrays of equal length. */
 function diff(a: Uint8Array, b: Uint8Array): { mean: number; max: number } {
@@ -69,11 +74,11 @@ for (const [codec, size, ext] of [
     const file = join(dir, `testsrc-${size}.${ext}`);
     const raw = join(dir, `testsrc-${size}.yuv`);
     const src = ['-v', 'error', '-y', '-f', 'lavfi', '-i', `testsrc=size=${size}:rate=7`, '-t', '2'];
-    execFileSync('ffmpeg', [...src, '-c:v', codec, '-crf', '10', '-b:v', '0', '-pix_fmt', 'yuv420p', file]);
+    execFileSync(FFMPEG, [...src, '-c:v', codec, '-crf', '10', '-b:v', '0', '-pix_fmt', 'yuv420p', file]);
     // Reference: the same frames through yuv420p without a codec, made RGB by our own 4:2:0
     // conversion (swscale's rgb24 would interpolate chroma at odd heights: ~6 off on average).
     // This isolates what the codec adds.
-    execFileSync('ffmpeg', [...src, '-f', 'rawvideo', '-pix_fmt', 'yuv420p', raw]);
+    execFileSync(FFMPEG, [...src, '-f', 'rawvideo', '-pix_fmt', 'yuv420p', raw]);
     const [w, h] = size.split('x').map(Number);
     const info = await probeVideo(file);
     assert.deepEqual([info.width, info.height, info.fps, info.frameCount, info.pixelFormat], [w, h, 7, 14, 'yuv420p']);
@@ -129,7 +134,7 @@ test("crop, resize and grey are core's ModelFrameMaker on the native RGB frames 
 for (const pixFmt of ['yuvj420p', 'yuv444p']) {
   test(`${pixFmt} video (full range / not 4:2:0) decodes like ffmpeg's own rgb24 output`, async () => {
     const file = join(dir, `testsrc-${pixFmt}.mp4`);
-    execFileSync('ffmpeg', [
+    execFileSync(FFMPEG, [
       '-v',
       'error',
       '-y',
@@ -150,7 +155,7 @@ for (const pixFmt of ['yuvj420p', 'yuv444p']) {
     const info = await probeVideo(file);
     assert.equal(info.pixelFormat, pixFmt);
     const video = await decodeVideo(file);
-    const want = execFileSync('ffmpeg', ['-v', 'error', '-i', file, '-f', 'rawvideo', '-pix_fmt', 'rgb24', '-']);
+    const want = execFileSync(FFMPEG, ['-v', 'error', '-i', file, '-f', 'rawvideo', '-pix_fmt', 'rgb24', '-']);
     const d = diff(video.frames, new Uint8Array(want));
     assert.ok(d.max <= 3, `max abs difference ${d.max}`);
   });
@@ -158,7 +163,7 @@ for (const pixFmt of ['yuvj420p', 'yuv444p']) {
 
 test('a rotated video (portrait phone footage) decodes at its displayed size', async () => {
   const file = join(dir, 'rotated.mp4');
-  execFileSync('ffmpeg', ['-v', 'error', '-y', '-i', join(dir, 'round.mp4'), '-c', 'copy', '-metadata:s:v', 'rotate=90', file]);
+  execFileSync(FFMPEG, ['-v', 'error', '-y', '-i', join(dir, 'round.mp4'), '-c', 'copy', '-metadata:s:v', 'rotate=90', file]);
   const info = await probeVideo(file);
   assert.deepEqual([info.width, info.height], [48, 64]);
   const video = await decodeVideo(file);
@@ -182,21 +187,35 @@ test('odd sizes are refused for H.264 with a clear message', async () => {
   await assert.rejects(encodeVideo(join(dir, 'odd.mp4'), [], { width: 161, height: 121, fps: 7 }), /even width and height, got 161×121/);
 });
 
-test('a missing ffmpeg gives the install hint', async () => {
-  const saved = process.env.PATH;
-  process.env.PATH = join(dir, 'no-such-bin');
+test('no ffmpeg on PATH: the bundled one on linux x64, else the install hint; a wrong S3DG_FFMPEG is named', async () => {
+  const noPath = { PATH: join(dir, 'no-such-bin') };
+  const bundled = findFfmpeg({ env: noPath, platform: 'linux', arch: 'x64' });
+  assert.deepEqual([bundled.source, bundled.ffprobe], [BUNDLED_FFMPEG_PACKAGE, null]);
+  assert.match(bundled.ffmpeg, /node_modules\/@ffmpeg-installer\/linux-x64\/ffmpeg$/);
+  assert.throws(
+    () => findFfmpeg({ env: noPath, platform: 'darwin', arch: 'arm64' }),
+    (e: Error) =>
+      e instanceof FfmpegNotFoundError &&
+      e.message ===
+        'ffmpeg not found on PATH: install it (brew install ffmpeg; @ffmpeg-installer/linux-x64 covers linux x64 only), or set S3DG_FFMPEG to its path',
+  );
+  const system = findFfmpeg({ env: { PATH: process.env.PATH }, platform: 'linux', arch: 'x64' });
+  const forced = findFfmpeg({ env: { S3DG_FFMPEG: bundled.ffmpeg, PATH: process.env.PATH }, platform: 'linux', arch: 'x64' });
+  assert.deepEqual(forced, { ffmpeg: bundled.ffmpeg, ffprobe: null, source: 'S3DG_FFMPEG' });
+  assert.ok(system.source === 'PATH' || system.source === BUNDLED_FFMPEG_PACKAGE);
+  const saved = process.env.S3DG_FFMPEG;
+  process.env.S3DG_FFMPEG = join(dir, 'no-such-ffmpeg');
   try {
-    await assert.rejects(
-      probeVideo(join(dir, 'round.mp4')),
-      (e: Error) => e instanceof FfmpegNotFoundError && e.message === 'ffprobe not found: install it (apt-get install -y ffmpeg)',
-    );
-    // Decoding probes the video's size first, so ffprobe is the first tool found missing.
-    await assert.rejects(
-      decodeVideo(join(dir, 'round.mp4'), { width: 8, height: 8 }),
-      (e: Error) => e instanceof FfmpegNotFoundError && e.message === 'ffprobe not found: install it (apt-get install -y ffmpeg)',
-    );
+    for (const run of [probeVideo(join(dir, 'round.mp4')), decodeVideo(join(dir, 'round.mp4'), { width: 8, height: 8 })]) {
+      await assert.rejects(
+        run,
+        (e: Error) =>
+          e instanceof FfmpegNotFoundError && e.message === `S3DG_FFMPEG=${join(dir, 'no-such-ffmpeg')}: no executable file there`,
+      );
+    }
   } finally {
-    process.env.PATH = saved;
+    if (saved === undefined) delete process.env.S3DG_FFMPEG;
+    else process.env.S3DG_FFMPEG = saved;
   }
 });
 
@@ -223,7 +242,7 @@ test('videoClips cuts a video into network-ready clips with their times', async 
 
 test('stopping a decode early ends ffmpeg at once', async () => {
   const file = join(dir, 'long.mp4');
-  execFileSync('ffmpeg', [
+  execFileSync(FFMPEG, [
     '-v',
     'error',
     '-y',
@@ -249,6 +268,127 @@ test('stopping a decode early ends ffmpeg at once', async () => {
   const left = execFileSync('ps', ['-eo', 'args'])
     .toString()
     .split('\n')
-    .filter((l) => l.startsWith('ffmpeg') && l.includes(file));
+    .filter((l) => l.includes(file));
   assert.deepEqual(left, []);
+});
+
+/** The system's ffmpeg + ffprobe and the bundled static ffmpeg (4.1, no ffprobe), when both are here to compare. */
+const SYSTEM = (() => {
+  try {
+    return findFfmpeg({ env: { PATH: process.env.PATH }, platform: process.platform, arch: process.arch });
+  } catch {
+    return null;
+  }
+})();
+const BUNDLED = (() => {
+  try {
+    return findFfmpeg({ env: { PATH: '' }, platform: process.platform, arch: process.arch }).ffmpeg;
+  } catch {
+    return null;
+  }
+})();
+const COMPARE_SKIP = !BUNDLED
+  ? `${BUNDLED_FFMPEG_PACKAGE} is not installed here`
+  : SYSTEM?.source !== 'PATH' || !SYSTEM.ffprobe
+    ? 'no system ffmpeg and ffprobe on PATH to compare with'
+    : false;
+
+/** The test videos made above, plus VP8, NTSC-rate (30000/1001) VP9 and cut-off H.264 ones. */
+function comparisonVideos(): string[] {
+  const make = (file: string, args: string[]) =>
+    execFileSync(FFMPEG, [
+      '-v',
+      'error',
+      '-y',
+      '-f',
+      'lavfi',
+      '-i',
+      'testsrc=size=96x72:rate=30000/1001',
+      '-t',
+      '1.5',
+      ...args,
+      join(dir, file),
+    ]);
+  make('vp8.webm', ['-c:v', 'libvpx', '-b:v', '500k']);
+  make('ntsc.webm', ['-c:v', 'libvpx-vp9', '-crf', '20', '-b:v', '0']);
+  // Cut off after its header (faststart puts it first): the header's duration and count stand.
+  const whole20s = [
+    '-v',
+    'error',
+    '-y',
+    '-f',
+    'lavfi',
+    '-i',
+    'testsrc=size=64x48:rate=8',
+    '-t',
+    '20',
+    '-c:v',
+    'libx264',
+    '-pix_fmt',
+    'yuv420p',
+  ];
+  execFileSync(FFMPEG, [...whole20s, '-movflags', '+faststart', join(dir, 'whole.mp4')]);
+  const whole = readFileSync(join(dir, 'whole.mp4'));
+  writeFileSync(join(dir, 'cut.mp4'), whole.subarray(0, Math.floor(whole.length * 0.4)));
+  return readdirSync(dir)
+    .filter((n) => /\.(mp4|webm)$/.test(n) && n !== 'corrupt.mp4')
+    .sort()
+    .map((n) => join(dir, n));
+}
+
+test("probing with ffmpeg alone (no ffprobe) gives ffprobe's answers, with the system's ffmpeg and the bundled one", {
+  skip: COMPARE_SKIP,
+}, async () => {
+  const videos = comparisonVideos();
+  assert.ok(videos.length >= 10, `${videos.length} videos`);
+  let worstDuration = 0;
+  for (const file of videos) {
+    for (const countFrames of [true, false]) {
+      const want = await probeWithFfprobe(file, { countFrames }, SYSTEM!.ffprobe!);
+      for (const [name, ffmpeg] of [
+        ['system', SYSTEM!.ffmpeg],
+        ['bundled', BUNDLED!],
+      ]) {
+        const got = await probeWithFfmpeg(file, { countFrames }, ffmpeg);
+        // WebM: ffprobe gives the container's duration, we the last packet's end (its times are whole milliseconds).
+        const off = Math.abs(got.durationSeconds - want.durationSeconds);
+        worstDuration = Math.max(worstDuration, off);
+        assert.ok(
+          off <= (file.endsWith('.webm') ? 0.001 : 0),
+          `${file}, ${name} ffmpeg: duration ${got.durationSeconds} ≠ ${want.durationSeconds}`,
+        );
+        assert.deepEqual({ ...got, durationSeconds: want.durationSeconds }, want, `${file}, ${name} ffmpeg, countFrames ${countFrames}`);
+      }
+    }
+  }
+  assert.ok(worstDuration > 0, 'the 7 fps webm shows the millisecond difference (else the check above is too loose)');
+  await assert.rejects(
+    probeWithFfmpeg(join(dir, 'corrupt.mp4'), {}, BUNDLED!),
+    (e: Error) => e instanceof VideoToolError && e.message.startsWith(dir),
+  );
+});
+
+test("decoding with the bundled ffmpeg (S3DG_FFMPEG) gives the system ffmpeg's frames, byte for byte", { skip: COMPARE_SKIP }, async () => {
+  const videos = comparisonVideos().filter((f) => !f.endsWith('long.mp4'));
+  const decodeAll = async () => {
+    const out: Uint8Array[] = [];
+    for (const file of videos) {
+      out.push((await decodeVideo(file)).frames);
+      out.push((await decodeVideo(file, { fps: 3, width: 32, height: 24, channels: 1 })).frames);
+    }
+    return out;
+  };
+  const system = await decodeAll();
+  const saved = process.env.S3DG_FFMPEG;
+  process.env.S3DG_FFMPEG = BUNDLED!;
+  try {
+    assert.equal(ffmpegBinary().ffmpeg, BUNDLED);
+    const bundled = await decodeAll();
+    system.forEach((frames, i) =>
+      assert.deepEqual(diff(bundled[i], frames), { mean: 0, max: 0 }, `${videos[i >> 1]} (${i % 2 ? 'fps 3, resized, grey' : 'native'})`),
+    );
+  } finally {
+    if (saved === undefined) delete process.env.S3DG_FFMPEG;
+    else process.env.S3DG_FFMPEG = saved;
+  }
 });

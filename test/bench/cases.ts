@@ -22,11 +22,15 @@ export interface Skip extends BenchCase {
   reason: string;
 }
 
-/** Why `backend` skips `c`, or null when it runs it. `quick` trims to what finishes in ~1 min. */
-export function skipReason(backend: string, c: BenchCase, quick: boolean): string | null {
+/**
+ * Why `backend` skips `c`, or null when it runs it. `quick` trims to what finishes in ~1 min.
+ * `software`: webgpu on a software adapter (SwiftShader), which runs about as fast as cpu.
+ */
+export function skipReason(backend: string, c: BenchCase, quick: boolean, software = false): string | null {
   const big = c.frames * c.size * c.size > 8 * 112 * 112;
   if (backend === 'cpu' && big) return 'cpu runs ~1 GFLOP/s: only 8×112² is measured';
-  if (c.frames === 64 && c.pass === 'train' && backend !== 'tensorflow') {
+  if (software && big) return 'a software WebGPU adapter: only 8×112² is measured';
+  if (c.frames === 64 && c.pass === 'train' && backend !== 'tensorflow' && backend !== 'webgpu') {
     return "a 64×224² training step holds ~4× the tensors of a 16×224² step, which already peaks near wasm32's 4 GiB heap: not measured";
   }
   if (quick && c.frames === 64) return '--quick: 64×224² left out';
@@ -34,8 +38,8 @@ export function skipReason(backend: string, c: BenchCase, quick: boolean): strin
 }
 
 /** Timed runs after the warm-up: fewer where one run takes tens of seconds. */
-export function runsFor(backend: string, c: BenchCase, quick: boolean): number {
-  if (quick) return 1;
+export function runsFor(backend: string, c: BenchCase, quick: boolean, software = false): number {
+  if (quick || software) return 1;
   if (backend === 'cpu' && c.pass === 'train') return 1;
   // One forward and one training step per round: 5 rounds of 16×224² take ~30 s on wasm. An
   // 8×112² round takes under a second, and single kernels there stall now and then (a 12 ms conv

@@ -14,7 +14,7 @@ import { parseTFRecords, readTFRecords } from '../../core/formats/tfrecord_reade
 import { writeCheckpoint } from '../../core/formats/checkpoint_writer.ts';
 import type { NamedTensor } from '../../core/formats/checkpoint_writer.ts';
 import { CheckpointReader } from '../../core/formats/checkpoint_reader.ts';
-import { fixture } from '../shared_fixtures.ts';
+import { FIXTURES_SKIP, fixture } from '../shared_fixtures.ts';
 
 const DIR = path.join(tmpdir(), 's3dg-formats-bench');
 const CLIP_BYTES = 64 * 224 * 224 * 3;
@@ -47,6 +47,7 @@ async function timeIt<T>(run: () => Promise<T>, repeats = 3): Promise<{ seconds:
 }
 
 async function s3dgTensors(): Promise<NamedTensor[]> {
+  if (FIXTURES_SKIP) throw new Error(`the checkpoint bench needs the S3D-G variable list: ${FIXTURES_SKIP}`);
   const tensors: NamedTensor[] = [{ name: 'global_step', dtype: 'int64', shape: [], values: new BigInt64Array([12345n]) }];
   for (const file of ['s3dg-variable-names/s3dg_convs.shapes.tsv', 's3dg-variable-names/logits.shapes.tsv']) {
     for (const line of (await readFile(fixture(file), 'utf8')).split('\n').filter(Boolean)) {

@@ -55,7 +55,7 @@ for (const workers of [0, 1, 2]) {
   await timeIt(`train batches of 2, preprocessing ${workers === 0 ? 'on the main thread' : `in ${workers} worker(s)`}`, async () => {
     let n = 0;
     const input = inputPipeline({
-      sources: files.map(fileRecordSource),
+      sources: files.map((f) => fileRecordSource(f)),
       spec,
       batchSize: 2,
       mode: 'train',
@@ -74,7 +74,7 @@ for (const workers of [0, 1, 2]) {
 {
   const pool = new PreprocessPool(1, { height: 224, width: 224, channels: 3 });
   const input = inputPipeline({
-    sources: files.map(fileRecordSource),
+    sources: files.map((f) => fileRecordSource(f)),
     spec,
     batchSize: 2,
     mode: 'train',

@@ -32,18 +32,25 @@ const median = (xs: number[]) => {
 /**
  * One pass as a function. forward: inference mode, predictions read back. train: training mode
  * (batch statistics, dropout), sigmoid cross-entropy against all-zero labels, and the gradient of
- * every trainable variable through tf.variableGrads (no optimiser update).
+ * every trainable variable through tf.variableGrads (no optimiser update). Reads are
+ * asynchronous: webgpu in Node has no synchronous read.
  */
-export function passOf(model: TfjsModel, pass: Pass, input: tf.Tensor): () => void {
-  if (pass === 'forward') return () => tf.tidy(() => void model.predict(input).dataSync());
+export function passOf(model: TfjsModel, pass: Pass, input: tf.Tensor): () => Promise<void> {
+  if (pass === 'forward') {
+    return async () => {
+      const probabilities = model.predict(input);
+      await probabilities.data();
+      probabilities.dispose();
+    };
+  }
   const ctx = model.context(true);
   const labels = tf.zeros([input.shape[0], model.config.numClasses]);
-  return () => {
+  return async () => {
     const { value, grads } = tf.variableGrads(
       () => tf.losses.sigmoidCrossEntropy(labels, model.net.apply(ctx, input).logits!) as tf.Scalar,
       model.variables.trainable(),
     );
-    value.dataSync();
+    await value.data();
     tf.dispose([value, ...Object.values(grads)]);
   };
 }
@@ -53,7 +60,7 @@ export function passOf(model: TfjsModel, pass: Pass, input: tf.Tensor): () => vo
  * tensors leak. Interleaving keeps passes comparable on a machine whose speed drifts (shared
  * cores): each round's passes see the same conditions, so ratios come from rounds (`pairRatio`).
  */
-export async function timeInterleaved(passes: Array<() => void>, runs: number): Promise<Timing[]> {
+export async function timeInterleaved(passes: Array<() => Promise<void>>, runs: number): Promise<Timing[]> {
   const warm: Array<Pick<Timing, 'warmupMs' | 'peakTensorBytes' | 'maxRssBytes'>> = [];
   for (const run of passes) {
     const t0 = performance.now();
@@ -64,14 +71,14 @@ export async function timeInterleaved(passes: Array<() => void>, runs: number): 
   const times = passes.map(() => [] as number[]);
   const cpu = passes.map(() => [] as number[]);
   for (let i = 0; i < runs; i++) {
-    passes.forEach((run, p) => {
+    for (const [p, run] of passes.entries()) {
       const cpuStart = process.cpuUsage();
       const start = performance.now();
-      run();
+      await run();
       times[p].push(performance.now() - start);
       const used = process.cpuUsage(cpuStart);
       cpu[p].push((used.user + used.system) / 1000);
-    });
+    }
   }
   const leaked = tf.memory().numTensors - afterWarmup;
   if (leaked !== 0) throw new Error(`bench passes leak ${leaked} tensors over ${runs} rounds`);

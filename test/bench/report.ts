@@ -6,10 +6,12 @@ import type { Pass } from './cases.ts';
 
 export interface Row {
   backend: string;
+  /** webgpu: the adapter it ran on (vendor, architecture, description). */
+  adapter?: string;
   frames: number;
   size: number;
   pass: Pass;
-  /** 'single': one pass at a time in this process; 'stream': an inference pool of `threads` workers. */
+  /** 'single': one pass at a time in this process (onnxruntime: `threads` intra-op threads); 'stream': an inference pool of `threads` workers. */
   mode: 'single' | 'stream';
   threads: number;
   batch: number;
@@ -23,6 +25,11 @@ export interface Row {
   gflops_per_s: number;
   /** Training step time over forward time on the same backend and clip (train rows only). */
   train_over_forward?: number;
+  /** The same rounds' fp32 GEMM peak (gemm_peak.ts), and this pass's share of it in % (onnxruntime rows). */
+  gemm_gflops_per_s?: number;
+  peak_pct?: number;
+  /** The share by CPU time: GFLOP per CPU-second of the pass over the GEMM's (unchanged by time-slicing on shared cores). */
+  peak_pct_cpu?: number;
   runs: number;
   warmup_ms: number;
   peak_tensor_mb?: number;
@@ -44,6 +51,8 @@ const COLUMNS: Array<[string, (r: Row) => string]> = [
   ['clips/s', (r) => r.clips_per_s.toFixed(3)],
   ['GFLOP/s', (r) => r.gflops_per_s.toFixed(1)],
   ['train/fwd', (r) => (r.train_over_forward === undefined ? '' : r.train_over_forward.toFixed(2))],
+  ['% GEMM peak', (r) => (r.peak_pct === undefined ? '' : r.peak_pct.toFixed(0))],
+  ['% by CPU time', (r) => (r.peak_pct_cpu === undefined ? '' : r.peak_pct_cpu.toFixed(0))],
   ['runs', (r) => String(r.runs)],
   ['warm-up ms', (r) => r.warmup_ms.toFixed(0)],
   ['peak tensors MB', (r) => (r.peak_tensor_mb === undefined ? '' : r.peak_tensor_mb.toFixed(0))],

@@ -2,7 +2,7 @@
  * Fine-tuning in the page's worker on webgpu: label ranges of two uploaded clips (one held out)
  * with a model class and a new one (fresh logits), train a few steps and see the loss fall,
  * evaluate, use the result at once; download it as a zip, check it is the CLI's web-model
- * format, serve it from a local static server, open it by URL and get the same predictions;
+ * format with a README, serve it from a local static server, open it by URL and get the same predictions;
  * keep it in IndexedDB. Tensor counts must not grow across windows or steps.
  */
 import { after, before, describe, test } from 'node:test';
@@ -107,8 +107,14 @@ describe('fine-tuning in the browser', { skip: BROWSER_SKIP }, () => {
       Object.keys(files)
         .map((n) => n.slice(folder.length + 1))
         .sort(),
-      ['group1-shard1of1.bin', 'model.json'],
+      ['README.md', 'group1-shard1of1.bin', 'model.json'],
     );
+    const readme = new TextDecoder().decode(files[`${folder}/README.md`]);
+    assert.ok(
+      tunedClasses.every((c) => readme.includes(c)),
+      readme,
+    );
+    assert.match(readme, /tf\.loadGraphModel/);
     // The CLI-side reader takes it: hashes, manifest, metadata.
     const read = await readWebModel(
       await readFile(join(dir, folder, 'model.json'), 'utf8'),

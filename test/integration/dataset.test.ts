@@ -21,7 +21,10 @@ import { clipLabel, frameTimes } from '../../core/data/clip_labels.ts';
 import { parseLabelTable } from '../../core/data/label_files.ts';
 import { ModelFrameMaker } from '../../core/data/model_frame.ts';
 import { rawFormatOf } from '../../node/video/raw_format.ts';
+import { ffmpegBinary } from '../../node/video/ffmpeg_binary.ts';
 
+/** The ffmpeg the CLI runs (the system's, else the bundled one) makes the test videos too. */
+const FFMPEG = ffmpegBinary().ffmpeg;
 const root = mkdtempSync(join(tmpdir(), 's3dg-dataset-'));
 after(() => rmSync(root, { recursive: true, force: true }));
 
@@ -37,7 +40,7 @@ test('H.264 160×120 and VP9 161×121 videos at 7 fps: clips decode to the sourc
   const videos = join(dir, 'videos');
   execFileSync('mkdir', ['-p', videos]);
   const make = (size: string, args: string[], file: string) =>
-    execFileSync('ffmpeg', ['-v', 'error', '-y', '-f', 'lavfi', '-i', `testsrc=size=${size}:rate=7`, '-t', '2', ...args, file]);
+    execFileSync(FFMPEG, ['-v', 'error', '-y', '-f', 'lavfi', '-i', `testsrc=size=${size}:rate=7`, '-t', '2', ...args, file]);
   make('160x120', ['-c:v', 'libx264', '-crf', '8', '-pix_fmt', 'yuv420p'], join(videos, 'a.mp4'));
   make('161x121', ['-c:v', 'libvpx-vp9', '-crf', '8', '-b:v', '0', '-pix_fmt', 'yuv420p'], join(videos, 'b.webm'));
   writeFileSync(join(dir, 'names.txt'), 'first\nsecond\n');
@@ -74,7 +77,7 @@ test('H.264 160×120 and VP9 161×121 videos at 7 fps: clips decode to the sourc
     // frames the way the CLI and the web app make them: core's YUV→RGB, crop and resize.
     const [w, h] = size.split('x').map(Number);
     const yuv = execFileSync(
-      'ffmpeg',
+      FFMPEG,
       ['-v', 'error', '-f', 'lavfi', '-i', `testsrc=size=${size}:rate=7`, '-t', '2', '-f', 'rawvideo', '-pix_fmt', 'yuv420p', 'pipe:1'],
       { maxBuffer: 1 << 26 },
     );
@@ -127,7 +130,7 @@ test('synthetic crossing videos → dataset: split by video, manifest, resumable
     first.skipped.map((s) => s.video),
     ['broken.mp4'],
   );
-  assert.match(first.skipped[0].reason, /ffprobe exited with code 1|no video stream/);
+  assert.match(first.skipped[0].reason, /(ffprobe|ffmpeg) exited with code 1|no video stream/);
   const m = JSON.parse(readFileSync(join(out, 'manifest.json'), 'utf8'));
   assert.deepEqual(m.classNames, classNames);
   assert.equal(m.splits.eval.videos, 2);
@@ -287,7 +290,7 @@ test('labels from a folder of .npy files: [K] for the whole video, [frames, K] p
   const labels = join(dir, 'labels');
   execFileSync('mkdir', ['-p', videos, labels]);
   const make = (file: string) =>
-    execFileSync('ffmpeg', [
+    execFileSync(FFMPEG, [
       '-v',
       'error',
       '-y',
@@ -368,7 +371,7 @@ test('videos whose names sanitise alike (x.y / x_y, "a b" / "a(b") and a 240-cha
   const long = `${'v'.repeat(236)}.mp4`;
   const names = ['x.y.mp4', 'x_y.mp4', 'a b.mp4', 'a(b.mp4', long];
   names.forEach((name, i) => {
-    execFileSync('ffmpeg', [
+    execFileSync(FFMPEG, [
       '-v',
       'error',
       '-y',
@@ -423,7 +426,7 @@ test('a cut-off video (its header promises 160 frames, 30 decode) is kept with a
   const whole = join(dir, 'whole.mp4');
   // faststart: the header (with the full duration) comes first, so the cut file still opens.
   const encode = ['-v', 'error', '-y', '-f', 'lavfi', '-i', 'testsrc=size=64x48:rate=8', '-t', '20', '-c:v', 'libx264'];
-  execFileSync('ffmpeg', [...encode, '-pix_fmt', 'yuv420p', '-movflags', '+faststart', whole]);
+  execFileSync(FFMPEG, [...encode, '-pix_fmt', 'yuv420p', '-movflags', '+faststart', whole]);
   const bytes = readFileSync(whole);
   writeFileSync(join(videos, 'cut.mp4'), bytes.subarray(0, Math.floor(bytes.length * 0.4)));
   writeFileSync(join(videos, 'whole.mp4'), bytes);
@@ -453,7 +456,7 @@ test('s3dg dataset stops cleanly on SIGTERM (exit 0, manifest kept, no partial s
   execFileSync('mkdir', ['-p', videos]);
   // Long enough that the build is still running when the first video is reported done.
   for (const name of ['v1', 'v2', 'v3', 'v4']) {
-    execFileSync('ffmpeg', [
+    execFileSync(FFMPEG, [
       '-v', 'error', '-y', '-f', 'lavfi', '-i', 'testsrc=size=320x240:rate=30', '-t', '8',
       '-c:v', 'libx264', '-preset', 'ultrafast', '-pix_fmt', 'yuv420p', join(videos, `${name}.mp4`),
     ]); // biome-ignore format: argument pairs

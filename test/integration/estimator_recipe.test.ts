@@ -21,6 +21,7 @@ import { TfjsModel } from '../../core/tfjs/model.ts';
 import { CheckpointReader } from '../../core/formats/checkpoint_reader.ts';
 import { readEvents } from '../../core/formats/event_reader.ts';
 import { writeSyntheticSubset } from './synthetic_records.ts';
+import { FIXTURES_SKIP, fixture, TFX_DIR } from '../shared_fixtures.ts';
 
 // At 16×32² the last blocks see 2×1×1 maps. Where a batch norm in training mode sees one distinct
 // value per channel (batch 1, or Branch_3's 3×3×3 max pool over a 2×1×1 map) it outputs exactly
@@ -84,7 +85,7 @@ describe('three-phase recipe on TFRecords', () => {
   });
   after(() => rmSync(root, { recursive: true, force: true }));
 
-  it('phase 1 (warm start s3dg_convs, train s3dg_logits, lr 0.1, batch 2) changes only the logits', async () => {
+  it('phase 1 (warm start s3dg_convs, train s3dg_logits, lr 0.1, batch 2) changes only the logits and batch-norm statistics', async () => {
     const est = new Estimator(
       options(dir('phase1'), {
         warmStart: { from: dir('pretrained'), select: parseVariableSelection('s3dg_convs', '--variables_to_warm_start') },
@@ -102,7 +103,10 @@ describe('three-phase recipe on TFRecords', () => {
     for (const [name, values] of trained) {
       if (name === 'global_step' || name.endsWith('/Momentum')) continue;
       if (isLogits(name)) continue;
-      assert.ok(same(values, source.get(name)!), `${name} changed in phase 1`);
+      // Batch norm runs in training mode in every layer, trained or not (the original's
+      // is_training=True and UPDATE_OPS): its moving averages follow the new data.
+      if (/\/moving_(mean|variance)$/.test(name)) assert.ok(!same(values, source.get(name)!), `${name} did not follow the batches`);
+      else assert.ok(same(values, source.get(name)!), `${name} changed in phase 1`);
     }
     assert.ok(trained.has('InceptionV1/Logits/Conv2d_0c_1x1/weights/Momentum'), 'momentum slots saved under TF names');
     assert.ok(![...trained.keys()].some((n) => n.endsWith('/Momentum') && !isLogits(n)), 'no slots for frozen variables');
@@ -136,12 +140,13 @@ describe('three-phase recipe on TFRecords', () => {
     const train = await eventTags(dir('phase3'));
     for (const tag of [
       'Losses/total_loss',
-      'Losses/cross_entropy',
+      'Losses/sigmoid_loss',
+      'loss',
       'Metrics/train/f1',
       'global_step/sec',
       'activations/Mixed_5c',
       'sparsity/Conv2d_1a_7x7',
-      'InceptionV1/Logits/Conv2d_0c_1x1/weights',
+      'InceptionV1/Logits/Conv2d_0c_1x1/weights_1',
     ]) {
       assert.ok(train.has(tag), `train events lack ${tag}`);
     }
@@ -173,8 +178,8 @@ describe('three-phase recipe on TFRecords', () => {
     await input.return(undefined);
   });
 
-  it('warm start from an unrelated TF checkpoint reports missing variables by name', async () => {
-    const tfx = '../shared/fixtures/tfx-estimator/tfx/components/testdata/trainer/current/Format-Serving';
+  it('warm start from an unrelated TF checkpoint reports missing variables by name', { skip: FIXTURES_SKIP }, async () => {
+    const tfx = fixture(TFX_DIR);
     const est = new Estimator(options(dir('tfx'), { warmStart: { from: tfx, select: () => true } }), FRAME);
     await assert.rejects(
       est.prepare(),

@@ -6,9 +6,9 @@ import { tmpdir } from 'node:os';
 import { gzipSync } from 'node:zlib';
 import * as path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { fixture, SERVING_DIR, TFX_DIR } from '../shared_fixtures.ts';
+import { FIXTURES_SKIP, fixture, SERVING_DIR, TFX_DIR } from '../shared_fixtures.ts';
 import { encodeTFRecords } from '../../core/formats/tfrecord_writer.ts';
-import { encodeExample } from '../../core/formats/example.ts';
+import { bytesFeature, encodeExample, encodeSequenceExample, floatFeature, int64Feature } from '../../core/formats/example.ts';
 import type { Inspection } from '../../core/formats/inspect.ts';
 import { saveCheckpoint } from '../../core/formats/checkpoint_writer.ts';
 import { EventWriter } from '../../core/formats/event_writer.ts';
@@ -33,7 +33,7 @@ async function inspectJson<K extends Inspection['kind']>(kind: K, ...args: strin
   return json as Extract<Inspection, { kind: K }>;
 }
 
-test('inspect a model dir: latest checkpoint, text and JSON, leading and full values', async () => {
+test('inspect a model dir: latest checkpoint, text and JSON, leading and full values', { skip: FIXTURES_SKIP }, async () => {
   const text = await inspect(fixture(TFX_DIR));
   assert.equal(text.code, 0, text.stderr);
   assert.match(text.stdout, /model\.ckpt-1000: 60 tensors/);
@@ -47,7 +47,7 @@ test('inspect a model dir: latest checkpoint, text and JSON, leading and full va
   assert.equal(full.tensors.find((t) => t.name === 'dnn/hiddenlayer_0/kernel')?.values.length, 300);
 });
 
-test('inspect a SavedModel: signatures and variables', async () => {
+test('inspect a SavedModel: signatures and variables', { skip: FIXTURES_SKIP }, async () => {
   const json = await inspectJson('saved_model', fixture(`${SERVING_DIR}saved_model_half_plus_two_cpu/00000123`));
   const g = json.metaGraphs[0];
   assert.deepEqual(g.tags, ['serve']);
@@ -58,14 +58,14 @@ test('inspect a SavedModel: signatures and variables', async () => {
   assert.match(text.stdout, /signature 'serving_default' \(tensorflow\/serving\/predict\)\n\s+in {2}x: x:0 DT_FLOAT \[-1,1\]/);
 });
 
-test('inspect a checkpoint .meta MetaGraphDef', async () => {
+test('inspect a checkpoint .meta MetaGraphDef', { skip: FIXTURES_SKIP }, async () => {
   const json = await inspectJson('meta_graph', fixture(`${TFX_DIR}model.ckpt-1000.meta`));
   assert.equal(json.metaGraph.nodes, 2502);
   assert.ok(json.metaGraph.saver);
   assert.ok(json.metaGraph.collections.includes('global_step'));
 });
 
-test('inspect event files: tags, steps and (with --values) scalar series', async () => {
+test('inspect event files: tags, steps and (with --values) scalar series', { skip: FIXTURES_SKIP }, async () => {
   const json = await inspectJson('events', fixture(`${TFX_DIR}events.out.tfevents.1646034739.jiyongjung.c.googlers.com`), '--values');
   assert.equal(json.events, 28);
   assert.deepEqual(json.steps, [1, 901]);
@@ -76,14 +76,17 @@ test('inspect event files: tags, steps and (with --values) scalar series', async
   assert.equal(json.tags.find((t) => t.tag === 'dnn/hiddenlayer_0/activation')?.kind, 'histogram');
 });
 
-test('inspect TFRecords: the GZIP penguin file and an s3dg clip record', async () => {
+test('inspect TFRecords: the GZIP penguin file and an s3dg clip record', { skip: FIXTURES_SKIP }, async () => {
   const penguin = await inspectJson(
     'tfrecord',
     fixture('tfx-estimator/tfx/components/testdata/penguin/data/Split-eval/data_tfrecord-00000-of-00001.gz'),
   );
   assert.deepEqual([penguin.compression, penguin.records], ['GZIP', 100]);
+  assert.deepEqual(penguin.kinds, { example: 100, sequence_example: 0, raw: 0 });
+  const first = penguin.items[0];
+  assert.equal(first.kind, 'example');
   assert.deepEqual(
-    penguin.examples[0].features.map((f) => `${f.key}:${f.kind}`),
+    (first.kind === 'example' ? first.features : []).map((f) => `${f.key}:${f.kind}`),
     ['body_mass_g:float', 'culmen_depth_mm:float', 'culmen_length_mm:float', 'flipper_length_mm:float', 'species:int64'],
   );
   const dir = await mkdtemp(path.join(tmpdir(), 's3dg-inspect-'));
@@ -92,12 +95,73 @@ test('inspect TFRecords: the GZIP penguin file and an s3dg clip record', async (
   await writeFile(file, encodeTFRecords([encodeExample({ feature: clip, label: new Uint8Array([0, 1, 1]) })]));
   const text = await inspect(file);
   assert.equal(text.code, 0, text.stderr);
-  assert.match(text.stdout, /1 tf.Example record/);
+  assert.match(text.stdout, /: 1 record\(s\), 1 tf\.Example\n {2}record 0: tf\.Example\n/);
   assert.match(text.stdout, /feature {2}bytes\[1\] {2}"hex:000102030405060708090a0b0c0d0e0f… \(6144 bytes\)"/);
   assert.match(text.stdout, /label {2}bytes\[1\] {2}"hex:000101"/);
 });
 
-test('broken or unknown files get a clear one-line error and exit code 1', async () => {
+test('inspect a TFRecord of tf.SequenceExamples and raw records: decoded lists, length + preview, nothing refused', async () => {
+  const dir = await mkdtemp(path.join(tmpdir(), 's3dg-inspect-'));
+  const file = path.join(dir, 'mixed.tfrecord');
+  const sequence = encodeSequenceExample(
+    { video: bytesFeature('crossing-12.mp4'), fps: int64Feature(15) },
+    {
+      frames: [0, 1, 2, 3, 4, 5].map((i) => bytesFeature(Uint8Array.of(i, 255 - i))),
+      gates_down: [floatFeature(0), floatFeature(0.5), floatFeature(1)],
+    },
+  );
+  const records = [
+    sequence,
+    new TextEncoder().encode('a plain string record'),
+    Uint8Array.from({ length: 100 }, (_, i) => (i * 37) & 255),
+    encodeExample({ label: new Uint8Array([1, 0]) }),
+    new Uint8Array(0),
+  ];
+  await writeFile(file, encodeTFRecords(records));
+  const text = await inspect(file);
+  assert.equal(text.code, 0, text.stderr);
+  assert.equal(text.stderr, '');
+  const lines = text.stdout.split('\n');
+  assert.match(lines[0], /mixed\.tfrecord: 5 record\(s\), 1 tf\.Example, 1 tf\.SequenceExample, 3 other$/);
+  assert.deepEqual(lines.slice(1, 13), [
+    '  record 0: tf.SequenceExample',
+    '    context:',
+    '      fps  int64[1]  15',
+    '      video  bytes[1]  "crossing-12.mp4"',
+    '    feature lists:',
+    '      frames  6 step(s)',
+    '        [0] bytes[1]  "hex:00ff"',
+    '        [1] bytes[1]  "hex:01fe"',
+    '        [2] bytes[1]  "hex:02fd"',
+    '        [3] bytes[1]  "hex:03fc"',
+    '        …',
+    '      gates_down  3 step(s)',
+  ]);
+  assert.match(text.stdout, / {8}\[1\] float\[1\] {2}0\.5\n/);
+  assert.match(text.stdout, /record 1: 21 bytes, neither tf\.Example nor tf\.SequenceExample: "a plain string record"\n/);
+  assert.match(
+    text.stdout,
+    /record 2: 100 bytes, neither tf\.Example nor tf\.SequenceExample: "hex:00254a6f94b9de03284d7297bce1062b… \(100 bytes\)"\n/,
+  );
+  assert.match(text.stdout, /record 3: tf\.Example\n {4}label {2}bytes\[1\] {2}"hex:0100"\n/);
+  assert.match(text.stdout, /record 4: 0 bytes, neither/);
+  // JSON, every value: all six steps of the list.
+  const json = await inspectJson('tfrecord', file, '--values');
+  assert.deepEqual(json.kinds, { example: 1, sequence_example: 1, raw: 3 });
+  const seq = json.items[0];
+  assert.equal(seq.kind, 'sequence_example');
+  if (seq.kind !== 'sequence_example') return;
+  assert.deepEqual(
+    seq.featureLists.map((l) => [l.key, l.steps, l.features.length]),
+    [
+      ['frames', 6, 6],
+      ['gates_down', 3, 3],
+    ],
+  );
+  assert.deepEqual(json.items[1], { record: 1, kind: 'raw', length: 21, preview: 'a plain string record' });
+});
+
+test('broken or unknown files get a clear one-line error and exit code 1', { skip: FIXTURES_SKIP }, async () => {
   const dir = await mkdtemp(path.join(tmpdir(), 's3dg-inspect-'));
   const bytes = await readFile(fixture('torch-tb-events/tests/runs/strict/run_1/events.out.tfevents.1622543341.janoshs-mbp.lan.86862.0'));
   bytes[300] ^= 0xff;

@@ -27,6 +27,8 @@ function describe(m: ModelSummary): string {
 export async function modelLoaded(state: AppState, summary: ModelSummary, after: () => Promise<void>): Promise<void> {
   state.model = summary;
   state.modelPrepKey = summary.prepKey;
+  const words = summary.classNames.map((c) => c.replaceAll('_', ' '));
+  byId('model-classes').textContent = `This model detects ${words.length} things: ${words.join('; ')}.`;
   const info = byId('model-info');
   info.textContent = describe(summary);
   info.dataset.source = summary.source;
@@ -34,11 +36,21 @@ export async function modelLoaded(state: AppState, summary: ModelSummary, after:
   await after();
 }
 
-async function load(state: AppState, what: string, f: () => Promise<ModelSummary>, after: () => Promise<void>): Promise<void> {
+/**
+ * Opens a model through `f`; resolves whether it became the page's model (failures are shown,
+ * not thrown). `address` is the model URL the page's address then names (null: none).
+ */
+async function load(
+  state: AppState,
+  what: string,
+  f: () => Promise<ModelSummary>,
+  after: () => Promise<void>,
+  address: string | null = null,
+): Promise<boolean> {
   if (state.busy === 'training' || state.busy === 'loading a model') {
     showMessage(`wait until ${state.busy} has finished before opening another model`);
     document.body.dataset.modelError = String(Date.now());
-    return;
+    return false;
   }
   showMessage(`opening ${what}…`, 'info');
   // Queued behind clip predictions: a clip being predicted finishes with the model it started with.
@@ -56,17 +68,38 @@ async function load(state: AppState, what: string, f: () => Promise<ModelSummary
   } catch (e) {
     showMessage(`Could not open the model: ${errorText(e)}`);
     document.body.dataset.modelError = String(Date.now());
-    return;
+    return false;
   } finally {
     state.busy = null;
   }
   showMessage(null);
+  shareModel(address);
   await modelLoaded(state, summary, after);
+  return true;
 }
 
-/** Opens the model at `url` (model.json or its folder). */
-export function openModelUrl(state: AppState, url: string, after: () => Promise<void>): Promise<void> {
-  return load(state, url, () => state.api.loadModelFromUrl(url, location.href), after);
+/** Puts `?model=<url>` in the address (other parameters kept), so the page's link opens this model; null removes it. */
+export function shareModel(url: string | null): void {
+  const address = new URL(location.href);
+  if (url === null) address.searchParams.delete('model');
+  else address.searchParams.set('model', new URL(url, location.href).href);
+  history.replaceState(null, '', address);
+  byId<HTMLButtonElement>('copy-link').disabled = url === null;
+}
+
+/** Opens the model at `url` (model.json or its folder); on success the address names it. */
+export async function openModelUrl(state: AppState, url: string, after: () => Promise<void>): Promise<void> {
+  await load(state, url, () => state.api.loadModelFromUrl(url, location.href), after, url === DEMO_MODEL_URL ? null : url);
+}
+
+/** Copies the page's address (with `?model=`) to the clipboard, or shows it when that is not allowed. */
+async function copyLink(): Promise<void> {
+  try {
+    await navigator.clipboard.writeText(location.href);
+    showMessage(`link copied: ${location.href}`, 'info');
+  } catch {
+    showMessage(`copy this link: ${location.href}`, 'info');
+  }
 }
 
 /** Refreshes the list of models kept in this browser. */
@@ -77,7 +110,7 @@ export async function refreshSaved(state: AppState, after: () => Promise<void>):
   for (const m of saved) {
     const open = el('button', `open ${m.name}`, { 'data-saved': m.name });
     open.addEventListener('click', () => void load(state, m.name, () => state.api.openSavedModel(m.name), after));
-    const del = el('button', '×', { title: `delete ${m.name}` });
+    const del = el('button', '×', { title: `delete ${m.name}`, 'aria-label': `delete the saved model ${m.name}` });
     del.addEventListener('click', () => void state.api.deleteSavedModel(m.name).then(() => refreshSaved(state, after)));
     box.append(open, del);
   }
@@ -98,6 +131,7 @@ export async function setupModelPanel(state: AppState, after: () => Promise<void
     files.value = '';
   });
   onDrop(byId('model-drop'), fromFiles);
+  byId('copy-link').addEventListener('click', () => void copyLink());
   const requested = new URLSearchParams(location.search).get('model');
   url.value = requested ?? new URL(DEMO_MODEL_URL, location.href).href;
   await openModelUrl(state, requested ?? DEMO_MODEL_URL, after);

@@ -20,6 +20,10 @@ export interface ClipEntry {
   /** Frames per second of the worker's frames. */
   fps: number;
   windows: WindowResult[];
+  /** Frames between the starts of `windows`. */
+  stride: number;
+  /** Decoding or prediction failed (the clip is then dropped from the list). */
+  failed: boolean;
 }
 
 export interface AppState {
@@ -32,6 +36,12 @@ export interface AppState {
   shown: number;
   /** The chain of clip predictions (each waits for the one before). */
   predictions: Promise<void>;
-  /** Set while decoding, predicting or training (one job at a time). */
+  /** Set while decoding, predicting, training, loading a model or switching backend (one job at a time). */
   busy: string | null;
+  /** Set by the cancel buttons; each job clears it when it starts and checks it between frames. */
+  cancelRequested: boolean;
+  /** Whether the first model has been opened (clips picked before wait for `started`). */
+  ready: boolean;
+  /** Resolves once the app has started (backend up, first model opened or refused). */
+  started: Promise<void>;
 }

@@ -7,9 +7,10 @@ import * as Comlink from 'comlink';
 import type { LabelledRange, StepReport } from '../worker/fine_tune.ts';
 import { byId, el, errorText, showMessage } from '../ui/dom.ts';
 import { drawLineChart } from '../ui/line_chart.ts';
-import { modelLoaded, refreshSaved } from './model_panel.ts';
+import { modelLoaded, refreshSaved, shareModel } from './model_panel.ts';
 import type { AppState, ClipEntry } from './state.ts';
-import { ensureFrames } from './clip_panel.ts';
+import { ensureFrames, etaText } from './clip_panel.ts';
+import { isCancelled } from '../worker/cancel.ts';
 
 /** A range as the page keeps it (by clip, since worker video ids change with the model). */
 interface PageRange extends Omit<LabelledRange, 'videoId'> {
@@ -44,7 +45,9 @@ function renderRanges(state: AppState): void {
   body.replaceChildren(
     ...ranges.map((r, i) => {
       const row = el('tr');
-      const del = el('button', '×');
+      const del = el('button', '×', {
+        'aria-label': `remove the range ${r.start.toFixed(1)}–${r.end.toFixed(1)} s of ${r.clip.file.name}`,
+      });
       del.addEventListener('click', () => {
         ranges.splice(i, 1);
         renderRanges(state);
@@ -100,11 +103,22 @@ async function fineTune(state: AppState, after: () => Promise<void>): Promise<vo
   if (!state.model) return showMessage('open a model first');
   const status = byId('tune-status');
   const losses: StepReport[] = [];
-  const stop = byId<HTMLButtonElement>('tune-stop');
+  const cancel = byId<HTMLButtonElement>('tune-cancel');
+  const start = byId<HTMLButtonElement>('tune-start');
+  state.busy = 'training';
+  state.cancelRequested = false;
+  cancel.disabled = false;
+  start.disabled = true;
   try {
-    for (const r of ranges) await ensureFrames(state, r.clip, () => undefined);
-    state.busy = 'training';
-    stop.disabled = false;
+    status.textContent = 'preparing the labelled clips…';
+    for (const r of ranges)
+      await ensureFrames(
+        state,
+        r.clip,
+        () => undefined,
+        () => state.cancelRequested,
+      );
+    const began = performance.now();
     const options = {
       steps: Math.max(1, Number(byId<HTMLInputElement>('tune-steps').value) | 0),
       learningRate: Number(byId<HTMLInputElement>('tune-lr').value),
@@ -117,13 +131,15 @@ async function fineTune(state: AppState, after: () => Promise<void>): Promise<vo
       options,
       Comlink.proxy((r: StepReport) => {
         losses.push(r);
-        status.textContent = `step ${r.step}/${options.steps}: loss ${r.loss.toFixed(4)}`;
+        status.textContent = `step ${r.step}/${options.steps}: loss ${r.loss.toFixed(4)}${etaText(performance.now() - began, r.step, options.steps)}`;
         status.dataset.losses = JSON.stringify(losses.map((l) => l.loss));
         drawLineChart(byId<HTMLCanvasElement>('loss-chart'), [{ name: 'loss', points: losses.map((l) => [l.step, l.loss]) }], {
           xLabel: 'step',
         });
       }),
     );
+    // The step callbacks travel on their own port and may trail the result: the result's list is complete.
+    status.dataset.losses = JSON.stringify(result.steps.map((l) => l.loss));
     const ev = result.eval;
     byId('tune-eval').textContent = ev
       ? `held-out: ${ev.clips} clips, loss ${ev.loss.toFixed(4)}, ${Object.entries(ev.metrics)
@@ -132,13 +148,18 @@ async function fineTune(state: AppState, after: () => Promise<void>): Promise<vo
       : 'no held-out range: not evaluated';
     status.textContent = `trained ${result.steps.length} steps; the fine-tuned model is now in use`;
     state.busy = null;
+    shareModel(null); // the address's model is not this one
     await modelLoaded(state, result.model, after); // re-predicts the clip on show
     document.body.dataset.tuned = String(Date.now());
   } catch (e) {
-    showMessage(`Fine-tuning failed: ${errorText(e)}`);
+    if (isCancelled(e)) {
+      status.textContent = 'fine-tuning cancelled; the model in use is unchanged';
+      document.body.dataset.tuneCancelled = String(Date.now());
+    } else showMessage(`Fine-tuning failed: ${errorText(e)}`);
   } finally {
     state.busy = null;
-    stop.disabled = true;
+    cancel.disabled = true;
+    start.disabled = false;
   }
 }
 
@@ -164,7 +185,10 @@ export function setupTunePanel(state: AppState, after: () => Promise<void>): voi
     addRange(state);
   });
   byId('tune-start').addEventListener('click', () => void fineTune(state, after));
-  byId('tune-stop').addEventListener('click', () => void state.api.stopFineTune());
+  byId('tune-cancel').addEventListener('click', () => {
+    state.cancelRequested = true;
+    void state.api.cancel();
+  });
   byId('save-idb').addEventListener('click', async () => {
     const name = byId<HTMLInputElement>('save-name').value.trim();
     if (!name) return showMessage('give the model a name to save it under');

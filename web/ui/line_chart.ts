@@ -25,16 +25,21 @@ export function seriesColor(i: number): string {
   return COLORS[i % COLORS.length];
 }
 
-/** Draws `series` on `canvas`, replacing what was there. */
-export function drawLineChart(canvas: HTMLCanvasElement, series: Series[], options: ChartOptions): void {
+/** Where a drawn chart's x axis lies: turns a canvas x (pixels) back into an x value. */
+export interface ChartScale {
+  xAt(canvasX: number): number;
+}
+
+/** Draws `series` on `canvas`, replacing what was there; null when there was nothing to draw. */
+export function drawLineChart(canvas: HTMLCanvasElement, series: Series[], options: ChartOptions): ChartScale | null {
   const ctx = canvas.getContext('2d');
-  if (!ctx) return;
+  if (!ctx) return null;
   const { width, height } = canvas;
-  const pad = { left: 44, right: 150, top: 10, bottom: 26 };
+  const pad = { left: 44, right: 250, top: 10, bottom: 26 };
   ctx.clearRect(0, 0, width, height);
   const xs = series.flatMap((s) => s.points.map((p) => p[0]));
   const ys = series.flatMap((s) => s.points.map((p) => p[1]));
-  if (xs.length === 0) return;
+  if (xs.length === 0) return null;
   const [x0, x1] = [Math.min(...xs), Math.max(...xs)];
   const [y0, y1] = options.yRange ?? [Math.min(0, ...ys), Math.max(...ys) || 1];
   const px = (x: number) => pad.left + ((x - x0) / (x1 - x0 || 1)) * (width - pad.left - pad.right);
@@ -49,8 +54,16 @@ export function drawLineChart(canvas: HTMLCanvasElement, series: Series[], optio
   ctx.stroke();
   ctx.fillText(y1.toPrecision(3), 2, pad.top + 8);
   ctx.fillText(y0.toPrecision(3), 2, height - pad.bottom);
-  ctx.fillText(`${x0.toFixed(1)}`, pad.left, height - 8);
-  ctx.fillText(`${x1.toFixed(1)} ${options.xLabel}`, width - pad.right - 60, height - 8);
+  // Five x ticks, the last one with the unit.
+  for (let i = 0; i <= 4; i++) {
+    const x = x0 + ((x1 - x0) * i) / 4;
+    const label = `${Number(x.toFixed(2))}${i === 4 ? ` ${options.xLabel}` : ''}`;
+    ctx.fillText(label, Math.min(px(x) - 6, width - pad.right - 40), height - 8);
+    ctx.beginPath();
+    ctx.moveTo(px(x), height - pad.bottom);
+    ctx.lineTo(px(x), height - pad.bottom + 4);
+    ctx.stroke();
+  }
   series.forEach((s, i) => {
     ctx.strokeStyle = seriesColor(i);
     ctx.lineWidth = 1.5;
@@ -58,7 +71,7 @@ export function drawLineChart(canvas: HTMLCanvasElement, series: Series[], optio
     s.points.forEach(([x, y], j) => (j === 0 ? ctx.moveTo(px(x), py(y)) : ctx.lineTo(px(x), py(y))));
     ctx.stroke();
     ctx.fillStyle = seriesColor(i);
-    ctx.fillText(s.name.slice(0, 24), width - pad.right + 8, pad.top + 12 + i * 14);
+    ctx.fillText(s.name.slice(0, 40), width - pad.right + 8, pad.top + 12 + i * 14);
   });
   if (options.marker !== undefined && options.marker !== null) {
     ctx.strokeStyle = 'rgba(0,0,0,0.4)';
@@ -67,4 +80,6 @@ export function drawLineChart(canvas: HTMLCanvasElement, series: Series[], optio
     ctx.lineTo(px(options.marker), height - pad.bottom);
     ctx.stroke();
   }
+  const plotWidth = width - pad.left - pad.right;
+  return { xAt: (canvasX) => x0 + ((canvasX - pad.left) / plotWidth) * (x1 - x0) };
 }

@@ -30,6 +30,8 @@ export function isBackendName(name: string): name is BackendName {
 }
 
 const usable = new Map<BackendName, boolean>();
+/** Why a backend failed to start, for the page's message. */
+const failures = new Map<BackendName, string>();
 
 /** Activates `name`; false when this browser cannot run it (no adapter, no WebGL context…). */
 export async function tryBackend(name: BackendName): Promise<boolean> {
@@ -40,12 +42,18 @@ export async function tryBackend(name: BackendName): Promise<boolean> {
     if (ok) {
       await tf.ready();
       installKernels(name);
-    }
-  } catch {
+    } else failures.set(name, 'tfjs could not initialise it in this browser');
+  } catch (e) {
     ok = false;
+    failures.set(name, e instanceof Error ? e.message : String(e));
   }
   usable.set(name, ok);
   return ok;
+}
+
+/** Why `name` failed to start ('' when it did not fail). */
+export function backendFailure(name: BackendName): string {
+  return failures.get(name) ?? '';
 }
 
 /**

@@ -127,7 +127,8 @@ export async function train(
       const batch = batchOf(examples, indices, runtime);
       try {
         // No weight decay: a short run on a few clips, where the trainer's 1e-7 would change nothing.
-        const { loss } = await trainStep(runtime.model, optimizer, batch, { trains, weightDecay: 0 });
+        // Frozen layers keep their moving statistics: a few clips would make poor batch statistics.
+        const { loss } = await trainStep(runtime.model, optimizer, batch, { trains, weightDecay: 0, freezeBatchNorm: true });
         reports.push({ step, loss });
         onStep({ step, loss });
       } finally {

@@ -8,6 +8,7 @@ import { decodeModelBytes, encodeModelFiles } from './open_model.ts';
 import { ModelRuntime } from './model_runtime.ts';
 import { prepKey, streamOf, type VideoStore } from './video_store.ts';
 import { evaluate, examplesOf, train, type EvalReport, type FineTuneOptions, type LabelledRange, type StepReport } from './fine_tune.ts';
+import { cancelledError, yieldToMessages, type CancelToken } from './cancel.ts';
 
 /** What the page shows about a loaded model. */
 export interface ModelSummary {
@@ -39,7 +40,8 @@ export interface WindowResult {
 export class ModelSession {
   private current: ModelRuntime | null = null;
   private source = '';
-  private stopRequested = false;
+  /** The running prediction or fine-tune, which {@link cancel} stops. */
+  private job: CancelToken | null = null;
 
   constructor(private readonly videos: VideoStore) {}
 
@@ -55,6 +57,25 @@ export class ModelSession {
     this.current = next;
     this.source = source;
     return this.summary();
+  }
+
+  /**
+   * Runs `activate` (a backend switch) with the model's weights kept off the backends: they are
+   * read out asynchronously first and loaded again on whichever backend is active afterwards.
+   * Left to tfjs, the variables would move lazily through the old backend's synchronous read,
+   * which on webgpu in a worker returns zeros (every class then reads 0.5).
+   */
+  async rehost<T>(activate: () => Promise<T>): Promise<T> {
+    const rt = this.current;
+    if (!rt) return activate();
+    const weights = await rt.weights();
+    rt.dispose();
+    this.current = null;
+    try {
+      return await activate();
+    } finally {
+      this.current = new ModelRuntime(rt.meta, weights, this.source);
+    }
   }
 
   /** Verifies and loads gathered model bytes. */
@@ -80,7 +101,11 @@ export class ModelSession {
     };
   }
 
-  async predictVideo(id: number, stride: number, onWindow: (w: WindowResult, total: number) => void): Promise<WindowResult[]> {
+  async predictVideo(
+    id: number,
+    stride: number,
+    onWindow: (w: WindowResult, total: number) => void | Promise<void>,
+  ): Promise<WindowResult[]> {
     const rt = this.runtime();
     const v = this.videos.get(id);
     const p = rt.meta.preprocessing;
@@ -88,7 +113,10 @@ export class ModelSession {
     const shape = { height: p.frameHeight, width: p.frameWidth, channels: p.channels };
     const total = v.frames.length < p.clipLength ? 1 : Math.floor((v.frames.length - p.clipLength) / stride) + 1;
     const out: WindowResult[] = [];
+    const job = this.startJob();
     for await (const w of clipWindows(streamOf(v.frames), p.clipLength, stride)) {
+      await yieldToMessages();
+      if (job.cancelled) throw cancelledError(`prediction of ${v.name}`);
       const probabilities = await rt.predict(preprocessClip(w.frames, shape, null));
       const result = {
         index: out.length,
@@ -99,7 +127,9 @@ export class ModelSession {
         padded: w.padded,
       };
       out.push(result);
-      onWindow(result, total);
+      // Awaited: the page's callback travels on its own port, so without the wait the returned
+      // list could reach the page before the last window's callback.
+      await onWindow(result, total);
     }
     return out;
   }
@@ -110,8 +140,15 @@ export class ModelSession {
     return encodeModelFiles(rt.meta, await rt.weights());
   }
 
-  stop(): void {
-    this.stopRequested = true;
+  /** Makes a fresh token the running job's (a cancel request before this belongs to an older job). */
+  private startJob(): CancelToken {
+    this.job = { cancelled: false };
+    return this.job;
+  }
+
+  /** Asks the running prediction or fine-tune to stop at its next window or step. */
+  cancel(): void {
+    if (this.job) this.job.cancelled = true;
   }
 
   /**
@@ -125,6 +162,7 @@ export class ModelSession {
     onStep: (r: StepReport) => void,
   ): Promise<{ steps: StepReport[]; eval: EvalReport | null; model: ModelSummary }> {
     const base = this.runtime();
+    const job = this.startJob();
     if (classNames.length === 0) throw new Error('fine-tuning needs at least one class');
     const sameClasses = classNames.length === base.classNames.length && classNames.every((c, i) => c === base.classNames[i]);
     const meta: S3DGWebMetadata = {
@@ -147,8 +185,8 @@ export class ModelSession {
         tuned,
         classNames,
       );
-      this.stopRequested = false;
-      const steps = await train(tuned, trainSet, options, onStep, () => this.stopRequested);
+      const steps = await train(tuned, trainSet, options, onStep, () => job.cancelled);
+      if (job.cancelled) throw cancelledError('fine-tuning');
       const report = heldOut.length > 0 ? await evaluate(tuned, heldOut) : null;
       const globalStep = base.meta.provenance.globalStep + steps.length;
       tuned.meta.provenance = {

@@ -5,8 +5,9 @@
  */
 import * as Comlink from 'comlink';
 import * as tf from '@tensorflow/tfjs-core';
-import { activateBackend, isBackendName, tryBackend, usableBackends, type BackendName } from './backends.ts';
+import { activateBackend, backendFailure, isBackendName, tryBackend, usableBackends, type BackendName } from './backends.ts';
 import { zipFolder } from './export_zip.ts';
+import { modelReadme } from './model_readme.ts';
 import { VideoStore } from './video_store.ts';
 import { ModelSession, type ModelSummary, type WindowResult } from './model_session.ts';
 import type { EvalReport, FineTuneOptions, LabelledRange, StepReport } from './fine_tune.ts';
@@ -22,19 +23,41 @@ export interface BackendStatus {
 
 const videos = new VideoStore();
 const session = new ModelSession(videos);
+/** The backends offered to the page: those that started at init, less any that failed since. */
+let offered: BackendName[] = [];
+
+function status(): BackendStatus {
+  const active = tf.getBackend() as BackendName;
+  return { active, usable: offered.filter((b) => b === active || backendFailure(b) === '') };
+}
 
 const api = {
   /** Activates the first usable backend from `preferred` on; lists the usable ones. */
   async init(preferred: string = 'webgpu'): Promise<BackendStatus> {
     const active = await activateBackend(isBackendName(preferred) ? preferred : 'webgpu');
-    return { active, usable: await usableBackends(active) };
+    offered = await usableBackends(active);
+    return status();
   },
 
-  /** Switches backend (tensors move with it); falls back down the list when `name` is unusable. */
+  /**
+   * Switches backend, the model's weights moved across (see ModelSession.rehost). When `name`
+   * cannot start, stays on the current backend and throws why; the page then no longer offers it.
+   */
   async setBackend(name: string): Promise<BackendStatus> {
     if (!isBackendName(name)) throw new Error(`unknown backend ${name}`);
-    const active = (await tryBackend(name)) ? name : await activateBackend(name);
-    return { active, usable: await usableBackends(active) };
+    const from = tf.getBackend() as BackendName;
+    if (name === from) return status();
+    await session.rehost(async () => {
+      if (await tryBackend(name)) return;
+      await tryBackend(from);
+      throw new Error(`${name} could not start here (${backendFailure(name)}); still on ${from}`);
+    });
+    return status();
+  },
+
+  /** The backends on offer now (after a refused switch, without the refused one). */
+  backends(): BackendStatus {
+    return status();
   },
 
   /** Live tensor count and bytes (tests check nothing grows across windows and steps). */
@@ -101,7 +124,11 @@ const api = {
   },
 
   /** Slides clip_length windows `stride` frames apart over video `id`; reports each window. */
-  async predictVideo(id: number, stride: number, onWindow: (w: WindowResult, total: number) => void): Promise<WindowResult[]> {
+  async predictVideo(
+    id: number,
+    stride: number,
+    onWindow: (w: WindowResult, total: number) => void | Promise<void>,
+  ): Promise<WindowResult[]> {
     return session.predictVideo(id, stride, onWindow);
   },
 
@@ -115,14 +142,15 @@ const api = {
     return session.fineTune(ranges, classNames, options, onStep);
   },
 
-  /** Asks a running fine-tune to stop after its current step. */
-  stopFineTune(): void {
-    session.stop();
+  /** Asks the running prediction or fine-tune to stop at its next window or step; it then throws "… cancelled". */
+  cancel(): void {
+    session.cancel();
   },
 
-  /** The current model as a web-model folder (the CLI's export format), zipped; transferred. */
+  /** The current model as a web-model folder (the CLI's export format) with a README.md, zipped; transferred. */
   async exportZip(folder: string): Promise<Uint8Array> {
     const files = await session.exportFiles();
+    files.set('README.md', new TextEncoder().encode(modelReadme(folder, session.runtime().meta)));
     const zip = zipFolder(folder, files);
     return Comlink.transfer(zip, [zip.buffer]);
   },

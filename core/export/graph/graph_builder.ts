@@ -43,6 +43,7 @@ export const attr = {
   ints: (values: number[]): AttrValueProto => ({ list: { i: values } }),
   bool: (b: boolean): AttrValueProto => ({ b }),
   string: (s: string): AttrValueProto => ({ s: new TextEncoder().encode(s) }),
+  strings: (values: string[]): AttrValueProto => ({ list: { s: values.map((s) => new TextEncoder().encode(s)) } }),
   shape: (shape: number[] | null): AttrValueProto => ({ shape: shapeProto(shape) }),
   shapes: (shapes: number[][]): AttrValueProto => ({ list: { shape: shapes.map((s) => shapeProto(s)) } }),
   tensor: (tensor: TensorProto): AttrValueProto => ({ tensor }),

@@ -1,4 +1,4 @@
-/** tf.Example schema (example.proto / feature.proto field numbers, our own minimal text). */
+/** tf.Example and tf.SequenceExample schema (example.proto / feature.proto field numbers, our own minimal text). */
 import { codec, defineSchema } from './root.ts';
 import type { Int64Wire } from './int64.ts';
 
@@ -30,5 +30,13 @@ export interface ExampleProto {
   features?: { feature: Record<string, FeatureProto> } | null;
 }
 
+/** tf.train.SequenceExample: context features, and per key a list of Features (one per step). */
+export interface SequenceExampleProto {
+  context?: { feature: Record<string, FeatureProto> } | null;
+  featureLists?: { featureList: Record<string, { feature: FeatureProto[] }> } | null;
+}
+
 /** Codec for tf.train.Example. */
 export const ExampleCodec = codec<ExampleProto>('Example');
+/** Codec for tf.train.SequenceExample. */
+export const SequenceExampleCodec = codec<SequenceExampleProto>('SequenceExample');

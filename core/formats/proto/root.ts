@@ -8,9 +8,15 @@ import { FormatError } from '../errors.ts';
 
 const root = new protobuf.Root();
 
-/** Adds proto3 source text (package `tensorflow`) to the shared root. */
+/** Adds proto3 source text (package `tensorflow`, or `onnx` for onnx.ts) to the shared root. */
 export function defineSchema(source: string): void {
   protobuf.parse(source, root, { keepCase: false });
+}
+
+/** The resolved reflection of `tensorflow.<name>` (or a qualified `pkg.Name`), for checks that walk the schema. */
+export function messageType(name: string): protobuf.Type {
+  root.resolveAll();
+  return root.lookupType(name.includes('.') ? name : `tensorflow.${name}`);
 }
 
 /** Encodes and decodes one message type as the TS interface `T`. */
@@ -21,13 +27,13 @@ export interface Codec<T> {
   decode(bytes: Uint8Array, source?: string): T;
 }
 
-/** A typed codec for `tensorflow.<name>`; the type is looked up on first use. */
+/** A typed codec for `tensorflow.<name>` (or a qualified `pkg.Name`); the type is looked up on first use. */
 export function codec<T>(name: string): Codec<T> {
   let type: protobuf.Type | undefined;
   const lookup = (): protobuf.Type => {
     if (!type) {
       root.resolveAll(); // resolves proto3 features such as packed encoding
-      type = root.lookupType(`tensorflow.${name}`);
+      type = root.lookupType(name.includes('.') ? name : `tensorflow.${name}`);
     }
     return type;
   };

@@ -2,7 +2,7 @@
  * A model directory's checkpoints, as a TF Estimator keeps them: `model.ckpt-<step>` tensor
  * bundles holding every model variable under its TF name, `global_step` (int64) and the
  * optimizer's `<var>/Momentum` slots, listed in the `checkpoint` state file, the oldest deleted
- * beyond keepCheckpointMax. TF can restore ours and we restore TF's.
+ * beyond keepCheckpointMax (0, the default of the CLI: none, as the original). TF can restore ours and we restore TF's.
  */
 import * as tf from '@tensorflow/tfjs-core';
 import type { Platform } from '../../platform.ts';
@@ -11,8 +11,22 @@ import { formatCheckpointState, parseCheckpointState } from '../../formats/check
 import { CONFIG_HINT, floatValues, readCheckpointWeights } from '../../model/checkpoint_weights.ts';
 import type { TfjsModel } from '../model.ts';
 import type { Optimizer } from './optimizer.ts';
+import type { InputPosition } from '../../data/input_pipeline.ts';
 
 const GLOBAL_STEP = 'global_step';
+
+/**
+ * What a resumed run needs, beyond the tensors, to continue exactly as if never stopped: the
+ * training input's position after the checkpoint's step, and Adam's β powers at full precision
+ * (the bundle holds them as float32, as TF). Kept beside `model.ckpt-<step>` as JSON, so our
+ * bundles stay what TF writes and reads.
+ */
+export interface ResumeState {
+  inputPosition?: InputPosition;
+  betaPowers?: [number, number];
+}
+
+export const resumeStatePath = (prefix: string) => `${prefix}.resume.json`;
 
 /** Read with data(), not dataSync(), so saving also works where synchronous reads fail (WebGPU in a worker). */
 async function floatTensor(name: string, t: tf.Tensor): Promise<NamedTensor> {
@@ -27,7 +41,10 @@ export async function saveModelCheckpoint(
   model: TfjsModel,
   optimizer: Optimizer | null,
   keepMax: number,
+  inputPosition?: InputPosition,
 ): Promise<string> {
+  const betaPowers = optimizer?.betaPowers ?? undefined;
+  const resume: ResumeState = { ...(inputPosition ? { inputPosition } : {}), ...(betaPowers ? { betaPowers } : {}) };
   const weights = [...(await model.namedWeights())].map(
     ([name, w]): NamedTensor => ({ name, dtype: 'float32', shape: w.shape, values: w.values }),
   );
@@ -39,6 +56,8 @@ export async function saveModelCheckpoint(
   await platform.makeDir(modelDir);
   const base = `model.ckpt-${step}`;
   const prefix = platform.join(modelDir, base);
+  // The sidecar first: a checkpoint listed in the state file always has the state it was saved with.
+  await platform.writeFileAtomic(resumeStatePath(prefix), new TextEncoder().encode(JSON.stringify(resume)));
   await saveCheckpoint((p, d) => platform.writeFileAtomic(p, d), prefix, tensors);
 
   // Update the state file, then delete what fell out of it.
@@ -56,20 +75,33 @@ export async function saveModelCheckpoint(
     await platform.remove(files.index);
     await platform.remove(files.data);
     await platform.remove(platform.join(modelDir, `${old}.meta`));
+    await platform.remove(resumeStatePath(platform.join(modelDir, old)));
   }
   return prefix;
 }
 
+/** The resume state saved with checkpoint `prefix`; empty when it has none (TF's, older runs). */
+async function readResumeState(platform: Platform, prefix: string): Promise<ResumeState> {
+  const path = resumeStatePath(prefix);
+  if (!(await platform.exists(path))) return {};
+  try {
+    return JSON.parse(new TextDecoder().decode(await platform.readFile(path))) as ResumeState;
+  } catch (e) {
+    throw new Error(`${path}: not a readable resume state (${(e as Error).message}); delete it to resume without it`);
+  }
+}
+
 /**
  * Restores a model exactly (resume): every model variable must be present with its shape; the
- * optimizer's slots are restored where present. Returns the checkpoint's global_step.
+ * optimizer's slots are restored where present. Returns the checkpoint's global_step and, when
+ * the checkpoint has it, the position its training input had reached.
  */
 export async function restoreModelCheckpoint(
   platform: Platform,
   prefix: string,
   model: TfjsModel,
   optimizer: Optimizer | null,
-): Promise<number> {
+): Promise<{ globalStep: number; inputPosition: InputPosition | null }> {
   const names = model.variables.names;
   const ckpt = await readCheckpointWeights(platform, prefix, names);
   model.loadWeights(ckpt.weights, { source: `checkpoint ${ckpt.prefix}`, hint: CONFIG_HINT, holder: 'the checkpoint' });
@@ -81,7 +113,10 @@ export async function restoreModelCheckpoint(
     if (!values) throw new Error(`checkpoint ${ckpt.prefix}: ${slot} is ${s.dtype}, not a float tensor`);
     return tf.tensor(values, s.shape, 'float32');
   });
-  return ckpt.globalStep;
+  if (!optimizer) return { globalStep: ckpt.globalStep, inputPosition: null };
+  const resume = await readResumeState(platform, prefix);
+  if (resume.betaPowers) optimizer.setBetaPowers(resume.betaPowers);
+  return { globalStep: ckpt.globalStep, inputPosition: resume.inputPosition ?? null };
 }
 
 /** What a warm start did. */

@@ -5,7 +5,7 @@
  */
 import * as tf from '@tensorflow/tfjs-core';
 import type { Platform } from '../../platform.ts';
-import type { ClipBatch } from '../../data/input_pipeline.ts';
+import type { ClipBatch, InputPosition } from '../../data/input_pipeline.ts';
 import type { RecordRef } from '../../data/clip_records.ts';
 import { EventWriter, eventFileName } from '../../formats/event_writer.ts';
 import type { S3DGConfig } from '../../model/config.ts';
@@ -15,7 +15,7 @@ import { resolveCheckpoint } from '../../model/checkpoint_weights.ts';
 import { restoreModelCheckpoint, saveModelCheckpoint, warmStartFrom } from './checkpoints.ts';
 import { MultiLabelMetrics, type MetricGroup } from '../../metrics/metrics.ts';
 import { Optimizer, type OptimizerName } from './optimizer.ts';
-import { processedFrame, writeActivationSummaries } from './summaries.ts';
+import { processedFrames, variableHistogramTag, writeActivationSummaries, writeLossSummaries, writeProcessedFrames } from './summaries.ts';
 import { evalStep, trainStep, type TensorBatch } from './train_step.ts';
 import type { VariablePredicate } from '../../model/variable_selection.ts';
 
@@ -25,6 +25,7 @@ export interface RunConfig {
   saveSummarySteps: number;
   saveCheckpointsSteps: number;
   logStepCountSteps: number;
+  /** Checkpoints kept, the oldest deleted beyond it; 0 keeps every one (TF's max_to_keep). */
   keepCheckpointMax: number;
 }
 
@@ -38,8 +39,13 @@ export interface EstimatorOptions {
   weightDecay: number;
   /** Variables to train (default all trainable). */
   variablesToTrain?: VariablePredicate;
+  /** Batch norm of layers not trained keeps to moving statistics (default: every batch norm trains, as TF-slim). */
+  freezeBatchNorm?: boolean;
   /** Warm start, used only when the model directory has no checkpoint yet (as TF). */
   warmStart?: { from: string; select: VariablePredicate };
+  /** Classes the plain metrics (`auc`, `f1`, …) cover, as the original's --metric_weights masks (default: all). */
+  metricScope?: MetricGroup;
+  /** Groups reported beside the plain metrics as `<group>_<metric>`. */
   metricGroups?: MetricGroup[];
   addImageSummaries?: boolean;
   /** Host name in event file names. */
@@ -93,6 +99,13 @@ export class Estimator {
   private prepared = false;
   private stopRequested = false;
   private lastSavedStep = -1;
+  /** The training input's position after the last batch trained on; saved with each checkpoint. */
+  private inputPosition: InputPosition | undefined;
+  /**
+   * After `prepare()`: the input position saved with the checkpoint training resumes from (null
+   * when there is none); build the training input with it as `resumeFrom` to continue exactly.
+   */
+  resumePosition: InputPosition | null = null;
 
   constructor(
     private readonly options: EstimatorOptions,
@@ -130,14 +143,17 @@ export class Estimator {
     if (inferenceFrom) {
       const prefix = await resolveCheckpoint(platform, inferenceFrom);
       if (prefix === null) throw new Error(`\`checkpoint\` ${inferenceFrom}: no checkpoint there`);
-      this.globalStep = await restoreModelCheckpoint(platform, prefix, this.model, null);
+      this.globalStep = (await restoreModelCheckpoint(platform, prefix, this.model, null)).globalStep;
       this.log(`restored ${prefix} (global step ${this.globalStep})`);
       return;
     }
     const own = await resolveCheckpoint(platform, run.modelDir);
     if (own !== null) {
-      this.globalStep = await restoreModelCheckpoint(platform, own, this.model, this.optimizer);
+      const restored = await restoreModelCheckpoint(platform, own, this.model, this.optimizer);
+      this.globalStep = restored.globalStep;
       this.lastSavedStep = this.globalStep;
+      this.resumePosition = restored.inputPosition;
+      this.inputPosition = this.resumePosition ?? undefined;
       this.log(
         `resuming from ${own} at global step ${this.globalStep}` +
           (this.options.warmStart ? ' (warm start ignored: the model directory has a checkpoint)' : ''),
@@ -170,7 +186,15 @@ export class Estimator {
   private async checkpoint(writer: EventWriter | null): Promise<void> {
     if (this.lastSavedStep === this.globalStep) return;
     const { platform, run } = this.options;
-    const prefix = await saveModelCheckpoint(platform, run.modelDir, this.globalStep, this.model, this.optimizer, run.keepCheckpointMax);
+    const prefix = await saveModelCheckpoint(
+      platform,
+      run.modelDir,
+      this.globalStep,
+      this.model,
+      this.optimizer,
+      run.keepCheckpointMax,
+      this.inputPosition,
+    );
     writer?.sessionLog('CHECKPOINT', this.globalStep, prefix);
     this.lastSavedStep = this.globalStep;
     this.log(`saved checkpoint ${prefix}`);
@@ -192,10 +216,11 @@ export class Estimator {
       this.log(`global step ${this.globalStep} already reaches ${lastStep}: nothing to train`);
       return { globalStep: this.globalStep, loss: NaN };
     }
+    if (limit.steps !== undefined) this.log(`training ${limit.steps} more steps: global step ${this.globalStep} to ${lastStep}`);
     const writer = this.newEventWriter(run.modelDir);
     writer.sessionLog('START', this.globalStep);
     const trains = this.options.variablesToTrain ?? (() => true);
-    const metrics = new MultiLabelMetrics(this.model.config.numClasses, this.options.metricGroups);
+    const metrics = new MultiLabelMetrics(this.model.config.numClasses, this.options.metricGroups, this.options.metricScope);
     const { platform } = this.options;
     let loss = NaN;
     let windowStart = platform.wallTime();
@@ -217,10 +242,12 @@ export class Estimator {
           trains,
           weightDecay: this.options.weightDecay,
           keepEndpoints: summarize,
+          freezeBatchNorm: this.options.freezeBatchNorm,
           // Dropout from (--seed, step): the same command gives the same run, resumed or not.
           seed: (this.options.seed ?? 0) * 1_000_003 + step,
         }).finally(() => tf.dispose([tensors.clips, tensors.labels]));
         this.globalStep = step;
+        this.inputPosition = batch.position;
         loss = r.loss;
         if (!Number.isFinite(loss)) throw new Error(`loss is ${loss} at global step ${step}: training diverged (lower \`learningRate\`?)`);
         metrics.update(r.probabilities, batch.labels);
@@ -234,20 +261,20 @@ export class Estimator {
           windowStep = step;
         }
         if (summarize) {
-          writer.scalar('Losses/total_loss', r.loss, step);
-          writer.scalar('Losses/cross_entropy', r.crossEntropy, step);
-          writer.scalar('Losses/l1_regularization', r.l1, step);
-          writer.scalar('Losses/l2_regularization', r.l2, step);
+          writeLossSummaries(writer, r, step);
           writer.scalar('learning_rate', this.optimizer.learningRate, step);
           for (const [k, v] of Object.entries(metrics.result())) writer.scalar(`Metrics/train/${k}`, v, step);
           metrics.reset();
           if (r.endpoints) writeActivationSummaries(writer, r.endpoints, step);
+          // Every global variable, as the original: the model's and global_step.
           for (const name of this.model.variables.names)
-            writer.histogram(name, await this.model.variables.get(name).data<'float32'>(), step);
+            writer.histogram(variableHistogramTag(name), await this.model.variables.get(name).data<'float32'>(), step);
+          writer.histogram(variableHistogramTag('global_step'), [step], step);
           if (this.options.addImageSummaries) {
-            writer.image(
-              'processed_video_frame',
-              processedFrame(batch.clips, dims.frames, dims.height, dims.width, this.model.config.inputChannels),
+            const { frames, height, width } = dims;
+            writeProcessedFrames(
+              writer,
+              processedFrames(batch.clips, batch.size, frames, height, width, this.model.config.inputChannels),
               step,
             );
           }
@@ -264,27 +291,25 @@ export class Estimator {
   /** One pass over `input`; summaries go to `<modelDir>/eval` at the current global step. */
   async evaluate(input: AsyncIterable<ClipBatch>, checkpointPath?: string): Promise<EvalResult> {
     await this.prepare(checkpointPath);
-    const metrics = new MultiLabelMetrics(this.model.config.numClasses, this.options.metricGroups);
+    const metrics = new MultiLabelMetrics(this.model.config.numClasses, this.options.metricGroups, this.options.metricScope);
     let lossSum = 0;
-    let ceSum = 0;
     let clips = 0;
     for await (const batch of input) {
       const tensors = toTensors(batch, this.model, this.dims(batch));
       const r = await evalStep(this.model, tensors, this.options.weightDecay).finally(() => tf.dispose([tensors.clips, tensors.labels]));
       metrics.update(r.probabilities, batch.labels);
       lossSum += r.loss * batch.size;
-      ceSum += r.crossEntropy * batch.size;
       clips += batch.size;
     }
     if (clips === 0) throw new Error('evaluation input holds no clips');
     const result: EvalResult = { globalStep: this.globalStep, loss: lossSum / clips, metrics: metrics.result(), clips };
     const writer = this.newEventWriter(this.options.platform.join(this.options.run.modelDir, 'eval'));
     writer.scalar('loss', result.loss, this.globalStep);
-    writer.scalar('Losses/cross_entropy', ceSum / clips, this.globalStep);
     for (const [k, v] of Object.entries(result.metrics)) writer.scalar(`Metrics/eval/${k}`, v, this.globalStep);
     await writer.close();
     const shown = ['auc', 'precision', 'recall', 'f1'].map((k) => `${k} = ${result.metrics[k].toFixed(4)}`).join(', ');
-    this.log(`evaluation at global step ${this.globalStep} over ${clips} clips: loss = ${result.loss.toFixed(5)}, ${shown}`);
+    const scope = this.options.metricScope ? ` (metrics over ${this.options.metricScope.name}'s classes)` : '';
+    this.log(`evaluation at global step ${this.globalStep} over ${clips} clips: loss = ${result.loss.toFixed(5)}, ${shown}${scope}`);
     return result;
   }
 

@@ -19,7 +19,10 @@ const ADAM = { beta1: 0.9, beta2: 0.999, epsilon: 1e-8 };
 export class Optimizer {
   /** Per-variable slots, in slotSuffixes order. */
   private readonly slots = new Map<string, tf.Variable[]>();
-  /** Adam's β1^t and β2^t, as TF keeps them (updated after each step); mirrored in powerVars for checkpoints. */
+  /**
+   * Adam's β1^t and β2^t (updated after each step), mirrored in powerVars for checkpoints, where
+   * TF keeps them as float32; {@link betaPowers} gives them exactly, for an exact resume.
+   */
   private powers: [number, number] = [ADAM.beta1, ADAM.beta2];
   private powerVars: [tf.Variable, tf.Variable] | null = null;
 
@@ -81,6 +84,16 @@ export class Optimizer {
       this.slots.set(name, slots);
     }
     return slots;
+  }
+
+  /** Adam's β1^t and β2^t at full precision once it has stepped (the checkpoint holds them as float32); else null. */
+  get betaPowers(): [number, number] | null {
+    return this.name === 'adam' && this.powerVars ? [...this.powers] : null;
+  }
+
+  /** Continues with exactly these β powers (from {@link betaPowers}), after `restore` read the float32 ones. */
+  setBetaPowers(powers: [number, number]): void {
+    if (this.name === 'adam') this.setPowers(powers);
   }
 
   /** Everything to checkpoint, by TF name: slots, and Adam's beta powers. */

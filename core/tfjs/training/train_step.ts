@@ -17,6 +17,12 @@ export interface StepOptions {
   keepEndpoints?: boolean;
   /** Seed of this step's dropout (a new one each step makes a seeded run reproducible). */
   seed?: number;
+  /**
+   * Batch norm of layers not trained runs on moving statistics and leaves them alone (Keras's
+   * frozen layers). Default off: every batch norm normalises by batch statistics and updates its
+   * moving averages, as the original trainer (TF-slim, `is_training=True`, UPDATE_OPS) does.
+   */
+  freezeBatchNorm?: boolean;
 }
 
 /** What a step reports, as plain numbers (no tensors outlive the step). */
@@ -39,7 +45,7 @@ export function regularizedNames(model: TfjsModel): string[] {
 }
 
 /**
- * One training step: forward in training mode (batch statistics for trained layers, dropout),
+ * One training step: forward in training mode (batch statistics, dropout),
  * loss, gradients of the trained variables, optimizer update. Values are read with `data()`,
  * never `dataSync()`: tfjs-backend-webgpu's synchronous read returns zeros in a headless
  * browser worker. Leaves no tensors behind.
@@ -51,7 +57,7 @@ export async function trainStep(model: TfjsModel, optimizer: Optimizer, batch: T
   const decayed = regularizedNames(model).map((n) => store.get(n));
   let kept: { ce: tf.Scalar; l1: tf.Scalar; l2: tf.Scalar; probs: tf.Tensor; endpoints: [string, tf.Tensor][] } | null = null;
   const { value, grads } = tf.variableGrads(() => {
-    const out = model.net.apply(model.context(true, options.trains, options.seed), batch.clips);
+    const out = model.net.apply(model.context(true, options.trains, options.seed, options.freezeBatchNorm), batch.clips);
     const terms = trainingLoss(batch.labels, out.logits!, decayed, options.weightDecay);
     kept = {
       ce: tf.keep(terms.crossEntropy),

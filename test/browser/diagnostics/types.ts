@@ -1,17 +1,9 @@
 /** What the diagnostics page (index.html) reports and offers to tests and the browser bench. */
 import type { BackendName } from '../../../web/worker/backends.ts';
 import type { S3DGConfig } from '../../../core/model/config.ts';
+import type { ParityCase, ParityScope } from '../../parity_cases.ts';
 
-/** One compared computation. */
-export interface ParityCase {
-  name: string;
-  /** Largest |backend − cpu| over all outputs. */
-  maxAbsDiff: number;
-  /** Largest |cpu| value: the tolerance is relative to max(1, this). */
-  maxAbsValue: number;
-  tolerance: number;
-  ok: boolean;
-}
+export type { ParityCase, ParityScope };
 
 export interface ParityReport {
   backend: BackendName;
@@ -19,8 +11,6 @@ export interface ParityReport {
   /** On wasm: whether our own SIMD kernels (core/tfjs/kernels/wasm/) loaded, so the cases ran them. */
   wasmKernels?: boolean;
 }
-
-export type ParityScope = 'ops' | 'model' | 'all';
 
 /** Clip size of a timed window. */
 export interface BenchClip {
