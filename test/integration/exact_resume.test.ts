@@ -97,9 +97,6 @@ describe('exact resume', () => {
     writeFileSync(join(modelDir, `model.ckpt-${STEPS}.resume.json`), '{"inputPosition": {"format": "s3dg-inp');
     const r = spawnSync(process.execPath, [CLI, ...args(modelDir), '--train_steps', '1'], { encoding: 'utf8', env });
     assert.equal(r.status, 1, r.stderr);
-    assert.match(
-      r.stderr,
-      /model\.ckpt-8\.resume\.json: not a readable resume state .*; delete it to resume without it/,
-    );
+    assert.match(r.stderr, /model\.ckpt-8\.resume\.json: not a readable resume state .*; delete it to resume without it/);
   });
 });
