@@ -17,6 +17,19 @@ export interface ModelFlags {
   dropout_rate?: string;
 }
 
+/** The flags that shape the network (all but dropout, which inference ignores), as commander keys them. */
+export const SHAPE_FLAG_NAMES = [
+  'num_classes',
+  'depth_multiplier',
+  'min_depth',
+  'channels',
+  'first_temporal_kernel_size',
+  'temporal_conv_startat',
+  'gating_startat',
+  'final_endpoint',
+  'batch_norm_decay',
+] as const satisfies readonly (keyof ModelFlags)[];
+
 export function addModelFlags(cmd: Command): Command {
   return cmd
     .option('--num_classes <n>', 'number of output classes', '204')

@@ -14,7 +14,7 @@ import { findManifest } from '../data/manifest_file.ts';
 import { UsageError } from '../errors.ts';
 import { parseCropBox, parseNonNegativeNumber, parseNumber, parsePositiveInteger, parsePositiveNumber } from '../flag_values.ts';
 import { checkFolder } from '../folders.ts';
-import { addModelFlags, modelConfigFromFlags, type ModelFlags } from '../model_flags.ts';
+import { addModelFlags, modelConfigFromFlags, SHAPE_FLAG_NAMES, type ModelFlags } from '../model_flags.ts';
 import { chooseEngine, ENGINE_CHOICES, type EngineChoice } from '../predict/choose_engine.ts';
 import { loadPredictModel, type ModelRequest } from '../predict/model_source.ts';
 import { outputsComplete, videoOutputs, writeVideoOutputs } from '../predict/outputs.ts';
@@ -43,18 +43,6 @@ interface PredictFlags extends ModelFlags {
   shard?: string;
   num_shards?: string;
 }
-
-const MODEL_FLAG_NAMES = [
-  'num_classes',
-  'depth_multiplier',
-  'min_depth',
-  'channels',
-  'first_temporal_kernel_size',
-  'temporal_conv_startat',
-  'gating_startat',
-  'final_endpoint',
-  'batch_norm_decay',
-];
 
 async function classNamesFromFlags(f: PredictFlags): Promise<string[] | undefined> {
   if (f.class_names !== undefined) {
@@ -90,7 +78,7 @@ async function modelRequest(f: PredictFlags, cmd: Command): Promise<ModelRequest
       crop,
     },
     classNames: await classNamesFromFlags(f),
-    modelFlagsGiven: MODEL_FLAG_NAMES.filter((n) => cmd.getOptionValueSource(n) === 'cli').map((n) => `--${n}`),
+    modelFlagsGiven: SHAPE_FLAG_NAMES.filter((n) => cmd.getOptionValueSource(n) === 'cli').map((n) => `--${n}`),
   };
 }
 

@@ -12,6 +12,7 @@ import { ModelFrameMaker } from '../../core/data/model_frame.ts';
 import { rawFormatOf } from './raw_format.ts';
 import { encodeVideo } from './encode.ts';
 import { FfmpegNotFoundError, VideoToolError } from './ffmpeg_process.ts';
+import { BUNDLED_FFMPEG, FFMPEG_COMPARE_SKIP, SYSTEM_FFMPEG } from '../../test/ffmpeg_builds.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 's3dg-video-'));
 after(() => rmSync(dir, { recursive: true, force: true }));
@@ -272,27 +273,6 @@ test('stopping a decode early ends ffmpeg at once', async () => {
   assert.deepEqual(left, []);
 });
 
-/** The system's ffmpeg + ffprobe and the bundled static ffmpeg (4.1, no ffprobe), when both are here to compare. */
-const SYSTEM = (() => {
-  try {
-    return findFfmpeg({ env: { PATH: process.env.PATH }, platform: process.platform, arch: process.arch });
-  } catch {
-    return null;
-  }
-})();
-const BUNDLED = (() => {
-  try {
-    return findFfmpeg({ env: { PATH: '' }, platform: process.platform, arch: process.arch }).ffmpeg;
-  } catch {
-    return null;
-  }
-})();
-const COMPARE_SKIP = !BUNDLED
-  ? `${BUNDLED_FFMPEG_PACKAGE} is not installed here`
-  : SYSTEM?.source !== 'PATH' || !SYSTEM.ffprobe
-    ? 'no system ffmpeg and ffprobe on PATH to compare with'
-    : false;
-
 /** The test videos made above, plus VP8, NTSC-rate (30000/1001) VP9 and cut-off H.264 ones. */
 function comparisonVideos(): string[] {
   const make = (file: string, args: string[]) =>
@@ -337,17 +317,17 @@ function comparisonVideos(): string[] {
 }
 
 test("probing with ffmpeg alone (no ffprobe) gives ffprobe's answers, with the system's ffmpeg and the bundled one", {
-  skip: COMPARE_SKIP,
+  skip: FFMPEG_COMPARE_SKIP,
 }, async () => {
   const videos = comparisonVideos();
   assert.ok(videos.length >= 10, `${videos.length} videos`);
   let worstDuration = 0;
   for (const file of videos) {
     for (const countFrames of [true, false]) {
-      const want = await probeWithFfprobe(file, { countFrames }, SYSTEM!.ffprobe!);
+      const want = await probeWithFfprobe(file, { countFrames }, SYSTEM_FFMPEG!.ffprobe!);
       for (const [name, ffmpeg] of [
-        ['system', SYSTEM!.ffmpeg],
-        ['bundled', BUNDLED!],
+        ['system', SYSTEM_FFMPEG!.ffmpeg],
+        ['bundled', BUNDLED_FFMPEG!],
       ]) {
         const got = await probeWithFfmpeg(file, { countFrames }, ffmpeg);
         // WebM: ffprobe gives the container's duration, we the last packet's end (its times are whole milliseconds).
@@ -363,12 +343,14 @@ test("probing with ffmpeg alone (no ffprobe) gives ffprobe's answers, with the s
   }
   assert.ok(worstDuration > 0, 'the 7 fps webm shows the millisecond difference (else the check above is too loose)');
   await assert.rejects(
-    probeWithFfmpeg(join(dir, 'corrupt.mp4'), {}, BUNDLED!),
+    probeWithFfmpeg(join(dir, 'corrupt.mp4'), {}, BUNDLED_FFMPEG!),
     (e: Error) => e instanceof VideoToolError && e.message.startsWith(dir),
   );
 });
 
-test("decoding with the bundled ffmpeg (S3DG_FFMPEG) gives the system ffmpeg's frames, byte for byte", { skip: COMPARE_SKIP }, async () => {
+test("decoding with the bundled ffmpeg (S3DG_FFMPEG) gives the system ffmpeg's frames, byte for byte", {
+  skip: FFMPEG_COMPARE_SKIP,
+}, async () => {
   const videos = comparisonVideos().filter((f) => !f.endsWith('long.mp4'));
   const decodeAll = async () => {
     const out: Uint8Array[] = [];
@@ -380,9 +362,9 @@ test("decoding with the bundled ffmpeg (S3DG_FFMPEG) gives the system ffmpeg's f
   };
   const system = await decodeAll();
   const saved = process.env.S3DG_FFMPEG;
-  process.env.S3DG_FFMPEG = BUNDLED!;
+  process.env.S3DG_FFMPEG = BUNDLED_FFMPEG!;
   try {
-    assert.equal(ffmpegBinary().ffmpeg, BUNDLED);
+    assert.equal(ffmpegBinary().ffmpeg, BUNDLED_FFMPEG);
     const bundled = await decodeAll();
     system.forEach((frames, i) =>
       assert.deepEqual(diff(bundled[i], frames), { mean: 0, max: 0 }, `${videos[i >> 1]} (${i % 2 ? 'fps 3, resized, grey' : 'native'})`),

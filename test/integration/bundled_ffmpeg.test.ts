@@ -10,31 +10,12 @@ import { mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, symlinkSync 
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { writeCrossingScenes } from '../../node/demo/scenes.ts';
-import { BUNDLED_FFMPEG_PACKAGE, findFfmpeg } from '../../node/video/ffmpeg_binary.ts';
+import { BUNDLED_FFMPEG_PACKAGE } from '../../node/video/ffmpeg_binary.ts';
 import type { DatasetManifest } from '../../core/index.ts';
+import { BUNDLED_FFMPEG, FFMPEG_COMPARE_SKIP, SYSTEM_FFMPEG } from '../ffmpeg_builds.ts';
 
 const root = mkdtempSync(join(tmpdir(), 's3dg-bundled-ffmpeg-'));
 after(() => rmSync(root, { recursive: true, force: true }));
-
-const SYSTEM = (() => {
-  try {
-    return findFfmpeg({ env: { PATH: process.env.PATH }, platform: process.platform, arch: process.arch });
-  } catch {
-    return null;
-  }
-})();
-const BUNDLED = (() => {
-  try {
-    return findFfmpeg({ env: { PATH: '' }, platform: process.platform, arch: process.arch }).ffmpeg;
-  } catch {
-    return null;
-  }
-})();
-const SKIP = !BUNDLED
-  ? `${BUNDLED_FFMPEG_PACKAGE} is not installed here`
-  : SYSTEM?.source !== 'PATH' || !SYSTEM.ffprobe
-    ? 'no system ffmpeg and ffprobe on PATH to compare with'
-    : false;
 
 /** Every file under `dir` (relative path → bytes), the manifest without its timestamps. */
 function outputOf(dir: string): Map<string, Buffer | DatasetManifest> {
@@ -50,7 +31,7 @@ function outputOf(dir: string): Map<string, Buffer | DatasetManifest> {
 }
 
 test('s3dg dataset with no ffmpeg on PATH uses the bundled one and writes the same shards as the system ffmpeg', {
-  skip: SKIP,
+  skip: FFMPEG_COMPARE_SKIP,
 }, async () => {
   // H.264 mp4 (the demo's codec) and VP9 webm, from the demo's renderer.
   const mp4 = await writeCrossingScenes({
@@ -108,10 +89,13 @@ test('s3dg dataset with no ffmpeg on PATH uses the bundled one and writes the sa
   ] as const) {
     const systemLog = build(set, join(root, `${name}-system`), process.env.PATH ?? '', [...extra]);
     const bundledLog = build(set, join(root, `${name}-bundled`), bare, [...extra]);
-    assert.match(systemLog, new RegExp(`^ffmpeg: ${SYSTEM!.ffmpeg} \\(version .*, on PATH, ffprobe ${SYSTEM!.ffprobe}\\)$`, 'm'));
+    assert.match(
+      systemLog,
+      new RegExp(`^ffmpeg: ${SYSTEM_FFMPEG!.ffmpeg} \\(version .*, on PATH, ffprobe ${SYSTEM_FFMPEG!.ffprobe}\\)$`, 'm'),
+    );
     const said = bundledLog.split('\n').filter((l) => l.startsWith('ffmpeg: '));
     assert.deepEqual(said, [
-      `ffmpeg: ${BUNDLED} (version N-47683-g0e8eb07980-static, from ${BUNDLED_FFMPEG_PACKAGE}, no ffprobe: probing with ffmpeg)`,
+      `ffmpeg: ${BUNDLED_FFMPEG} (version N-47683-g0e8eb07980-static, from ${BUNDLED_FFMPEG_PACKAGE}, no ffprobe: probing with ffmpeg)`,
     ]);
     const want = outputOf(join(root, `${name}-system`));
     const got = outputOf(join(root, `${name}-bundled`));
