@@ -7,8 +7,9 @@
  * where tfjs's executor takes Const values from.
  */
 import type { AttrListProto, AttrValueProto, GraphDefProto, NodeDefProto } from '../formats/proto/graph.ts';
-import { DataType, type TensorProto, type TensorShapeProto } from '../formats/proto/tensor.ts';
+import { DataType, type TensorShapeProto } from '../formats/proto/tensor.ts';
 import { int64ToNumber, type Int64Wire } from '../formats/proto/int64.ts';
+import { tensorProtoValues } from '../formats/tensor_proto.ts';
 import type { SignatureDefProto, TensorInfoProto } from '../formats/proto/saved_model.ts';
 
 /** One weight as tfjs's weights manifest lists it. */
@@ -75,31 +76,15 @@ function attrJson(a: AttrValueProto): JsonValue {
   return {};
 }
 
-function shapeOf(t: TensorProto): number[] {
-  return (t.tensorShape?.dim ?? []).map((d) => int64ToNumber(d.size ?? 0));
-}
-
 /** A Const's values as little-endian bytes and tfjs dtype. */
 function constBytes(node: NodeDefProto): { dtype: 'float32' | 'int32'; bytes: Uint8Array; shape: number[] } {
   const t = node.attr?.value?.tensor;
   if (!t) throw new Error(`tfjs graph: Const ${node.name} has no value`);
-  const shape = shapeOf(t);
-  const count = shape.reduce((a, b) => a * b, 1);
-  let values: Float32Array | Int32Array;
-  if (t.dtype === DataType.DT_FLOAT) {
-    values = t.tensorContent?.length
-      ? new Float32Array(t.tensorContent.slice().buffer)
-      : new Float32Array(count).fill(t.floatVal?.[0] ?? 0);
-    if (!t.tensorContent?.length && t.floatVal) values.set(t.floatVal.slice(0, count));
-  } else if (t.dtype === DataType.DT_INT32) {
-    values = t.tensorContent?.length ? new Int32Array(t.tensorContent.slice().buffer) : new Int32Array(count).fill(t.intVal?.[0] ?? 0);
-    if (!t.tensorContent?.length && t.intVal) values.set(t.intVal.slice(0, count));
-  } else {
-    throw new Error(`tfjs graph: Const ${node.name} is ${typeName(t.dtype)}; only float32 and int32 weights are converted`);
-  }
-  if (values.length !== count) throw new Error(`tfjs graph: Const ${node.name} holds ${values.length} values for shape [${shape}]`);
+  const read = tensorProtoValues(t, `tfjs graph: Const ${node.name}`);
+  if (!read) throw new Error(`tfjs graph: Const ${node.name} is ${typeName(t.dtype)}; only float32 and int32 weights are converted`);
+  const { shape, values } = read;
   return {
-    dtype: t.dtype === DataType.DT_FLOAT ? 'float32' : 'int32',
+    dtype: values instanceof Float32Array ? 'float32' : 'int32',
     bytes: new Uint8Array(values.buffer, values.byteOffset, values.byteLength),
     shape,
   };

@@ -6,7 +6,7 @@
 import type { Platform } from '../platform.ts';
 import { metaGraphByTags, readSavedModelDir, type MetaGraph } from '../formats/saved_model_reader.ts';
 import { DataType } from '../formats/proto/tensor.ts';
-import { int64ToNumber } from '../formats/proto/int64.ts';
+import { tensorProtoValues } from '../formats/tensor_proto.ts';
 import { checkNamedWeights, type NamedWeight, type NamedWeights } from './named_weights.ts';
 import { CONFIG_HINT, floatValues } from './checkpoint_weights.ts';
 import type { S3DG } from './s3dg.ts';
@@ -23,12 +23,8 @@ function constWeight(byName: Map<string, MetaGraph['nodes'][number]>, name: stri
   const node = byName.get(name);
   const t = node?.op === 'Const' ? node.attrs.value?.tensor : undefined;
   if (!t || t.dtype !== DataType.DT_FLOAT) return null;
-  const shape = (t.tensorShape?.dim ?? []).map((d) => int64ToNumber(d.size ?? 0));
-  const count = shape.reduce((a, b) => a * b, 1);
-  if (t.tensorContent?.length) return { shape, values: new Float32Array(t.tensorContent.slice().buffer) };
-  const values = new Float32Array(count).fill(t.floatVal?.[0] ?? 0);
-  if (t.floatVal) values.set(t.floatVal.slice(0, count));
-  return { shape, values };
+  const read = tensorProtoValues(t, `Const ${name}`);
+  return read && { shape: read.shape, values: read.values as Float32Array };
 }
 
 /** Reads every variable of `net` from the SavedModel in `dir` (tag set `serve`) and checks they fit. */
