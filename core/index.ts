@@ -20,7 +20,8 @@ export { S3DG } from './model/s3dg.ts';
 export { batchBytes, countPass, trainingStepBytes } from './model/pass_cost.ts';
 export type { VariableSpec } from './model/variables.ts';
 export { checkNamedWeights, WeightsMismatchError, type NamedWeight, type NamedWeights } from './model/named_weights.ts';
-export { readCheckpointWeights, resolveCheckpoint } from './model/checkpoint_weights.ts';
+export { readCheckpointWeights, readNetWeights, resolveCheckpoint } from './model/checkpoint_weights.ts';
+export { readSavedModelWeights } from './model/saved_model_weights.ts';
 export { parseVariableSelection, type VariablePredicate } from './model/variable_selection.ts';
 
 // Data: records, labels, frames, the input pipeline.

@@ -7,9 +7,7 @@
 import type { Command } from 'commander';
 import { readFile } from 'node:fs/promises';
 import { availableParallelism } from 'node:os';
-import { parseClassNames, type CropBox } from '../../core/index.ts';
-import { checkEventOptions, timelineEvents, type EventOptions } from '../../core/predict/events.ts';
-import { windowCount } from '../../core/predict/timeline.ts';
+import { parseClassNames, type CropBox, checkEventOptions, timelineEvents, type EventOptions, windowCount } from '../../core/index.ts';
 import { findManifest } from '../data/manifest_file.ts';
 import { UsageError } from '../errors.ts';
 import { parseCropBox, parseNonNegativeNumber, parseNumber, parsePositiveInteger, parsePositiveNumber } from '../flag_values.ts';

@@ -6,9 +6,16 @@
  */
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { readWebModel, resolveConfig, S3DG, type CropBox, type NamedWeights, type S3DGConfig } from '../../core/index.ts';
-import { readNetWeights } from '../../core/model/checkpoint_weights.ts';
-import { readSavedModelWeights } from '../../core/model/saved_model_weights.ts';
+import {
+  readWebModel,
+  resolveConfig,
+  S3DG,
+  type CropBox,
+  type NamedWeights,
+  type S3DGConfig,
+  readNetWeights,
+  readSavedModelWeights,
+} from '../../core/index.ts';
 import { nodePlatform } from '../platform.ts';
 import { UsageError } from '../errors.ts';
 

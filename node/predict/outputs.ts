@@ -4,8 +4,7 @@
  * is written whole under a temporary name and renamed; a video is done when all three exist.
  */
 import { join } from 'node:path';
-import { eventsJson, type ClassEvents, type EventOptions } from '../../core/predict/events.ts';
-import { timelineCsv, timelineJson, type Timeline } from '../../core/predict/timeline.ts';
+import { eventsJson, type ClassEvents, type EventOptions, timelineCsv, timelineJson, type Timeline } from '../../core/index.ts';
 import { nodePlatform } from '../platform.ts';
 
 export interface VideoOutputs {

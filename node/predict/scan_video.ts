@@ -4,7 +4,7 @@
  * thread while the engine runs earlier windows; at most `inFlight` windows wait for the
  * engine, so memory stays flat however long the video is.
  */
-import { windowSpan, type Timeline, type TimelineWindow } from '../../core/predict/timeline.ts';
+import { windowSpan, type Timeline, type TimelineWindow } from '../../core/index.ts';
 import { probeVideo } from '../video/probe.ts';
 import { videoClips } from '../video/video_clips.ts';
 import type { PredictEngine } from './engine.ts';

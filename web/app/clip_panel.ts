@@ -14,7 +14,7 @@ import { byId, errorText, onDrop, showMessage } from '../ui/dom.ts';
 import { drawLineChart, type ChartScale } from '../ui/line_chart.ts';
 import { renderPredictions } from '../ui/predictions_table.ts';
 import { renderEvents } from '../ui/events_list.ts';
-import { timelineEvents } from '../../core/predict/events.ts';
+import { timelineEvents } from '../../core/index.ts';
 import { onPlayerTime, seekPlayer, showInPlayer, windowAt } from './player.ts';
 import type { AppState, ClipEntry } from './state.ts';
 import * as Comlink from 'comlink';

@@ -3,7 +3,7 @@
  * "gates_lowering 1.00–3.00 s, peak 0.93". Events come from core's segmenting rule
  * (core/predict/events.ts, the CLI's `predict` events).
  */
-import type { ClassEvents } from '../../core/predict/events.ts';
+import type { ClassEvents } from '../../core/index.ts';
 import { el } from './dom.ts';
 
 /** Fills `list` with the events of every class (time order); `onPick` gets an event's start in seconds. */
