@@ -13,4 +13,14 @@ export {
   type StepProgress,
 } from './training/estimator.ts';
 export { Optimizer, type OptimizerName } from './training/optimizer.ts';
-export { evalStep, trainStep } from './training/train_step.ts';
+export {
+  disposeStepGradients,
+  evalStep,
+  readStepResult,
+  stepGradients,
+  trainStep,
+  type StepGradients,
+  type StepOptions,
+  type StepResult,
+  type TensorBatch,
+} from './training/train_step.ts';

@@ -45,39 +45,68 @@ export function regularizedNames(model: TfjsModel): string[] {
 }
 
 /**
- * One training step: forward in training mode (batch statistics, dropout),
- * loss, gradients of the trained variables, optimizer update. Values are read with `data()`,
- * never `dataSync()`: tfjs-backend-webgpu's synchronous read returns zeros in a headless
- * browser worker. Leaves no tensors behind.
+ * What the forward and backward pass of a step give, before any update: the gradients of the
+ * trained variables keyed by TF name, the loss terms, predictions and (asked for) endpoints.
+ * The caller owns every tensor: `disposeStepGradients` frees them. Batch-norm moving averages
+ * are already updated in the model (as TF-slim's `updates_collections=None`).
  */
-export async function trainStep(model: TfjsModel, optimizer: Optimizer, batch: TensorBatch, options: StepOptions): Promise<StepResult> {
+export interface StepGradients {
+  grads: Map<string, tf.Tensor>;
+  total: tf.Scalar;
+  crossEntropy: tf.Scalar;
+  l1: tf.Scalar;
+  l2: tf.Scalar;
+  probabilities: tf.Tensor;
+  endpoints: [string, tf.Tensor][];
+}
+
+/** Forward in training mode (batch statistics, dropout), loss and the trained variables' gradients. */
+export function stepGradients(model: TfjsModel, batch: TensorBatch, options: StepOptions): StepGradients {
   const store = model.variables;
   const varList = store.trainable(options.trains);
   if (varList.length === 0) throw new Error('the variable selection (`variablesToTrain`) trains no variable');
   const decayed = regularizedNames(model).map((n) => store.get(n));
-  let kept: { ce: tf.Scalar; l1: tf.Scalar; l2: tf.Scalar; probs: tf.Tensor; endpoints: [string, tf.Tensor][] } | null = null;
+  let kept: Omit<StepGradients, 'grads' | 'total'> | null = null;
   const { value, grads } = tf.variableGrads(() => {
     const out = model.net.apply(model.context(true, options.trains, options.seed, options.freezeBatchNorm), batch.clips);
     const terms = trainingLoss(batch.labels, out.logits!, decayed, options.weightDecay);
     kept = {
-      ce: tf.keep(terms.crossEntropy),
+      crossEntropy: tf.keep(terms.crossEntropy),
       l1: tf.keep(terms.l1),
       l2: tf.keep(terms.l2),
-      probs: tf.keep(out.predictions!),
+      probabilities: tf.keep(out.predictions!),
       endpoints: options.keepEndpoints ? [...out.endpoints].map(([k, t]) => [k, tf.keep(t)] as [string, tf.Tensor]) : [],
     };
     return terms.total;
   }, varList);
-  const k = kept!;
+  return { ...kept!, total: value, grads: new Map(Object.entries(grads).map(([name, g]) => [store.tfNameOf(name), g])) };
+}
+
+export function disposeStepGradients(s: StepGradients): void {
+  tf.dispose([s.total, s.crossEntropy, s.l1, s.l2, s.probabilities, ...s.grads.values(), ...s.endpoints.map(([, t]) => t)]);
+}
+
+/** A step's loss terms, predictions and endpoints as plain numbers. */
+export async function readStepResult(s: StepGradients): Promise<StepResult> {
+  const [loss, crossEntropy, l1, l2, probabilities] = await Promise.all([s.total, s.crossEntropy, s.l1, s.l2, s.probabilities].map(floats));
+  const result: StepResult = { loss: loss[0], crossEntropy: crossEntropy[0], l1: l1[0], l2: l2[0], probabilities };
+  if (s.endpoints.length > 0)
+    result.endpoints = new Map(await Promise.all(s.endpoints.map(async ([name, t]) => [name, await floats(t)] as const)));
+  return result;
+}
+
+/**
+ * One training step: {@link stepGradients}, then the optimizer's update. Values are read with
+ * `data()`, never `dataSync()`: tfjs-backend-webgpu's synchronous read returns zeros in a
+ * headless browser worker. Leaves no tensors behind.
+ */
+export async function trainStep(model: TfjsModel, optimizer: Optimizer, batch: TensorBatch, options: StepOptions): Promise<StepResult> {
+  const s = stepGradients(model, batch, options);
   try {
-    optimizer.apply(new Map(Object.entries(grads).map(([name, g]) => [store.tfNameOf(name), g])), (n) => store.get(n));
-    const [loss, crossEntropy, l1, l2, probabilities] = await Promise.all([value, k.ce, k.l1, k.l2, k.probs].map(floats));
-    const result: StepResult = { loss: loss[0], crossEntropy: crossEntropy[0], l1: l1[0], l2: l2[0], probabilities };
-    if (options.keepEndpoints)
-      result.endpoints = new Map(await Promise.all(k.endpoints.map(async ([name, t]) => [name, await floats(t)] as const)));
-    return result;
+    optimizer.apply(s.grads, (n) => model.variables.get(n));
+    return await readStepResult(s);
   } finally {
-    tf.dispose([value, ...Object.values(grads), k.ce, k.l1, k.l2, k.probs, ...k.endpoints.map(([, t]) => t)]);
+    disposeStepGradients(s);
   }
 }
 
