@@ -5,7 +5,7 @@
  * engine, so memory stays flat however long the video is.
  */
 import { windowSpan, type Timeline, type TimelineWindow } from '../../core/index.ts';
-import { probeVideo } from '../video/probe.ts';
+import { probeVideo, type VideoInfo } from '../video/probe.ts';
 import { videoClips } from '../video/video_clips.ts';
 import type { PredictEngine } from './engine.ts';
 import type { ClipGeometry } from './model_source.ts';
@@ -29,12 +29,14 @@ export interface ScanOptions {
 export interface VideoPlan {
   fps: number;
   durationSeconds: number;
+  /** The probe itself, handed on to decoding so each video is probed once. */
+  probed: VideoInfo;
 }
 
 /** Probes `input` (throws a VideoToolError naming it when it has no readable video stream). */
 export async function planVideo(input: VideoInput, clip: ClipGeometry): Promise<VideoPlan> {
   const info = await probeVideo(input.path, { countFrames: false });
-  return { fps: clip.fps ?? info.fps, durationSeconds: Number.isFinite(info.durationSeconds) ? info.durationSeconds : 0 };
+  return { fps: clip.fps ?? info.fps, durationSeconds: Number.isFinite(info.durationSeconds) ? info.durationSeconds : 0, probed: info };
 }
 
 interface Pending {
@@ -69,6 +71,7 @@ export async function scanVideo(input: VideoInput, plan: VideoPlan, o: ScanOptio
     height: frameHeight,
     width: frameWidth,
     channels,
+    probed: plan.probed,
   });
   for await (const c of clips) {
     if (o.stopRequested()) break;

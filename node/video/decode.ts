@@ -8,7 +8,7 @@
 import { ModelFrameMaker, type CropBox } from '../../core/index.ts';
 import { type FfmpegBinary, ffmpegBinary } from './ffmpeg_binary.ts';
 import { startTool, VideoToolError } from './ffmpeg_process.ts';
-import { probeVideo } from './probe.ts';
+import { probeVideo, type VideoInfo } from './probe.ts';
 import { rawFormatOf } from './raw_format.ts';
 
 /** How to decode. Omitted fields keep the source's value. */
@@ -22,6 +22,8 @@ export interface DecodeOptions {
   height?: number;
   /** 3 = RGB (default), 1 = grey. */
   channels?: 1 | 3;
+  /** The file's probe, when the caller already has it (saves running ffprobe again). */
+  probed?: VideoInfo;
 }
 
 /** A decoded video: frames [N, height, width, channels] as uint8. */
@@ -92,7 +94,7 @@ function frameMaker(file: string, native: { width: number; height: number; pixel
  */
 export async function* decodeFrames(file: string, options: DecodeOptions = {}): AsyncGenerator<Uint8Array> {
   outputSize({ width: 0, height: 0 }, options); // refuses a width without a height (or the reverse) before probing
-  const info = await probeVideo(file, { countFrames: false });
+  const info = options.probed ?? (await probeVideo(file, { countFrames: false }));
   const raw = rawFormatOf(info);
   const maker = frameMaker(file, { width: info.width, height: info.height, pixelStride: raw.pixelStride }, options);
   const frameBytes = raw.frameBytes;

@@ -6,7 +6,7 @@
  */
 import { clipWindows, preprocessClip, type CropBox } from '../../core/index.ts';
 import { decodeFrames } from './decode.ts';
-import { probeVideo } from './probe.ts';
+import { probeVideo, type VideoInfo } from './probe.ts';
 
 export interface VideoClipOptions {
   /** Frames per clip. */
@@ -22,6 +22,8 @@ export interface VideoClipOptions {
   width: number;
   /** 3 = RGB (default), 1 = grey. */
   channels?: 1 | 3;
+  /** The file's probe, when the caller already has it. */
+  probed?: VideoInfo;
 }
 
 /** One clip of a video. */
@@ -38,9 +40,11 @@ export interface VideoClip {
 
 /** Yields the clips of `file` in order. Throws VideoToolError naming the file when it cannot be read. */
 export async function* videoClips(file: string, options: VideoClipOptions): AsyncGenerator<VideoClip> {
-  const fps = options.fps ?? (await probeVideo(file, { countFrames: false })).fps;
+  const probed = options.probed ?? (await probeVideo(file, { countFrames: false }));
+  const fps = options.fps ?? probed.fps;
   const channels = options.channels ?? 3;
-  const frames = decodeFrames(file, { fps: options.fps, crop: options.crop, width: options.width, height: options.height, channels });
+  const { crop, width, height } = options;
+  const frames = decodeFrames(file, { fps: options.fps, crop, width, height, channels, probed });
   const shape = { height: options.height, width: options.width, channels };
   for await (const w of clipWindows(frames, options.clipLength, options.stride ?? options.clipLength)) {
     yield {
