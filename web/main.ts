@@ -7,6 +7,7 @@ import { setupBackendPanel } from './app/backend_panel.ts';
 import { setupModelPanel } from './app/model_panel.ts';
 import { predictShown, setupClipPanel } from './app/clip_panel.ts';
 import { setupTunePanel, refreshTuneClips } from './app/tune_panel.ts';
+import { setupCameraPanel } from './app/camera_panel.ts';
 import { errorText, showMessage } from './ui/dom.ts';
 import type { AppState } from './app/state.ts';
 
@@ -24,8 +25,10 @@ async function main(): Promise<void> {
     ready: false,
     started: new Promise((resolve) => (markStarted = resolve)),
   };
+  const camera = setupCameraPanel(state);
   const afterModel = async () => {
     refreshTuneClips(state);
+    camera.modelChanged();
     // While starting, clips wait for `started` and predict themselves.
     if (state.ready) await predictShown(state);
   };

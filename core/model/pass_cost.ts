@@ -15,12 +15,32 @@ import type { S3DG } from './s3dg.ts';
 const TRAINING_PEAK_FACTOR = 3;
 const FLOAT_BYTES = 4;
 
-/** Bytes of one training step of `net` on a batch of `batch` clips of [T, H, W, C]. */
-export function trainingStepBytes(net: S3DG, clip: readonly number[], batch: number): number {
-  const { elements } = countPass(net, [batch, ...clip], true);
+/**
+ * Bytes of one training step of `net` on a batch of `batch` clips of [T, H, W, C]; `recompute`:
+ * with activations recomputed stage by stage in the backward pass (the trainer's `recompute`).
+ */
+export function trainingStepBytes(net: S3DG, clip: readonly number[], batch: number, recompute = false): number {
   const parameters = net.variables().reduce((n, v) => n + v.shape.reduce((a, b) => a * b, 1), 0);
   // Weights, their gradients and up to two optimizer slots each.
-  return FLOAT_BYTES * (TRAINING_PEAK_FACTOR * elements + 4 * parameters);
+  const weights = 4 * parameters;
+  if (!recompute) return FLOAT_BYTES * (TRAINING_PEAK_FACTOR * countPass(net, [batch, ...clip], true).elements + weights);
+  // Every stage's input is kept; one stage at a time holds its training activations and their gradients.
+  const stages = countStages(net, [batch, ...clip]);
+  const kept = stages.reduce((n, s) => n + s.inputElements, 0);
+  const largest = Math.max(...stages.map((s) => s.elements));
+  return FLOAT_BYTES * (kept + TRAINING_PEAK_FACTOR * largest + weights);
+}
+
+/** Per stage of `net.sequence()` in a training pass: the elements of its input and of its ops' outputs. */
+function countStages(net: S3DG, inputShape: readonly number[]): { inputElements: number; elements: number }[] {
+  const { ctx, ops } = countingContext(net, true);
+  let x: ShapeOnly = { shape: [...inputShape] };
+  return net.sequence().map((stage) => {
+    const before = ops.elements;
+    const inputElements = x.shape.reduce((a, b) => a * b, 1);
+    x = stage.apply(ctx, x);
+    return { inputElements, elements: ops.elements - before };
+  });
 }
 
 /**
@@ -28,6 +48,12 @@ export function trainingStepBytes(net: S3DG, clip: readonly number[], batch: num
  * costs in FLOPs and how many elements its ops produce (the model itself does the counting).
  */
 export function countPass(net: S3DG, inputShape: readonly number[], training: boolean): { flops: number; elements: number } {
+  const { ctx, ops } = countingContext(net, training);
+  net.apply(ctx, { shape: [...inputShape] });
+  return { flops: ops.flops, elements: ops.elements };
+}
+
+function countingContext(net: S3DG, training: boolean): { ctx: ApplyContext<ShapeOnly>; ops: CountingOps } {
   const ops = new CountingOps();
   const shapes = new Map(net.variables().map((v) => [v.name, v.shape]));
   const ctx: ApplyContext<ShapeOnly> = {
@@ -37,8 +63,7 @@ export function countPass(net: S3DG, inputShape: readonly number[], training: bo
     variable: (name) => ({ shape: shapes.get(name) ?? [] }),
     updateMovingAverage: () => {},
   };
-  net.apply(ctx, { shape: [...inputShape] });
-  return { flops: ops.flops, elements: ops.elements };
+  return { ctx, ops };
 }
 
 /** Bytes of one batch of `batch` clips of [T, H, W, C] as floats (what every mode holds at least). */

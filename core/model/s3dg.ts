@@ -37,6 +37,13 @@ interface Stage {
   block: Block;
 }
 
+/** One stage of the network as a sequence (see {@link S3DG.sequence}): its endpoint and its layers. */
+export interface SequenceStage {
+  endpoint: BaseEndpoint | 'Logits';
+  variables(): VariableSpec[];
+  apply<T>(ctx: ApplyContext<T>, x: T): T;
+}
+
 export class S3DG {
   readonly config: S3DGConfig;
   readonly scope = 'InceptionV1';
@@ -104,12 +111,38 @@ export class S3DG {
     return this.stages[this.stages.length - 1].block.outChannels;
   }
 
-  /** Runs the network on `input` [B,T,H,W,C]. */
-  apply<T>(ctx: ApplyContext<T>, input: T): S3DGOutput<T> {
+  /**
+   * The network as the stages `apply` runs one after another — each base endpoint's block, then the
+   * logits head (when there is one) — so that a trainer can keep only the stages' inputs and
+   * recompute each stage in the backward pass. Predictions are {@link predictionsOf} the last output.
+   */
+  sequence(): SequenceStage[] {
+    const stages: SequenceStage[] = this.stages.map(({ endpoint, block }) => ({
+      endpoint,
+      variables: () => block.variables(),
+      apply: (ctx, x) => block.apply(ctx, x),
+    }));
+    const logits = this.logits;
+    if (logits) stages.push({ endpoint: 'Logits', variables: () => logits.variables(), apply: (ctx, x) => logits.apply(ctx, x) });
+    return stages;
+  }
+
+  /** The predictions (sigmoid or softmax, as configured) of `logits`. */
+  predictionsOf<T>(ctx: ApplyContext<T>, logits: T): T {
+    return this.config.prediction === 'sigmoid' ? ctx.ops.sigmoid(logits) : ctx.ops.softmax(logits);
+  }
+
+  /** Throws unless `input` is [B,T,H,W,C] with the model's channels. */
+  checkInput<T>(ctx: ApplyContext<T>, input: T): void {
     const shape = ctx.ops.shape(input);
     if (shape.length !== 5 || shape[4] !== this.config.inputChannels) {
       throw new Error(`S3D-G input must be [batch, time, height, width, ${this.config.inputChannels}], got [${shape.join(',')}]`);
     }
+  }
+
+  /** Runs the network on `input` [B,T,H,W,C]. */
+  apply<T>(ctx: ApplyContext<T>, input: T): S3DGOutput<T> {
+    this.checkInput(ctx, input);
     const endpoints = new Map<Endpoint, T>();
     let x = input;
     for (const { endpoint, block } of this.stages) {
@@ -118,7 +151,7 @@ export class S3DG {
     }
     if (!this.logits) return { endpoints };
     const logits = this.logits.apply(ctx, x);
-    const predictions = this.config.prediction === 'sigmoid' ? ctx.ops.sigmoid(logits) : ctx.ops.softmax(logits);
+    const predictions = this.predictionsOf(ctx, logits);
     endpoints.set('Logits', logits);
     endpoints.set('Predictions', predictions);
     return { logits, predictions, endpoints };

@@ -24,3 +24,13 @@ export {
   type StepResult,
   type TensorBatch,
 } from './training/train_step.ts';
+export {
+  meanInOrder,
+  replicaSeed,
+  type GradientReplicas,
+  type ReplicaRequest,
+  type ReplicaResponse,
+  type ReplicaSetup,
+} from './training/replicas.ts';
+export { ReplicaModel } from './training/replica_step.ts';
+export { ReplicatedTrainer, replicaSetup, type ReplicaBatch } from './training/replicated_step.ts';

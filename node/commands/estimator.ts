@@ -29,6 +29,8 @@ import { lockFolder, removeStaleTemporaries } from '../folder_lock.ts';
 import { nodePlatform } from '../platform.ts';
 import { writePredictions } from '../predictions_output.ts';
 import { TrainingProgress } from '../progress.ts';
+import { replicaPlan } from '../replicas/replica_plan.ts';
+import { describeReplicas, startReplicas } from '../replicas/start_replicas.ts';
 import { addEstimatorFlags, settingsFromFlags, type EstimatorFlags, type EstimatorSettings } from './estimator_flags.ts';
 import { runOnnxExport, runSavedModelExport } from './export.ts';
 
@@ -70,22 +72,35 @@ export async function runEstimator(s: EstimatorSettings, backend?: string): Prom
   if (training) for (const dir of [s.modelDir, join(s.modelDir, 'eval')]) removeStaleTemporaries(dir, log);
   const choice = await setupBackend(backend, log, { cpuOnly: s.gpus.count === 0 });
   const clip = [s.spec.clipLength, s.spec.frameHeight, s.spec.frameWidth, s.spec.channels];
-  checkMemory({ model: s.model, clip, batchSize: s.batchSize, training }, choice.name);
+  const recompute = checkMemory({ model: s.model, clip, batchSize: s.batchSize, training, recompute: s.recompute }, choice.name, log);
   if (choice.name !== 'tensorflow' && (s.gpus.first !== 0 || s.gpus.count > 1)) {
     log(`--gpu_num/--num_gpus: unused on the ${choice.name} backend (they select CUDA devices for tensorflow)`);
   }
   if (s.warmStartFrom) log(`warm start from ${s.warmStartFrom} (${s.warmStartReason}) if ${s.modelDir} has no checkpoint yet`);
   if (s.metrics.scope) log(`--metric_weights ${s.metrics.scope.name}: metrics over classes ${classRanges(s.metrics.scope.classes)} only`);
+  const plan = training ? replicaPlan(s, choice.name) : null;
+  const replicas = plan ? startReplicas(plan) : undefined;
+  if (plan && replicas) {
+    log(`training on ${describeReplicas(plan)}: global batch ${plan.count} × --batch_size ${s.batchSize} = ${plan.count * s.batchSize}`);
+    log(`replicas: ${replicas.labels.join(', ')}`);
+  }
   const progress = new TrainingProgress();
-  const estimator = new Estimator(
-    estimatorOptions(s, (p) => progress.update(p)),
-    { height: s.spec.frameHeight, width: s.spec.frameWidth },
-  );
+  let estimator: Estimator;
+  try {
+    estimator = new Estimator(
+      { ...estimatorOptions(s, (p) => progress.update(p)), recompute, replicas },
+      { height: s.spec.frameHeight, width: s.spec.frameWidth },
+    );
+  } catch (e) {
+    await replicas?.close();
+    throw e;
+  }
   try {
     if (training) await train(s, estimator, progress, data, log);
     else if (s.mode === 'eval') await evaluate(s, estimator, data.eval, log);
     else await predict(s, estimator, data.predict, log);
   } finally {
+    await replicas?.close();
     estimator.dispose();
     unlock();
   }
@@ -103,9 +118,10 @@ function chooseCudaDevices(s: EstimatorSettings, backend: string | undefined, lo
     return;
   }
   if (count > 1) {
-    log(
-      `--num_gpus ${count}: training on several GPUs at once (data-parallel) is not implemented yet; running on CUDA device ${first} (--gpu_num) alone`,
-    );
+    if (s.mode === 'train' || s.mode === 'train_and_eval') {
+      // This process (optimizer, evaluation) shares device --gpu_num with replica 0: TensorFlow must not take all its memory.
+      process.env.TF_FORCE_GPU_ALLOW_GROWTH ??= 'true';
+    } else log(`--num_gpus ${count}: --mode ${s.mode} runs on one device, CUDA device ${first} (--gpu_num)`);
   }
   if (process.env.CUDA_VISIBLE_DEVICES === undefined) process.env.CUDA_VISIBLE_DEVICES = String(first);
 }

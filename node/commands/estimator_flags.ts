@@ -4,6 +4,7 @@
  */
 import { Option, type Command } from 'commander';
 import { UsageError } from '../errors.ts';
+import type { RecomputeChoice } from '../memory_check.ts';
 import { addModelFlags, modelConfigFromFlags, type ModelFlags } from '../model_flags.ts';
 import {
   parseBooleanFlag,
@@ -34,6 +35,7 @@ export interface EstimatorFlags extends ModelFlags {
   dropout_rate: string;
   gpu_num: string;
   num_gpus: string;
+  num_workers?: string;
   clip_length: string;
   frame_height: string;
   frame_width: string;
@@ -48,6 +50,7 @@ export interface EstimatorFlags extends ModelFlags {
   variables_to_warm_start?: string;
   variables_to_train?: string;
   freeze_batch_norm?: boolean;
+  recompute?: string | boolean;
   add_image_summaries: string | boolean;
   train_subset_dir_path?: string;
   eval_subset_dir_path?: string;
@@ -89,8 +92,12 @@ export function addEstimatorFlags(cmd: Command): Command {
     .option('--gpu_num <n>', 'first CUDA device to use (tensorflow backend)', '0')
     .option(
       '--num_gpus <n>',
-      'CUDA devices (tensorflow backend): 0 = CPU only (hides them all), 1 = device --gpu_num; more: not yet (runs on --gpu_num alone)',
+      'CUDA devices (tensorflow backend): 0 = CPU only (hides them all), 1 = device --gpu_num; N > 1 = N training replicas, one process per device from --gpu_num (--batch_size per replica)',
       '1',
+    )
+    .option(
+      '--num_workers <n>',
+      'training replicas in worker threads on the wasm and cpu backends, --batch_size each (default: one per core there, 1 on tensorflow and webgpu)',
     )
     .option('--clip_length <n>', 'frames per clip', '64')
     .option('--frame_height <n>', 'model frame height', '224')
@@ -108,6 +115,12 @@ export function addEstimatorFlags(cmd: Command): Command {
     .option(
       '--freeze_batch_norm',
       'batch norm of layers not trained uses and keeps its moving statistics (default: every batch norm trains, as the original)',
+    )
+    .option(
+      '--recompute [bool]',
+      'True, False or auto: recompute activations per block in the backward pass (a second forward pass for a fraction of ' +
+        "the memory); auto (default): only when a training step would not fit the backend's memory otherwise " +
+        '(env S3DG_MEMORY_LIMIT_MB lowers that limit)',
     )
     .option(
       '--add_image_summaries [bool]',
@@ -156,6 +169,8 @@ export interface EstimatorSettings {
   variablesToWarmStart?: string;
   variablesToTrain?: string;
   freezeBatchNorm: boolean;
+  /** Recompute activations in the backward pass: on, off, or when a step would not fit otherwise. */
+  recompute: RecomputeChoice;
   addImageSummaries: boolean;
   trainDir?: string;
   evalDir?: string;
@@ -168,8 +183,19 @@ export interface EstimatorSettings {
   keepCheckpointMax: number;
   seed: number;
   gpus: { first: number; count: number };
+  /** --num_workers: training replicas in threads; undefined = automatic (one per core on wasm/cpu). */
+  workers?: number;
   /** What the flags' check has to say (flags ignored, and why), logged before any work. */
   notes: string[];
+}
+
+/** --recompute: True or False, or auto (also when absent). */
+function parseRecompute(value: string | boolean | undefined): RecomputeChoice {
+  if (value === undefined || typeof value === 'boolean') return value ?? 'auto';
+  const text = value.trim().toLowerCase();
+  if (text === 'auto') return 'auto';
+  if (['true', '1', 'false', '0'].includes(text)) return parseBooleanFlag('--recompute', value);
+  throw new UsageError(`--recompute must be True, False or auto, got ${JSON.stringify(value)}`);
 }
 
 /** --prefetch_size: -1 is tf.data.experimental.AUTOTUNE (the original's default), else batches ahead. */
@@ -187,6 +213,7 @@ const TRAINING_ONLY_FLAGS = [
   'variables_to_warm_start',
   'variables_to_train',
   'freeze_batch_norm',
+  'recompute',
   'train_subset_dir_path',
   'train_steps',
   'learning_rate',
@@ -196,6 +223,7 @@ const TRAINING_ONLY_FLAGS = [
   'monitor_steps',
   'add_image_summaries',
   'keep_checkpoint_max',
+  'num_workers',
 ];
 
 /** Flags only predict reads. */
@@ -256,6 +284,7 @@ export function settingsFromFlags(f: EstimatorFlags, given: (flag: string) => bo
     variablesToWarmStart: f.variables_to_warm_start,
     variablesToTrain: f.variables_to_train,
     freezeBatchNorm: Boolean(f.freeze_batch_norm),
+    recompute: parseRecompute(f.recompute),
     addImageSummaries: parseBooleanFlag('--add_image_summaries', f.add_image_summaries),
     trainDir: f.train_subset_dir_path,
     evalDir: f.eval_subset_dir_path,
@@ -267,6 +296,7 @@ export function settingsFromFlags(f: EstimatorFlags, given: (flag: string) => bo
     keepCheckpointMax: f.keep_checkpoint_max === undefined ? 0 : parseNonNegativeInteger('--keep_checkpoint_max', f.keep_checkpoint_max),
     seed: parseNonNegativeInteger('--seed', f.seed),
     gpus: { first: parseNonNegativeInteger('--gpu_num', f.gpu_num), count: parseNonNegativeInteger('--num_gpus', f.num_gpus) },
+    workers: f.num_workers === undefined ? undefined : parsePositiveInteger('--num_workers', f.num_workers),
     notes: [],
   };
   if (f.crop && s.mode === 'predict') {

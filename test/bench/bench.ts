@@ -5,7 +5,8 @@
  * and 2 wasm worker threads, then the forward pass on onnxruntime (where installed) beside the
  * same rounds' GEMM peak. Prints a table (progress on stderr), or one JSON object per row.
  * `--sizes 8x32,16x224` replaces the clip sizes (frames×side). webgpu rows name their adapter;
- * a software adapter is measured only with --backend webgpu.
+ * a software adapter is measured only with --backend webgpu. `--recompute`: only the training steps
+ * with activations recomputed per block (recompute.bench.ts: 64×224² on wasm, and the cost at 16×224²).
  */
 import { parseArgs } from 'node:util';
 import { availableParallelism } from 'node:os';
@@ -25,6 +26,7 @@ import { table, toJsonLine, type Row } from './report.ts';
 import { loadOnnxruntime } from '../../node/onnx/onnxruntime.ts';
 import { timeOnnxForward } from './onnx_forward.ts';
 import { GEMM_FLOPS, GEMM_SIZE, numpyGemm } from './gemm_peak.ts';
+import { benchRecompute, describeRecompute, type RecomputeRow } from './recompute.bench.ts';
 
 const CONFIG = { numClasses: 400 };
 const STREAM_TARGET_GFLOPS = 40;
@@ -39,6 +41,7 @@ const { values: flags } = parseArgs({
     'no-stream': { type: 'boolean', default: false },
     'stream-only': { type: 'boolean', default: false },
     sizes: { type: 'string' },
+    recompute: { type: 'boolean', default: false },
   },
 });
 const clipSizes = (() => {
@@ -218,6 +221,17 @@ async function benchOnnxruntime(): Promise<void> {
 }
 
 const started = performance.now();
+if (flags.recompute) {
+  const found: RecomputeRow[] = [];
+  await benchRecompute(quick, progress, (r) => {
+    found.push(r);
+    if (flags.json) process.stdout.write(`${JSON.stringify(r)}\n`);
+    progress(describeRecompute(r));
+  });
+  progress(`done in ${((performance.now() - started) / 1000).toFixed(0)} s`);
+  if (!flags.json) for (const r of found) console.log(describeRecompute(r));
+  process.exit(0);
+}
 const tfjsBackends = flags.backend ? (flags.backend === 'onnxruntime' ? [] : [flags.backend]) : NODE_BACKENDS;
 for (const backend of tfjsBackends) await benchBackend(backend);
 // Frees the Dawn device: its instance can keep the event loop alive (see releaseWebgpu).

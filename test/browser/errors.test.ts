@@ -47,7 +47,7 @@ describe('clear messages for bad input', { skip: BROWSER_SKIP }, () => {
 
   test('a non-video file', async () => {
     assert.equal(await uploadClip(s.page, clips.notVideo), 'clipError');
-    assert.match(await readMessage(s.page), /notes\.mp4: not a video this browser can decode/);
+    assert.match(await readMessage(s.page), /^notes\.mp4 is not a video this browser can play \(it is a text file\)$/);
   });
 
   test('a truncated mp4: its decoded part is predicted, with a message saying it ends early', async () => {

@@ -90,10 +90,16 @@ export interface BrowserSession {
   close(): Promise<void>;
 }
 
-/** Builds (if needed), serves dist/, launches Chromium and opens `path` (e.g. 'index.html?x=1'). */
-export async function openApp(path = 'index.html'): Promise<BrowserSession> {
+/** Chromium's fake camera (a test pattern), allowed without asking: for the camera tests. */
+export const FAKE_CAMERA_FLAGS = ['--use-fake-device-for-media-stream', '--use-fake-ui-for-media-stream'];
+
+/**
+ * Builds (if needed), serves dist/, launches Chromium (with `extraFlags` besides ours) and
+ * opens `path` (e.g. 'index.html?x=1').
+ */
+export async function openApp(path = 'index.html', extraFlags: string[] = []): Promise<BrowserSession> {
   await buildApp();
-  return openServed(await serveDir(DIST), path);
+  return openServed(await serveDir(DIST), path, extraFlags);
 }
 
 /** Builds (if needed) and serves the diagnostics page (`window.s3dgDiagnostics`), and opens it. */
@@ -102,10 +108,10 @@ export async function openDiagnostics(): Promise<BrowserSession> {
   return openServed(await serveDir(DIAGNOSTICS_DIST), 'index.html');
 }
 
-async function openServed(server: StaticServer, path: string): Promise<BrowserSession> {
+async function openServed(server: StaticServer, path: string, extraFlags: string[] = []): Promise<BrowserSession> {
   let browser: Browser | null = null;
   try {
-    browser = await chromium.launch({ executablePath: CHROMIUM_PATH, args: CHROMIUM_FLAGS, headless: true });
+    browser = await chromium.launch({ executablePath: CHROMIUM_PATH, args: [...CHROMIUM_FLAGS, ...extraFlags], headless: true });
     const context = await browser.newContext({ acceptDownloads: true });
     const page = await context.newPage();
     const errors: string[] = [];

@@ -46,7 +46,7 @@ describe('s3dg CLI (estimator modes)', () => {
     // Configurations that cannot fit are refused before anything is allocated (here: cpu, this machine's memory).
     for (const [flag, value] of [
       ['--batch_size', '1000000000'],
-      ['--batch_size', '20000'],
+      ['--batch_size', '200000'],
       ['--depth_multiplier', '1000000000'],
     ]) {
       const big = s3dg([

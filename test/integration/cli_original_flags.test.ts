@@ -70,17 +70,14 @@ describe('s3dg flags as the original s3dg_estimator.py reads them', () => {
     assert.deepEqual(checkpointSteps(dir('K')), [2, 3]);
   });
 
-  it('--num_gpus 0 runs on the CPU alone (CUDA devices hidden); --num_gpus 2 says it runs on one device', () => {
+  it('--num_gpus 0 runs on the CPU alone (CUDA devices hidden); --num_gpus 2 in eval says it runs on one device', () => {
     let r = s3dg(['--mode', 'train', '--model_dir', dir('G'), ...TRAIN, '--train_steps', '1', '--num_gpus', '0']);
     assert.equal(r.status, 0, r.stderr);
     assert.match(r.stderr, /--num_gpus 0: CPU only \(CUDA_VISIBLE_DEVICES=''\)/);
     assert.deepEqual(checkpointSteps(dir('G')), [1]);
     r = s3dg(['--mode', 'eval', '--model_dir', dir('A'), ...EVAL, '--num_gpus', '2', '--gpu_num', '1']);
     assert.equal(r.status, 0, r.stderr);
-    assert.match(
-      r.stderr,
-      /--num_gpus 2: training on several GPUs at once \(data-parallel\) is not implemented yet; running on CUDA device 1/,
-    );
+    assert.match(r.stderr, /--num_gpus 2: --mode eval runs on one device, CUDA device 1 \(--gpu_num\)/);
   });
 
   it("eval and predict read model_dir's latest checkpoint; --checkpoint_path only where model_dir has none; the log names it", () => {

@@ -32,6 +32,8 @@ export async function ensureFrames(
   if (clip.videoId !== null && clip.prepKey === state.modelPrepKey) return;
   const model = state.model;
   if (!model) throw new Error('open a model first');
+  if (clip.recordedLabel !== undefined)
+    throw new Error(`${clip.file.name}: recorded from the camera for a model with another frame size or rate; record it again`);
   if (clip.videoId !== null) await state.api.removeVideo(clip.videoId);
   clip.videoId = null;
   let id: number | null = null;
@@ -248,6 +250,11 @@ async function predictNow(state: AppState, clip: ClipEntry): Promise<void> {
 
 let clipSerial = 0;
 
+/** A fresh clip uid (uploads and camera recordings share the series). */
+export function newClipUid(): number {
+  return ++clipSerial;
+}
+
 /** The built-in sample clip (web/public/samples/, made by the demo's scene generator). */
 const SAMPLE_CLIP_URL = './samples/level-crossing.mp4';
 
@@ -255,7 +262,7 @@ const SAMPLE_CLIP_URL = './samples/level-crossing.mp4';
 export async function addClip(state: AppState, file: File, onAdded: () => void): Promise<void> {
   showMessage(null);
   const clip: ClipEntry = {
-    uid: ++clipSerial,
+    uid: newClipUid(),
     file,
     warning: null,
     videoId: null,

@@ -6,6 +6,7 @@
 import type { ModelSummary } from '../worker/model_session.ts';
 import { byId, el, errorText, onDrop, showMessage } from '../ui/dom.ts';
 import type { AppState } from './state.ts';
+import { confirmAction } from '../ui/confirm_dialog.ts';
 
 /** Where the bundled demo model lives, relative to the page. */
 export const DEMO_MODEL_URL = './models/demo/model.json';
@@ -111,7 +112,17 @@ export async function refreshSaved(state: AppState, after: () => Promise<void>):
     const open = el('button', `open ${m.name}`, { 'data-saved': m.name });
     open.addEventListener('click', () => void load(state, m.name, () => state.api.openSavedModel(m.name), after));
     const del = el('button', '×', { title: `delete ${m.name}`, 'aria-label': `delete the saved model ${m.name}` });
-    del.addEventListener('click', () => void state.api.deleteSavedModel(m.name).then(() => refreshSaved(state, after)));
+    del.addEventListener('click', async () => {
+      if (!(await confirmAction(`Delete the saved model "${m.name}" from this browser? This cannot be undone.`, `Delete ${m.name}`)))
+        return;
+      try {
+        await state.api.deleteSavedModel(m.name);
+        showMessage(`deleted "${m.name}" from this browser`, 'info');
+      } catch (e) {
+        showMessage(`Deleting failed: ${errorText(e)}`);
+      }
+      await refreshSaved(state, after);
+    });
     box.append(open, del);
   }
 }

@@ -24,6 +24,8 @@ export interface ClipEntry {
   stride: number;
   /** Decoding or prediction failed (the clip is then dropped from the list). */
   failed: boolean;
+  /** Set for a camera recording (its class): its frames live only in the worker, there is no file to decode again. */
+  recordedLabel?: string;
 }
 
 export interface AppState {

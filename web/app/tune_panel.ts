@@ -1,12 +1,16 @@
 /**
- * The fine-tune panel: label time ranges of uploaded clips with the model's classes or new ones,
- * train in the worker with a live loss chart, evaluate on held-out ranges, use the result at
- * once, keep it in IndexedDB or download it as a web-model zip.
+ * The fine-tune panel: label time ranges of uploaded clips with the model's classes or new ones
+ * (shown on per-class cards with thumbnails; a range without a class is refused), train in the
+ * worker with a live loss chart (Train disabled meanwhile and while there is nothing to train on),
+ * evaluate on held-out ranges per class, use the result at once, keep it in IndexedDB or download
+ * it as a web-model zip.
  */
 import * as Comlink from 'comlink';
 import type { LabelledRange, StepReport } from '../worker/fine_tune.ts';
 import { byId, el, errorText, showMessage } from '../ui/dom.ts';
 import { drawLineChart } from '../ui/line_chart.ts';
+import { renderClassCards } from '../ui/class_cards.ts';
+import { renderTuneMetrics } from '../ui/tune_metrics.ts';
 import { modelLoaded, refreshSaved, shareModel } from './model_panel.ts';
 import type { AppState, ClipEntry } from './state.ts';
 import { ensureFrames, etaText } from './clip_panel.ts';
@@ -14,16 +18,44 @@ import { isCancelled } from '../worker/cancel.ts';
 
 /** A range as the page keeps it (by clip, since worker video ids change with the model). */
 interface PageRange extends Omit<LabelledRange, 'videoId'> {
+  id: number;
   clip: ClipEntry;
+  /** Thumbnail pixels (a frame from the middle of the range, from the worker's frames), once they arrived. */
+  thumb: ImageData | null;
+  /** That frame's index in the clip. */
+  frame: number;
 }
 
 const ranges: PageRange[] = [];
+let rangeSerial = 0;
+/** Whether a fine-tune runs (Train stays disabled). */
+let training = false;
 
 /** The class list a fine-tune trains: the model's classes, then new ones in order of first use. */
 function classList(state: AppState): string[] {
   const names = [...(state.model?.classNames ?? [])];
   for (const r of ranges) for (const l of r.labels) if (!names.includes(l)) names.push(l);
   return names;
+}
+
+/** The classes being trained: those with at least one labelled range, in class-list order. */
+function trainedClasses(state: AppState): string[] {
+  return classList(state).filter((name) => ranges.some((r) => r.labels.includes(name)));
+}
+
+/** Why Train cannot start now ('' when it can). */
+function trainBlocker(state: AppState): string {
+  if (training) return 'training…';
+  if (!state.model) return 'open a model first';
+  if (!ranges.some((r) => !r.heldOut)) return 'label at least one range that is not held out to train on';
+  return '';
+}
+
+/** Enables Train when there is something to train on, else disables it and says why. */
+function updateTrain(state: AppState): void {
+  const reason = trainBlocker(state);
+  byId<HTMLButtonElement>('tune-start').disabled = reason !== '';
+  byId('tune-reason').textContent = reason;
 }
 
 /** Redraws the clip selector and class checkboxes (after a clip or model change). */
@@ -38,34 +70,78 @@ export function refreshTuneClips(state: AppState): void {
       return label;
     }),
   );
+  updateTrain(state);
+}
+
+/** Takes class `name` off range `id`; a range left without a class goes. */
+function removeFromClass(state: AppState, id: number, name: string): void {
+  const r = ranges.find((x) => x.id === id);
+  if (!r) return;
+  r.labels = r.labels.filter((l) => l !== name);
+  if (r.labels.length === 0) ranges.splice(ranges.indexOf(r), 1);
+  renderRanges(state);
 }
 
 function renderRanges(state: AppState): void {
-  const body = byId<HTMLTableElement>('ranges').tBodies[0];
-  body.replaceChildren(
-    ...ranges.map((r, i) => {
-      const row = el('tr');
-      const del = el('button', '×', {
-        'aria-label': `remove the range ${r.start.toFixed(1)}–${r.end.toFixed(1)} s of ${r.clip.file.name}`,
-      });
-      del.addEventListener('click', () => {
-        ranges.splice(i, 1);
-        renderRanges(state);
-      });
-      const cell = el('td');
-      cell.append(del);
-      row.append(
-        el('td', r.clip.file.name),
-        el('td', r.start.toFixed(1)),
-        el('td', r.end.toFixed(1)),
-        el('td', r.labels.join(', ') || '(none)'),
-        el('td', r.heldOut ? 'held out' : 'train'),
-        cell,
-      );
-      return row;
-    }),
+  renderClassCards(
+    byId('class-cards'),
+    trainedClasses(state),
+    (name) =>
+      ranges
+        .filter((r) => r.labels.includes(name))
+        .map((r) => ({
+          id: r.id,
+          clipName: r.clip.file.name,
+          start: r.start,
+          end: r.end,
+          heldOut: r.heldOut,
+          thumb: r.thumb,
+          frame: r.frame,
+        })),
+    (id, name) => removeFromClass(state, id, name),
   );
   refreshTuneClips(state);
+}
+
+/** Model-size frame bytes ([H, W, C], C = 3 or 1) as canvas pixels. */
+function imageOf(bytes: Uint8Array, width: number, height: number, channels: number): ImageData {
+  const image = new ImageData(width, height);
+  for (let i = 0; i < width * height; i++) {
+    for (let c = 0; c < 3; c++) image.data[i * 4 + c] = bytes[i * channels + (channels === 1 ? 0 : c)];
+    image.data[i * 4 + 3] = 255;
+  }
+  return image;
+}
+
+/** Fetches `r`'s thumbnail from the worker's frames of its clip (nothing is decoded again), then redraws. */
+async function loadThumbnail(state: AppState, r: PageRange): Promise<void> {
+  const id = r.clip.videoId;
+  if (id === null) return;
+  try {
+    const f = await state.api.videoFrame(id, r.frame);
+    r.thumb = imageOf(f.bytes, f.width, f.height, f.channels);
+    if (ranges.includes(r)) renderRanges(state);
+  } catch {
+    // The clip's frames left the worker (another model); the card shows "no preview".
+  }
+}
+
+/**
+ * Adds a labelled range of `clip` (its card and thumbnail follow); returns why it was refused, or
+ * null. A range must name a class: one without would teach only "none of these classes here",
+ * which the ranges of the other classes already do (every range is a negative for the classes it
+ * does not name), and an empty class list is far more often a forgotten tick than a choice.
+ */
+function pushRange(state: AppState, clip: ClipEntry, start: number, end: number, labels: string[], heldOut: boolean): string | null {
+  const what = `${clip.file.name} ${start.toFixed(1)}–${end.toFixed(1)} s`;
+  if (labels.length === 0)
+    return `${what} has no class: tick one of the classes or type a new one (a range with no class could only teach "none of these happen here", which the ranges of the other classes already teach — it is more likely a forgotten tick)`;
+  const middle = Math.min(Math.max(0, clip.frames - 1), Math.floor(((start + end) / 2) * clip.fps));
+  const r: PageRange = { id: ++rangeSerial, clip, start, end, labels, heldOut, thumb: null, frame: middle };
+  ranges.push(r);
+  renderRanges(state);
+  void loadThumbnail(state, r);
+  return null;
 }
 
 function addRange(state: AppState): void {
@@ -86,16 +162,27 @@ function addRange(state: AppState): void {
     .value.split(',')
     .map((s) => s.trim())
     .filter(Boolean);
-  ranges.push({
+  const refused = pushRange(
+    state,
     clip,
     start,
-    end: Math.min(end, duration),
-    labels: [...new Set([...checked, ...typed])],
-    heldOut: byId<HTMLInputElement>('range-heldout').checked,
-  });
+    Math.min(end, duration),
+    [...new Set([...checked, ...typed])],
+    byId<HTMLInputElement>('range-heldout').checked,
+  );
+  if (refused) {
+    showMessage(refused);
+    document.body.dataset.rangeRefused = String(Date.now());
+    return;
+  }
   byId<HTMLInputElement>('range-new').value = '';
   showMessage(null);
-  renderRanges(state);
+}
+
+/** Adds the whole of `clip` (a camera recording) as a training range labelled `labels`. */
+export function addRecordedRange(state: AppState, clip: ClipEntry, labels: string[]): void {
+  const refused = pushRange(state, clip, 0, clip.frames / clip.fps, labels, false);
+  if (refused) showMessage(refused);
 }
 
 async function fineTune(state: AppState, after: () => Promise<void>): Promise<void> {
@@ -104,11 +191,12 @@ async function fineTune(state: AppState, after: () => Promise<void>): Promise<vo
   const status = byId('tune-status');
   const losses: StepReport[] = [];
   const cancel = byId<HTMLButtonElement>('tune-cancel');
-  const start = byId<HTMLButtonElement>('tune-start');
   state.busy = 'training';
   state.cancelRequested = false;
+  training = true;
   cancel.disabled = false;
-  start.disabled = true;
+  updateTrain(state);
+  byId('tune-eval').replaceChildren();
   try {
     status.textContent = 'preparing the labelled clips…';
     for (const r of ranges)
@@ -125,9 +213,10 @@ async function fineTune(state: AppState, after: () => Promise<void>): Promise<vo
       batchSize: Math.max(1, Number(byId<HTMLInputElement>('tune-batch').value) | 0),
       trainLastBlock: byId<HTMLInputElement>('tune-block').checked,
     };
+    const classes = classList(state);
     const result = await state.api.fineTune(
-      ranges.map(({ clip, ...r }) => ({ ...r, videoId: clip.videoId! })),
-      classList(state),
+      ranges.map(({ clip, start, end, labels, heldOut }) => ({ start, end, labels, heldOut, videoId: clip.videoId! })),
+      classes,
       options,
       Comlink.proxy((r: StepReport) => {
         losses.push(r);
@@ -141,11 +230,13 @@ async function fineTune(state: AppState, after: () => Promise<void>): Promise<vo
     // The step callbacks travel on their own port and may trail the result: the result's list is complete.
     status.dataset.losses = JSON.stringify(result.steps.map((l) => l.loss));
     const ev = result.eval;
-    byId('tune-eval').textContent = ev
+    const evalBox = byId('tune-eval');
+    evalBox.textContent = ev
       ? `held-out: ${ev.clips} clips, loss ${ev.loss.toFixed(4)}, ${Object.entries(ev.metrics)
           .map(([k, v]) => `${k} ${v.toFixed(3)}`)
-          .join(', ')}`
-      : 'no held-out range: not evaluated';
+          .join(', ')} (all classes together)`
+      : 'no held-out range: not evaluated (mark a range "held out" to measure the model on it)';
+    if (ev) renderTuneMetrics(evalBox, ev, classes, trainedClasses(state));
     status.textContent = `trained ${result.steps.length} steps; the fine-tuned model is now in use`;
     state.busy = null;
     shareModel(null); // the address's model is not this one
@@ -158,8 +249,9 @@ async function fineTune(state: AppState, after: () => Promise<void>): Promise<vo
     } else showMessage(`Fine-tuning failed: ${errorText(e)}`);
   } finally {
     state.busy = null;
+    training = false;
     cancel.disabled = true;
-    start.disabled = false;
+    updateTrain(state);
   }
 }
 
@@ -185,6 +277,7 @@ export function setupTunePanel(state: AppState, after: () => Promise<void>): voi
     addRange(state);
   });
   byId('tune-start').addEventListener('click', () => void fineTune(state, after));
+  renderRanges(state);
   byId('tune-cancel').addEventListener('click', () => {
     state.cancelRequested = true;
     void state.api.cancel();

@@ -15,6 +15,14 @@ export function el<K extends keyof HTMLElementTagNameMap>(tag: K, text = '', att
   return e;
 }
 
+/**
+ * `text` with a line-break opportunity (<wbr>) after each `_`, so a class name such as
+ * pedestrian_crossing_while_gates_down wraps between its words on a phone (textContent unchanged).
+ */
+export function breakableText(text: string): Array<Node | string> {
+  return text.split(/(?<=_)/).flatMap((part, i) => (i === 0 ? [part] : [document.createElement('wbr'), part]));
+}
+
 /** What the message box is showing (data-kind): a warning is cleared by the next good result. */
 export type MessageKind = 'error' | 'warning' | 'info';
 

@@ -3,7 +3,7 @@
  * each with its probability as a number and a bar; classes at or above the threshold are
  * highlighted (`tr.above`).
  */
-import { el } from './dom.ts';
+import { breakableText, el } from './dom.ts';
 
 /** Rows shown at most (a Kinetics model has hundreds of classes). */
 export const TOP_K = 10;
@@ -29,7 +29,9 @@ export function renderPredictions(
     if (p >= threshold) row.classList.add('above');
     const bar = el('td', '', { class: 'bar', 'aria-hidden': 'true' });
     bar.append(el('span', '', { style: `width: ${(100 * p).toFixed(1)}%` }));
-    row.append(el('td', classNames[i], { class: 'class-name' }), el('td', p.toFixed(4), { class: 'probability' }), bar);
+    const name = el('td', '', { class: 'class-name' });
+    name.append(...breakableText(classNames[i]));
+    row.append(name, el('td', p.toFixed(4), { class: 'probability' }), bar);
     body.append(row);
   }
 }

@@ -3,6 +3,7 @@
  * a canvas. Slower than WebCodecs but reads whatever the browser can play.
  */
 import { grabFrame, VideoError, type RgbaFrame, type VideoInfo } from './frames.ts';
+import { unplayableMessage, type FileFacts } from './unplayable.ts';
 
 function once(video: HTMLVideoElement, ok: string): Promise<void> {
   return new Promise((resolve, reject) => {
@@ -21,8 +22,16 @@ function once(video: HTMLVideoElement, ok: string): Promise<void> {
   });
 }
 
-/** Yields frames of `file` sampled at `fps` (the element does not tell the stream's own rate). */
-export async function* decodeWithVideoElement(file: File, fps: number, onInfo: (info: VideoInfo) => void): AsyncGenerator<RgbaFrame> {
+/**
+ * Yields frames of `file` sampled at `fps` (the element does not tell the stream's own rate).
+ * `facts`: what a demuxer already recognised of the file, for the message when it cannot be played.
+ */
+export async function* decodeWithVideoElement(
+  file: File,
+  fps: number,
+  onInfo: (info: VideoInfo) => void,
+  facts: FileFacts | null = null,
+): AsyncGenerator<RgbaFrame> {
   const url = URL.createObjectURL(file);
   const video = document.createElement('video');
   video.muted = true;
@@ -32,13 +41,21 @@ export async function* decodeWithVideoElement(file: File, fps: number, onInfo: (
     try {
       await once(video, 'loadeddata');
     } catch (e) {
-      throw new VideoError(`${file.name}: not a video this browser can decode (${(e as Error).message || 'unsupported format'})`);
+      // The element's message is a pipeline status ("DEMUXER_ERROR_…"): say what the file is instead.
+      throw new VideoError(await unplayableMessage(file, facts), { cause: e });
     }
     const width = video.videoWidth;
     const height = video.videoHeight;
     const duration = video.duration;
-    if (!(width > 0 && height > 0) || !Number.isFinite(duration))
-      throw new VideoError(`${file.name}: no video frames (size ${width}×${height}, duration ${duration})`);
+    if (!(width > 0 && height > 0)) {
+      // It plays, but as sound only.
+      const what = facts
+        ? await unplayableMessage(file, facts)
+        : `${file.name} is not a video this browser can play (it has sound but no picture)`;
+      throw new VideoError(what);
+    }
+    if (!Number.isFinite(duration))
+      throw new VideoError(`${file.name}: the video does not say how long it is, so its frames cannot be sampled`);
     onInfo({ decoder: 'video-element', width, height, duration, fps, codec: null });
     const canvas = new OffscreenCanvas(width, height);
     const ctx = canvas.getContext('2d', { willReadFrequently: true });
@@ -50,9 +67,9 @@ export async function* decodeWithVideoElement(file: File, fps: number, onInfo: (
       try {
         await once(video, 'seeked');
       } catch (e) {
-        throw new VideoError(
-          `${file.name}: decoding failed at ${(k / fps).toFixed(2)} s — the file looks truncated or damaged (${(e as Error).message})`,
-        );
+        throw new VideoError(`${file.name}: decoding stopped at ${(k / fps).toFixed(2)} s — the file looks truncated or damaged`, {
+          cause: e,
+        });
       }
       ctx.drawImage(video, 0, 0, width, height);
       yield grabFrame(ctx, width, height, k / fps);

@@ -5,7 +5,8 @@
  */
 import { decodeWithVideoElement } from './decode_element.ts';
 import { decodeWithWebCodecs, WebCodecsUnavailable } from './decode_webcodecs.ts';
-import { VideoError, type RgbaFrame, type VideoInfo } from './frames.ts';
+import type { RgbaFrame, VideoInfo } from './frames.ts';
+import type { FileFacts } from './unplayable.ts';
 
 export interface DecodeOptions {
   /** Output frame rate; null keeps every decoded frame (the stream's own rate). */
@@ -37,7 +38,7 @@ async function* atRate(frames: AsyncIterable<RgbaFrame>, fps: number): AsyncGene
 /** Yields the frames of `file`; throws {@link VideoError} naming the file when it cannot be read. */
 export async function* decodeVideo(file: File, options: DecodeOptions): AsyncGenerator<RgbaFrame> {
   let frames: AsyncGenerator<RgbaFrame> | null = null;
-  let reason = 'forced';
+  let facts: FileFacts | null = null;
   if (!options.forceFallback) {
     const webcodecs = decodeWithWebCodecs(file, options.onInfo, options.onWarning);
     try {
@@ -48,23 +49,13 @@ export async function* decodeVideo(file: File, options: DecodeOptions): AsyncGen
       })();
     } catch (e) {
       if (!(e instanceof WebCodecsUnavailable)) throw e;
-      reason = e.message;
+      facts = e.facts;
     }
   }
   if (!frames) {
-    try {
-      frames = decodeWithVideoElement(file, options.fps ?? options.fallbackFps ?? 25, options.onInfo);
-      const first = await frames.next();
-      const rest = frames;
-      frames = (async function* () {
-        if (!first.done) yield first.value;
-        yield* rest;
-      })();
-    } catch (e) {
-      if (e instanceof VideoError && reason !== 'forced') throw new VideoError(`${e.message}; WebCodecs: ${reason}`);
-      throw e;
-    }
-    yield* frames; // the element already samples at the requested rate
+    // The element already samples at the requested rate; when it cannot play the file either, its
+    // message says what the file is (with what the demuxer recognised), not why each decoder refused.
+    yield* decodeWithVideoElement(file, options.fps ?? options.fallbackFps ?? 25, options.onInfo, facts);
     return;
   }
   yield* options.fps === null ? frames : atRate(frames, options.fps);

@@ -6,12 +6,34 @@
  * reported through `onWarning` (its decoded part is still used). Frames are read back as RGBA,
  * one at a time (no whole-video buffering).
  */
-import { ALL_FORMATS, BlobSource, Input, VideoSampleSink } from 'mediabunny';
+import { ALL_FORMATS, BlobSource, Input, type InputVideoTrack, VideoSampleSink } from 'mediabunny';
 import { grabFrame, VideoError, type RgbaFrame, type VideoInfo } from './frames.ts';
 import { colorOf, yuv420ToRgba } from '../../core/index.ts';
+import { codecWords, mp4VideoFourcc, type FileFacts } from './unplayable.ts';
 
-/** Why WebCodecs could not take this file (so the caller may try the <video> fallback). */
-export class WebCodecsUnavailable extends Error {}
+/**
+ * Why WebCodecs could not take this file (so the caller may try the <video> fallback); `facts`
+ * says what the demuxer recognised, for the message when the fallback cannot play it either.
+ */
+export class WebCodecsUnavailable extends Error {
+  constructor(
+    message: string,
+    readonly facts: FileFacts | null = null,
+  ) {
+    super(message);
+  }
+}
+
+/** What the demuxer recognised of a file without a decodable video track. */
+async function factsOf(input: Input, file: File, track: InputVideoTrack | null): Promise<FileFacts> {
+  const container = (await input.getFormat()).name;
+  if (track) {
+    // mediabunny names only the codecs it can hand to WebCodecs; an mp4's sample entry names the rest.
+    const code = track.codec ?? (container === 'MP4' || container.startsWith('QuickTime') ? await mp4VideoFourcc(file) : null);
+    return { container, tracks: 'video', codec: codecWords(code) };
+  }
+  return { container, tracks: (await input.getAudioTracks()).length > 0 ? 'audio' : 'none', codec: null };
+}
 
 /**
  * Opens `file` and yields its frames. Throws {@link WebCodecsUnavailable} before the first frame
@@ -31,9 +53,12 @@ export async function* decodeWithWebCodecs(
     } catch (e) {
       throw new WebCodecsUnavailable(`container not recognised (${(e as Error).message})`);
     }
-    if (!track) throw new WebCodecsUnavailable('no video track found');
+    if (!track) throw new WebCodecsUnavailable('no video track found', await factsOf(input, file, null));
     if (!(await track.canDecode()))
-      throw new WebCodecsUnavailable(`codec ${track.codec ?? 'unknown'} cannot be decoded with WebCodecs here`);
+      throw new WebCodecsUnavailable(
+        `codec ${track.codec ?? 'unknown'} cannot be decoded with WebCodecs here`,
+        await factsOf(input, file, track),
+      );
     const stats = await track.computePacketStats(120);
     const duration = await track.computeDuration();
     const width = track.displayWidth;
@@ -73,9 +98,8 @@ export async function* decodeWithWebCodecs(
       }
     } catch (e) {
       if (e instanceof WebCodecsUnavailable) throw e;
-      throw new VideoError(
-        `${file.name}: decoding failed after ${count} frame(s) — the file looks truncated or damaged (${(e as Error).message})`,
-      );
+      // The decoder's own words (pipeline status codes) help no one who picked the file: the cause keeps them.
+      throw new VideoError(`${file.name}: decoding stopped after ${count} frame(s) — the file looks truncated or damaged`, { cause: e });
     }
     if (count === 0) throw new VideoError(`${file.name}: the video track holds no decodable frame (truncated or damaged file?)`);
     // The demuxer stops quietly where the data ends; the container's index says how many frames there should be.

@@ -23,8 +23,8 @@ export interface VideoInfo {
 
 /** A bad or unreadable video, with a message that names the file and the problem. */
 export class VideoError extends Error {
-  constructor(message: string) {
-    super(message);
+  constructor(message: string, options?: ErrorOptions) {
+    super(message, options);
     this.name = 'VideoError';
   }
 }

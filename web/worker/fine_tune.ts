@@ -5,7 +5,8 @@
  * are evaluated with core's eval step and the trainer's multi-label metrics.
  */
 import * as tf from '@tensorflow/tfjs-core';
-import { clipWindows, preprocessClip, MultiLabelMetrics } from '../../core/index.ts';
+import { clipWindows, preprocessClip, MultiLabelMetrics, trainingStepBytes } from '../../core/index.ts';
+import { metricValues } from '../../core/metrics/metrics.ts';
 import { Optimizer, evalStep, trainStep } from '../../core/tfjs/index.ts';
 import type { ModelRuntime } from './model_runtime.ts';
 import { streamOf, type VideoStore } from './video_store.ts';
@@ -42,11 +43,21 @@ export interface StepReport {
   loss: number;
 }
 
-/** Held-out results: mean loss and the trainer's metrics (auc, precision, recall, f1). */
+/** One class's held-out results: core's precision, recall and F1 of that class alone. */
+export interface ClassEval {
+  /** Held-out clips labelled with the class. */
+  positives: number;
+  precision: number;
+  recall: number;
+  f1: number;
+}
+
+/** Held-out results: mean loss, the trainer's metrics (auc, precision, recall, f1) and per class (in class order). */
 export interface EvalReport {
   clips: number;
   loss: number;
   metrics: Record<string, number>;
+  perClass: ClassEval[];
 }
 
 /** Clips [T,H,W,C] in [-1,1] with labels over `classNames`, cut from `ranges`. */
@@ -104,6 +115,20 @@ function shuffled(n: number): number[] {
   return out;
 }
 
+const GiB = 2 ** 30;
+
+/**
+ * Whether a step of `batchSize` clips should recompute activations in the backward pass: when the
+ * model's training-step estimate (as the CLI's memory check) exceeds what the backend has left.
+ * Browsers do not tell a page its GPU memory, so webgpu and webgl assume 2 GiB per tab (common
+ * limits are 2–4 GiB) and wasm its 4 GiB heap, less what tfjs already holds (`tf.memory()`).
+ */
+function needsRecompute(runtime: ModelRuntime, batchSize: number): boolean {
+  const p = runtime.meta.preprocessing;
+  const budget = (tf.getBackend() === 'wasm' ? 4 * GiB : 2 * GiB) - tf.memory().numBytes;
+  return trainingStepBytes(runtime.model.net, [p.clipLength, p.frameHeight, p.frameWidth, p.channels], batchSize) > budget;
+}
+
 /** Trains `runtime` in place for `options.steps` steps; calls `onStep` after each. */
 export async function train(
   runtime: ModelRuntime,
@@ -116,6 +141,7 @@ export async function train(
   const trains = (n: string) => n.startsWith('InceptionV1/Logits/') || (options.trainLastBlock && n.startsWith('InceptionV1/Mixed_5c/'));
   const optimizer = new Optimizer('momentum', options.learningRate, 0.9);
   const reports: StepReport[] = [];
+  const recompute = needsRecompute(runtime, Math.min(options.batchSize, examples.length));
   let order: number[] = [];
   try {
     for (let step = 1; step <= options.steps && !shouldStop(); step++) {
@@ -128,7 +154,12 @@ export async function train(
       try {
         // No weight decay: a short run on a few clips, where the trainer's 1e-7 would change nothing.
         // Frozen layers keep their moving statistics: a few clips would make poor batch statistics.
-        const { loss } = await trainStep(runtime.model, optimizer, batch, { trains, weightDecay: 0, freezeBatchNorm: true });
+        const { loss } = await trainStep(runtime.model, optimizer, batch, {
+          trains,
+          weightDecay: 0,
+          freezeBatchNorm: true,
+          recompute,
+        });
         reports.push({ step, loss });
         onStep({ step, loss });
       } finally {
@@ -157,5 +188,10 @@ export async function evaluate(runtime: ModelRuntime, examples: Example[]): Prom
       tf.dispose([batch.clips, batch.labels]);
     }
   }
-  return { clips: examples.length, loss: loss / examples.length, metrics: metrics.result() };
+  const perClass = Array.from({ length: metrics.numClasses }, (_, k) => {
+    const c = metrics.confusion([k]);
+    const { precision, recall, f1 } = metricValues(c);
+    return { positives: c.tp + c.fn, precision, recall, f1 };
+  });
+  return { clips: examples.length, loss: loss / examples.length, metrics: metrics.result(), perClass };
 }

@@ -134,6 +134,22 @@ export class ModelSession {
     return out;
   }
 
+  /**
+   * Probabilities of the last clip_length frames of video `id` (the live camera), or null while
+   * it holds fewer. Not a job: it takes one window, so there is nothing to cancel.
+   */
+  async predictLatest(id: number): Promise<Float32Array | null> {
+    const rt = this.runtime();
+    const v = this.videos.get(id);
+    const p = rt.meta.preprocessing;
+    if (v.frames.length < p.clipLength) return null;
+    const shape = { height: p.frameHeight, width: p.frameWidth, channels: p.channels };
+    for await (const w of clipWindows(streamOf(v.frames.slice(-p.clipLength)), p.clipLength, p.clipLength)) {
+      return rt.predict(preprocessClip(w.frames, shape, null));
+    }
+    return null;
+  }
+
   /** The current model's web-model files (model.json and shards) as the CLI exports them. */
   async exportFiles(): Promise<Map<string, Uint8Array>> {
     const rt = this.runtime();

@@ -107,6 +107,29 @@ const api = {
     return videos.add(id, rgba, width, height);
   },
 
+  /**
+   * One camera frame (transferred) for the live video `liveId` (only its last `keep` frames are
+   * kept) and, while recording, for video `recordingId`. Returns the recording's frame count.
+   */
+  addCameraFrame(liveId: number, recordingId: number | null, keep: number, rgba: ArrayBuffer, width: number, height: number): number {
+    return videos.addCameraFrame(liveId, recordingId, keep, rgba, width, height);
+  },
+
+  /** The current model's probabilities for the last clip_length frames of video `id` (null: fewer frames so far). */
+  predictLatest(id: number): Promise<Float32Array | null> {
+    return session.predictLatest(id);
+  },
+
+  /** Frame `index` of video `id` at the model's size ([H, W, C] bytes, a copy): thumbnails of labelled ranges. */
+  videoFrame(id: number, index: number): { bytes: Uint8Array; height: number; width: number; channels: number } {
+    const v = videos.get(id);
+    const frame = v.frames[Math.max(0, Math.min(v.frames.length - 1, index))];
+    if (!frame) throw new Error(`${v.name}: no frame ${index}`);
+    const bytes = frame.slice();
+    const p = v.prep;
+    return Comlink.transfer({ bytes, height: p.frameHeight, width: p.frameWidth, channels: p.channels }, [bytes.buffer]);
+  },
+
   /** Video `id`'s model-size frames ([frames, H, W, C] bytes, transferred), for checks and tests. */
   videoFrames(id: number): Uint8Array {
     const v = videos.get(id);

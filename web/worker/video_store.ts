@@ -45,6 +45,23 @@ export class VideoStore {
     return v.frames.length;
   }
 
+  /**
+   * Adds one camera frame (RGBA) to the live video `liveId`, which keeps only its last `keep`
+   * frames (one prediction window), and the same model frame to `recordingId` when set.
+   * Returns the recording's frame count (0 without one).
+   */
+  addCameraFrame(liveId: number, recordingId: number | null, keep: number, rgba: ArrayBuffer, width: number, height: number): number {
+    this.add(liveId, rgba, width, height);
+    const live = this.get(liveId);
+    const frame = live.frames[live.frames.length - 1];
+    if (live.frames.length > keep) live.frames.splice(0, live.frames.length - keep);
+    if (recordingId === null) return 0;
+    const recording = this.get(recordingId);
+    if (prepKey(recording.prep) !== prepKey(live.prep)) throw new Error(`${recording.name}: recorded for another model's frame size`);
+    recording.frames.push(frame);
+    return recording.frames.length;
+  }
+
   get(id: number): StoredVideo {
     const v = this.videos.get(id);
     if (!v) throw new Error(`video ${id} is not loaded in the worker (re-open the clip)`);

@@ -16,8 +16,10 @@ import { restoreModelCheckpoint, saveModelCheckpoint, warmStartFrom } from './ch
 import { MultiLabelMetrics, type MetricGroup } from '../../metrics/metrics.ts';
 import { Optimizer, type OptimizerName } from './optimizer.ts';
 import { processedFrames, variableHistogramTag, writeActivationSummaries, writeLossSummaries, writeProcessedFrames } from './summaries.ts';
-import { evalStep, trainStep, type TensorBatch } from './train_step.ts';
+import { evalStep, trainStep, type StepResult, type TensorBatch } from './train_step.ts';
 import type { VariablePredicate } from '../../model/variable_selection.ts';
+import type { GradientReplicas } from './replicas.ts';
+import { ReplicatedTrainer, replicaSetup } from './replicated_step.ts';
 
 /** TF's RunConfig fields the original used. */
 export interface RunConfig {
@@ -41,6 +43,8 @@ export interface EstimatorOptions {
   variablesToTrain?: VariablePredicate;
   /** Batch norm of layers not trained keeps to moving statistics (default: every batch norm trains, as TF-slim). */
   freezeBatchNorm?: boolean;
+  /** Recompute activations per block in the backward pass (less memory, a second forward pass; default off). */
+  recompute?: boolean;
   /** Warm start, used only when the model directory has no checkpoint yet (as TF). */
   warmStart?: { from: string; select: VariablePredicate };
   /** Classes the plain metrics (`auc`, `f1`, …) cover, as the original's --metric_weights masks (default: all). */
@@ -52,6 +56,12 @@ export interface EstimatorOptions {
   hostname?: string;
   seed?: number;
   ops?: Ops<tf.Tensor>;
+  /**
+   * Synchronous data-parallel training: each step takes one batch per replica from the input
+   * (`batchSize` is per replica, as TF's Estimator under a distribution strategy) and applies
+   * the mean of their gradients here. Without it, every step runs in this thread.
+   */
+  replicas?: GradientReplicas;
   /** Progress of training, every step. */
   onStep?: (p: StepProgress) => void;
 }
@@ -92,6 +102,28 @@ function toTensors(batch: ClipBatch, model: TfjsModel, d: ClipDims): TensorBatch
   };
 }
 
+/** The next `n` batches (one per replica), or null when the input ends before them. */
+async function nextBatches(input: AsyncIterator<ClipBatch>, n: number): Promise<ClipBatch[] | null> {
+  const out: ClipBatch[] = [];
+  for (let i = 0; i < n; i++) {
+    const next = await input.next();
+    if (next.done) return null;
+    out.push(next.value);
+  }
+  return out;
+}
+
+/** The labels of a step's batches, in replica order (as their predictions come back). */
+function concatLabels(batches: ClipBatch[]): Float32Array {
+  const out = new Float32Array(batches.reduce((n, b) => n + b.labels.length, 0));
+  let at = 0;
+  for (const b of batches) {
+    out.set(b.labels, at);
+    at += b.labels.length;
+  }
+  return out;
+}
+
 export class Estimator {
   readonly model: TfjsModel;
   readonly optimizer: Optimizer;
@@ -99,6 +131,7 @@ export class Estimator {
   private prepared = false;
   private stopRequested = false;
   private lastSavedStep = -1;
+  private replicated: ReplicatedTrainer | null = null;
   /** The training input's position after the last batch trained on; saved with each checkpoint. */
   private inputPosition: InputPosition | undefined;
   /**
@@ -168,6 +201,19 @@ export class Estimator {
     this.log('no checkpoint in the model directory and no warm start: starting from fresh initial values');
   }
 
+  /** The replicas' coordinator, started at the first train() (train-and-evaluate trains several times). */
+  private async replicatedTrainer(trains: VariablePredicate): Promise<ReplicatedTrainer | null> {
+    const { replicas } = this.options;
+    if (!replicas) return null;
+    if (!this.replicated) {
+      const { weightDecay, freezeBatchNorm, recompute } = this.options;
+      const setup = replicaSetup(this.model, { trains, weightDecay, freezeBatchNorm, recompute });
+      this.replicated = new ReplicatedTrainer(this.model, this.optimizer, replicas, setup);
+      await this.replicated.start();
+    }
+    return this.replicated;
+  }
+
   private newEventWriter(dir: string): EventWriter {
     const { platform } = this.options;
     const start = Math.floor(platform.wallTime());
@@ -217,9 +263,10 @@ export class Estimator {
       return { globalStep: this.globalStep, loss: NaN };
     }
     if (limit.steps !== undefined) this.log(`training ${limit.steps} more steps: global step ${this.globalStep} to ${lastStep}`);
+    const trains = this.options.variablesToTrain ?? (() => true);
+    const replicated = await this.replicatedTrainer(trains);
     const writer = this.newEventWriter(run.modelDir);
     writer.sessionLog('START', this.globalStep);
-    const trains = this.options.variablesToTrain ?? (() => true);
     const metrics = new MultiLabelMetrics(this.model.config.numClasses, this.options.metricGroups, this.options.metricScope);
     const { platform } = this.options;
     let loss = NaN;
@@ -228,29 +275,41 @@ export class Estimator {
     this.stopRequested = false;
     try {
       while (this.globalStep < lastStep && !this.stopRequested) {
-        const next = await input.next();
-        if (next.done) {
+        const batches = await nextBatches(input, replicated?.count ?? 1);
+        if (batches === null) {
           this.log('training input ended');
           break;
         }
-        const batch = next.value;
+        const batch = batches[0];
         const dims = this.dims(batch);
         const step = this.globalStep + 1;
         const summarize = step % run.saveSummarySteps === 0 || step === 1;
-        const tensors = toTensors(batch, this.model, dims);
-        const r = await trainStep(this.model, this.optimizer, tensors, {
+        const stepOptions = {
           trains,
           weightDecay: this.options.weightDecay,
           keepEndpoints: summarize,
           freezeBatchNorm: this.options.freezeBatchNorm,
+          recompute: this.options.recompute,
           // Dropout from (--seed, step): the same command gives the same run, resumed or not.
           seed: (this.options.seed ?? 0) * 1_000_003 + step,
-        }).finally(() => tf.dispose([tensors.clips, tensors.labels]));
+        };
+        let r: StepResult;
+        if (replicated) {
+          const shape = [batch.size, dims.frames, dims.height, dims.width, this.model.config.inputChannels];
+          r = await replicated.step(
+            batches.map((b) => ({ clips: b.clips, labels: b.labels, shape })),
+            stepOptions,
+          );
+        } else {
+          const tensors = toTensors(batch, this.model, dims);
+          r = await trainStep(this.model, this.optimizer, tensors, stepOptions).finally(() => tf.dispose([tensors.clips, tensors.labels]));
+        }
         this.globalStep = step;
-        this.inputPosition = batch.position;
+        // After the last batch of the step: the record stream does not depend on the replicas.
+        this.inputPosition = batches[batches.length - 1].position;
         loss = r.loss;
         if (!Number.isFinite(loss)) throw new Error(`loss is ${loss} at global step ${step}: training diverged (lower \`learningRate\`?)`);
-        metrics.update(r.probabilities, batch.labels);
+        metrics.update(r.probabilities, batches.length === 1 ? batch.labels : concatLabels(batches));
         const now = platform.wallTime();
         const rate = (step - windowStep) / Math.max(now - windowStart, 1e-9);
         this.options.onStep?.({ step, lastStep, loss, stepsPerSecond: rate });

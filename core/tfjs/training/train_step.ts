@@ -2,6 +2,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import type { TfjsModel } from '../model.ts';
 import { trainingLoss } from './losses.ts';
 import type { Optimizer } from './optimizer.ts';
+import { recomputedStepGradients } from './recompute.ts';
 
 /** One batch as tensors: clips [B,T,H,W,C] in [-1,1], labels [B,K] of 0/1. */
 export interface TensorBatch {
@@ -23,6 +24,11 @@ export interface StepOptions {
    * moving averages, as the original trainer (TF-slim, `is_training=True`, UPDATE_OPS) does.
    */
   freezeBatchNorm?: boolean;
+  /**
+   * Recompute activations in the backward pass, stage by stage (`recompute.ts`): the same
+   * gradients for a fraction of the memory, at the cost of a second forward pass.
+   */
+  recompute?: boolean;
 }
 
 /** What a step reports, as plain numbers (no tensors outlive the step). */
@@ -66,6 +72,7 @@ export function stepGradients(model: TfjsModel, batch: TensorBatch, options: Ste
   const varList = store.trainable(options.trains);
   if (varList.length === 0) throw new Error('the variable selection (`variablesToTrain`) trains no variable');
   const decayed = regularizedNames(model).map((n) => store.get(n));
+  if (options.recompute) return recomputedStepGradients(model, batch, options, varList, decayed);
   let kept: Omit<StepGradients, 'grads' | 'total'> | null = null;
   const { value, grads } = tf.variableGrads(() => {
     const out = model.net.apply(model.context(true, options.trains, options.seed, options.freezeBatchNorm), batch.clips);

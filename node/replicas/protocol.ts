@@ -1,0 +1,17 @@
+/** Messages between the coordinator and a replica, over any channel (thread or process). */
+import type { ReplicaRequest, ReplicaResponse, ReplicaSetup } from '../../core/tfjs/index.ts';
+
+/** tfjs backend a replica runs on. */
+export type ReplicaBackend = 'wasm' | 'cpu' | 'tensorflow';
+
+/** Coordinator → replica: build the model once, then one step per message. */
+export type ToReplica =
+  | { kind: 'setup'; setup: ReplicaSetup; backend: ReplicaBackend }
+  | { kind: 'step'; id: number; request: ReplicaRequest };
+
+/** Replica → coordinator: `ready` (or `failed`) after the setup, then one answer per step. */
+export type FromReplica =
+  | { kind: 'ready' }
+  | { kind: 'failed'; message: string }
+  | { kind: 'result'; id: number; response: ReplicaResponse }
+  | { kind: 'error'; id: number; message: string };
