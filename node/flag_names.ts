@@ -1,6 +1,8 @@
 // Core messages name options as their option objects spell them, in backticks (`learningRate`, `channels`); the CLI prints
 // each such name that has a flag as the flag (--learning_rate: snake_case, or an exception below). All other text stays.
 
+import { SHAPE_FLAG_NAMES } from './model_flags.ts';
+
 /** Every flag of every command (node/commands/*.ts, node/model_flags.ts); the option of the same name in camelCase maps to it. */
 const FLAGS = [
   // s3dg --mode … (estimator_flags.ts) and the model flags (model_flags.ts)
@@ -44,15 +46,7 @@ const FLAGS = [
   'keep_checkpoint_max',
   'seed',
   'backend',
-  'num_classes',
-  'depth_multiplier',
-  'min_depth',
-  'channels',
-  'first_temporal_kernel_size',
-  'temporal_conv_startat',
-  'gating_startat',
-  'final_endpoint',
-  'batch_norm_decay',
+  ...SHAPE_FLAG_NAMES,
   // s3dg dataset
   'videos',
   'labels',

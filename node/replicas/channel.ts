@@ -11,3 +11,29 @@ export interface ReplicaChannel {
   /** Ends the replica; resolves once it is gone. */
   stop(): Promise<void>;
 }
+
+/**
+ * How a transport reports its replica's end: once, and never after `stop()` began (an end we
+ * asked for is no failure). `onEnd` sets the handler a channel exposes.
+ */
+export class EndReport {
+  private stopping = false;
+  private ended = false;
+  private handler: (how: string) => void = () => {};
+
+  onEnd(handler: (how: string) => void): void {
+    this.handler = handler;
+  }
+
+  /** The replica ended (`how`: "exited with code 1", "was killed by SIGKILL", "failed: …"). */
+  end(how: string): void {
+    if (this.ended || this.stopping) return;
+    this.ended = true;
+    this.handler(how);
+  }
+
+  /** `stop()` began: what follows is the end asked for. */
+  stop(): void {
+    this.stopping = true;
+  }
+}

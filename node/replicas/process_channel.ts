@@ -4,7 +4,7 @@
  */
 import { fork } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
-import type { ReplicaChannel } from './channel.ts';
+import { EndReport, type ReplicaChannel } from './channel.ts';
 import type { FromReplica, ToReplica } from './protocol.ts';
 
 export function startProcessReplica(script: URL, env: NodeJS.ProcessEnv): ReplicaChannel {
@@ -15,14 +15,8 @@ export function startProcessReplica(script: URL, env: NodeJS.ProcessEnv): Replic
     env,
     stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
   });
-  let stopping = false;
-  let ended = false;
-  let endHandler: (how: string) => void = () => {};
-  const end = (how: string) => {
-    if (ended || stopping) return;
-    ended = true;
-    endHandler(how);
-  };
+  const report = new EndReport();
+  const end = (how: string) => report.end(how);
   // A send to a child that just died fails (EPIPE) before its exit is seen: wait a moment for the
   // exit, which says how it ended; report the error itself only if no exit comes.
   const failed = (e: Error) => setTimeout(() => end(`failed: ${e.message}`), 2000);
@@ -35,11 +29,9 @@ export function startProcessReplica(script: URL, env: NodeJS.ProcessEnv): Replic
       child.send(message, (e) => e && failed(e));
     },
     onMessage: (handler: (message: FromReplica) => void) => child.on('message', handler),
-    onEnd: (handler) => {
-      endHandler = handler;
-    },
+    onEnd: (handler) => report.onEnd(handler),
     stop: async () => {
-      stopping = true;
+      report.stop();
       if (child.exitCode === null && child.signalCode === null) {
         // Closing the channel ends it (replica_main exits on disconnect).
         if (child.connected) child.disconnect();

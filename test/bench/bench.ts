@@ -7,6 +7,8 @@
  * `--sizes 8x32,16x224` replaces the clip sizes (frames×side). webgpu rows name their adapter;
  * a software adapter is measured only with --backend webgpu. `--recompute`: only the training steps
  * with activations recomputed per block (recompute.bench.ts: 64×224² on wasm, and the cost at 16×224²).
+ * `--replicas`: only training throughput of 2 worker-thread replicas against one thread
+ * (replicas.bench.ts: the demo's model and 16×224²); the full run ends with it too.
  */
 import { parseArgs } from 'node:util';
 import { availableParallelism } from 'node:os';
@@ -27,6 +29,7 @@ import { loadOnnxruntime } from '../../node/onnx/onnxruntime.ts';
 import { timeOnnxForward } from './onnx_forward.ts';
 import { GEMM_FLOPS, GEMM_SIZE, numpyGemm } from './gemm_peak.ts';
 import { benchRecompute, describeRecompute, type RecomputeRow } from './recompute.bench.ts';
+import { benchReplicas, describeReplicaRow, type ReplicaRow } from './replicas.bench.ts';
 
 const CONFIG = { numClasses: 400 };
 const STREAM_TARGET_GFLOPS = 40;
@@ -42,6 +45,7 @@ const { values: flags } = parseArgs({
     'stream-only': { type: 'boolean', default: false },
     sizes: { type: 'string' },
     recompute: { type: 'boolean', default: false },
+    replicas: { type: 'boolean', default: false },
   },
 });
 const clipSizes = (() => {
@@ -232,11 +236,26 @@ if (flags.recompute) {
   if (!flags.json) for (const r of found) console.log(describeRecompute(r));
   process.exit(0);
 }
+/** Replica rows: printed as they come (JSON) or after the table. */
+const replicaRows: ReplicaRow[] = [];
+const runReplicas = () =>
+  benchReplicas(quick, progress, (r) => {
+    replicaRows.push(r);
+    if (flags.json) process.stdout.write(`${JSON.stringify(r)}\n`);
+    progress(describeReplicaRow(r));
+  });
+if (flags.replicas) {
+  await runReplicas();
+  progress(`done in ${((performance.now() - started) / 1000).toFixed(0)} s`);
+  if (!flags.json) for (const r of replicaRows) console.log(describeReplicaRow(r));
+  process.exit(0);
+}
 const tfjsBackends = flags.backend ? (flags.backend === 'onnxruntime' ? [] : [flags.backend]) : NODE_BACKENDS;
 for (const backend of tfjsBackends) await benchBackend(backend);
 // Frees the Dawn device: its instance can keep the event loop alive (see releaseWebgpu).
 releaseWebgpu();
 if (!flags['stream-only'] && (!flags.backend || flags.backend === 'onnxruntime')) await benchOnnxruntime();
+if (!flags['stream-only'] && (!flags.backend || flags.backend === 'wasm')) await runReplicas();
 progress(`done in ${((performance.now() - started) / 1000).toFixed(0)} s`);
 
 if (!flags.json) {
@@ -248,6 +267,7 @@ if (!flags.json) {
     'peak tensors: tfjs bytes high-water during the warm-up run (tfjs counts each reshaped view again, so it overstates memory held); max RSS: process high-water so far.',
   );
   for (const n of notes) console.log(`note: ${n}`);
+  for (const r of replicaRows) console.log(describeReplicaRow(r));
   const best = Math.max(0, ...rows.filter((r) => r.mode === 'stream' && r.frames === 64).map((r) => r.gflops_per_s));
   if (best > 0) console.log(`stream 64×224² best: ${best.toFixed(1)} GFLOP/s (target ≥ ${STREAM_TARGET_GFLOPS})`);
   for (const r of rows.filter((r) => r.peak_pct !== undefined)) {

@@ -10,6 +10,7 @@ import type { NamedWeights } from '../../core/model/named_weights.ts';
 import { buildOnnxModel, ONNX_INPUT } from '../../core/export/onnx/onnx_model.ts';
 import type { OrtModule } from '../../node/onnx/onnxruntime.ts';
 import { GEMM_FLOPS, gemmSession } from './gemm_peak.ts';
+import { median } from './measure.ts';
 
 export interface OnnxForwardTiming {
   /** Median wall ms of the pass. */
@@ -28,11 +29,6 @@ export interface OnnxForwardTiming {
   runs: number;
   warmupMs: number;
 }
-
-const median = (xs: number[]) => {
-  const s = [...xs].sort((a, b) => a - b);
-  return s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
-};
 
 /** Reproducible weights with fan-in scaling (activations stay O(1)) for every variable of `net`. */
 function benchWeights(net: S3DG): NamedWeights {
