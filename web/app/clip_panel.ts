@@ -11,7 +11,7 @@ import type { VideoInfo } from '../video/frames.ts';
 import { sendFrame } from '../worker_client.ts';
 import { cancelledError, isCancelled } from '../worker/cancel.ts';
 import { byId, errorText, onDrop, showMessage } from '../ui/dom.ts';
-import { drawLineChart, type ChartScale } from '../ui/line_chart.ts';
+import { drawLineChart, lineChart } from '../ui/line_chart.ts';
 import { renderPredictions } from '../ui/predictions_table.ts';
 import { renderEvents } from '../ui/events_list.ts';
 import { timelineEvents } from '../../core/index.ts';
@@ -76,9 +76,6 @@ function threshold(): number {
   return t > 0 && t <= 1 ? t : 0.5;
 }
 
-/** The chart's x scale as last drawn (clicks on it seek). */
-let chartScale: ChartScale | null = null;
-
 /** Shows the window on view at `seconds` (chart cursor there) and moves the player to it. */
 function showTime(state: AppState, seconds: number): void {
   const clip = state.clips[state.shown];
@@ -109,7 +106,7 @@ function showEvents(state: AppState, clip: ClipEntry | undefined): void {
 /** Empties the chart, table, events and window slider (a new prediction starts: old results must not look current). */
 function clearResults(state: AppState): void {
   renderPredictions(byId<HTMLTableElement>('predictions'), state.model?.classNames ?? [], null);
-  chartScale = drawLineChart(byId<HTMLCanvasElement>('chart'), [], { xLabel: 's' });
+  drawLineChart(byId<HTMLCanvasElement>('chart'), [], { xLabel: 's' });
   renderEvents(byId('events'), [], () => undefined);
   byId('window-label').textContent = '';
   const slider = byId<HTMLInputElement>('window');
@@ -136,7 +133,7 @@ export function showWindow(state: AppState, index: number, of?: ClipEntry, curso
   byId('window-label').textContent =
     `#${index}: ${w.startSeconds.toFixed(2)}–${w.endSeconds.toFixed(2)} s (frames ${w.start}–${w.start + state.model.clipLength - 1})`;
   const names = state.model.classNames;
-  chartScale = drawLineChart(
+  drawLineChart(
     byId<HTMLCanvasElement>('chart'),
     names.map((name, k) => ({
       name,
@@ -308,17 +305,16 @@ export function setupClipPanel(state: AppState, onAdded: () => void): void {
     const clip = state.clips[state.shown];
     if (clip?.windows.length) showWindow(state, windowAt(clip.windows, seconds), clip, seconds);
   });
-  const chart = byId<HTMLCanvasElement>('chart');
-  chart.addEventListener('click', (e) => {
-    if (!chartScale) return;
-    const box = chart.getBoundingClientRect();
-    showTime(state, chartScale.xAt(((e.clientX - box.left) * chart.width) / box.width));
+  const chart = lineChart(byId<HTMLCanvasElement>('chart'));
+  chart.box.addEventListener('click', (e) => {
+    const x = chart.xAt(e.clientX);
+    if (x !== null) showTime(state, x);
   });
-  chart.addEventListener('mousemove', (e) => {
+  chart.box.addEventListener('mousemove', (e) => {
     const clip = state.clips[state.shown];
-    if (!chartScale || !clip?.windows.length || !state.model) return;
-    const box = chart.getBoundingClientRect();
-    const seconds = Math.max(0, chartScale.xAt(((e.clientX - box.left) * chart.width) / box.width));
+    const x = chart.xAt(e.clientX);
+    if (x === null || !clip?.windows.length || !state.model) return;
+    const seconds = Math.max(0, x);
     const w = clip.windows[windowAt(clip.windows, seconds)];
     const names = state.model.classNames;
     const top = names.map((_, k) => k).sort((a, b) => w.probabilities[b] - w.probabilities[a]);

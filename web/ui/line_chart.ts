@@ -1,13 +1,18 @@
 /**
- * A small canvas line chart: several named series over a shared x axis, an HTML legend
- * (ui/chart_legend.ts) and an optional highlighted x (the current window). The canvas is drawn
- * at its displayed size (times the device's pixel ratio), so its text is real 12 px on a phone
- * too, and again when that size changes. Its accessible name (role img) says what it plots
- * (ui/chart_text.ts): the canvas's own aria-label as the title, then each series' peak.
- * Redraws in well under a millisecond for the few hundred points a video gives.
+ * The app's line charts (a clip's probabilities, the camera's live ones, the training loss), drawn
+ * by uPlot: several named series over a shared x axis, an HTML legend (ui/chart_legend.ts) and an
+ * optional marked x (the playback cursor). This is the one file that knows uPlot.
+ *
+ * The page writes a placeholder `<canvas>` (id, data-testid, aria-label as the title); the first
+ * draw puts uPlot in a box in its place (id `<canvas id>-box`, sized by CSS) and moves those
+ * attributes onto uPlot's canvas, so the canvas keeps its test hooks and is `role="img"` with a
+ * name that says what it plots and, per series, where it peaks (ui/chart_text.ts), updated with
+ * every draw. The chart follows its box's size, so its 12 px text stays 12 px on a phone.
  */
-import { describeChart } from './chart_text.ts';
+import uPlot from 'uplot';
+import 'uplot/dist/uPlot.min.css';
 import { renderLegend } from './chart_legend.ts';
+import { describeChart } from './chart_text.ts';
 
 /** One line. */
 export interface Series {
@@ -30,109 +35,161 @@ export function seriesColor(i: number): string {
   return COLORS[i % COLORS.length];
 }
 
-/** Where a drawn chart's x axis lies: turns a canvas x (pixels) back into an x value. */
-export interface ChartScale {
-  xAt(canvasX: number): number;
+const FONT = '12px system-ui, sans-serif';
+
+/** x tick steps: whole ones when every x is whole (training steps), else these fractions too (seconds). */
+const WHOLE_STEPS = [1, 2, 5, 10, 20, 50, 100, 200, 500, 1000, 2000, 5000, 10000, 20000, 50000, 100000];
+const STEPS = [0.01, 0.02, 0.05, 0.1, 0.2, 0.25, 0.5, ...WHOLE_STEPS];
+
+/** The series as uPlot's aligned columns: the sorted union of their x values, null where a series has no point. */
+function aligned(series: Series[]): uPlot.AlignedData {
+  const xs = [...new Set(series.flatMap((s) => s.points.map((p) => p[0])))].sort((a, b) => a - b);
+  const column = new Map(xs.map((x, i) => [x, i]));
+  return [
+    xs,
+    ...series.map((s) => {
+      const ys = new Array<number | null>(xs.length).fill(null);
+      for (const [x, y] of s.points) ys[column.get(x) ?? 0] = y;
+      return ys;
+    }),
+  ];
 }
 
-/** Plot margins in CSS px (the legend is outside the canvas). */
-const PAD = { left: 40, right: 14, top: 10, bottom: 24 };
+/** A chart on the page; the same object across redraws (uPlot itself is rebuilt when the series' names change). */
+export class LineChart {
+  /** The box uPlot lives in, where the page's canvas was; pointer events on the chart reach it. */
+  readonly box: HTMLDivElement;
+  // Set by build(), which the constructor calls.
+  private plot!: uPlot;
+  private canvas: HTMLCanvasElement;
+  private names: string[] = [];
+  private xLabel = '';
+  private options: ChartOptions = { xLabel: '' };
 
-/** What each canvas last drew, to draw it again at a new size. */
-const lastDrawn = new WeakMap<HTMLCanvasElement, { series: Series[]; options: ChartOptions }>();
-const resized = new ResizeObserver((entries) => {
-  for (const { target } of entries) {
-    const last = lastDrawn.get(target as HTMLCanvasElement);
-    if (last) drawLineChart(target as HTMLCanvasElement, last.series, last.options);
+  constructor(placeholder: HTMLCanvasElement) {
+    this.canvas = placeholder;
+    this.box = document.createElement('div');
+    this.box.className = 'line-chart';
+    this.box.id = `${placeholder.id || 'chart'}-box`;
+    if (placeholder.dataset.legend) this.box.dataset.legend = placeholder.dataset.legend;
+    placeholder.dataset.title ??= placeholder.getAttribute('aria-label') ?? 'chart';
+    placeholder.replaceWith(this.box);
+    this.build([], '');
+    new ResizeObserver(() => this.fit()).observe(this.box);
   }
-});
 
-/** Gives the canvas one pixel per device pixel of its displayed box; returns device pixels per CSS px. */
-function fitToBox(canvas: HTMLCanvasElement): number {
-  const ratio = window.devicePixelRatio || 1;
-  // Capped: a canvas whose CSS width followed its pixel width would otherwise grow with each draw.
-  const [width, height] = [Math.min(4096, Math.round(canvas.clientWidth * ratio)), Math.min(4096, Math.round(canvas.clientHeight * ratio))];
-  if (width > 0 && height > 0 && (canvas.width !== width || canvas.height !== height)) {
-    canvas.width = width;
-    canvas.height = height;
+  /** Draws `series`, replacing what was there. */
+  draw(series: Series[], options: ChartOptions): void {
+    this.options = options;
+    const names = series.map((s) => s.name);
+    if (series.length === 0) {
+      // Cleared (a new clip starts): the same plot, emptied, rather than a new one twice per clip.
+      this.plot.setData([[], ...this.names.map(() => [])]);
+    } else {
+      if (this.names.join('\n') !== names.join('\n') || this.xLabel !== options.xLabel) this.build(names, options.xLabel);
+      this.plot.setData(aligned(series));
+    }
+    const title = this.canvas.dataset.title ?? 'chart';
+    this.canvas.setAttribute('aria-label', describeChart(title, series, options.xLabel));
+    renderLegend(this.box, names, seriesColor);
   }
-  return canvas.clientWidth > 0 ? canvas.width / canvas.clientWidth : 1;
+
+  /** The x value under a pointer at `clientX` (page px); null while nothing is plotted. */
+  xAt(clientX: number): number | null {
+    const plot = this.plot;
+    if ((plot.data[0]?.length ?? 0) === 0) return null;
+    return plot.posToVal(clientX - plot.over.getBoundingClientRect().left, 'x');
+  }
+
+  private size(): { width: number; height: number } {
+    return { width: Math.max(1, this.box.clientWidth), height: Math.max(1, this.box.clientHeight) };
+  }
+
+  private fit(): void {
+    const size = this.size();
+    if (this.plot.width !== size.width || this.plot.height !== size.height) this.plot.setSize(size);
+  }
+
+  /** A new uPlot for these series; the old canvas's attributes (id, test hooks, title, role) move to the new one. */
+  private build(names: string[], xLabel: string): void {
+    this.plot?.destroy(); // undefined on the first build
+    this.names = names;
+    this.xLabel = xLabel;
+    const axis = { font: FONT, labelFont: FONT, stroke: '#333', grid: { stroke: '#eee', width: 1 }, ticks: { stroke: '#999', width: 1 } };
+    const plot = new uPlot(
+      {
+        ...this.size(),
+        legend: { show: false }, // the HTML list below wraps on a phone; uPlot's table would not
+        cursor: { drag: { x: false, y: false, setScale: false }, y: false, points: { size: 6 } },
+        scales: {
+          x: {
+            time: false,
+            range: (_u, min, max) => (min === null || max === null ? [0, 1] : min === max ? [min - 1, max + 1] : [min, max]),
+          },
+          y: {
+            range: (_u, min, max) => this.options.yRange ?? [Math.min(0, min ?? 0), max || 1],
+          },
+        },
+        axes: [
+          {
+            ...axis,
+            label: xLabel === 's' ? 'time (s)' : xLabel,
+            labelSize: 18,
+            size: 32,
+            incrs: (u: uPlot) => ((u.data[0] ?? []).every((x) => Number.isInteger(x)) ? WHOLE_STEPS : STEPS),
+          } as uPlot.Axis,
+          { ...axis, size: 44 },
+        ],
+        series: [{}, ...names.map((label, i) => ({ label, stroke: seriesColor(i), width: 1.5, spanGaps: true }))],
+        hooks: { draw: [(u: uPlot) => this.drawMarker(u)] },
+      },
+      [[], ...names.map(() => [])],
+      this.box,
+    );
+    const canvas = plot.root.querySelector('canvas') as HTMLCanvasElement;
+    for (const { name, value } of Array.from(this.canvas.attributes)) {
+      if (!['width', 'height', 'style', 'class'].includes(name)) canvas.setAttribute(name, value);
+    }
+    canvas.setAttribute('role', 'img');
+    this.canvas.removeAttribute('id'); // a placeholder out of the page, or a destroyed plot's canvas
+    this.canvas = canvas;
+    charts.set(canvas, this);
+    this.plot = plot;
+  }
+
+  /** The marked x (the playback cursor) as a vertical line over the plot. */
+  private drawMarker(u: uPlot): void {
+    const marker = this.options.marker;
+    if (marker === undefined || marker === null || (u.data[0]?.length ?? 0) === 0) return;
+    const x = Math.round(u.valToPos(marker, 'x', true));
+    const { ctx, bbox } = u;
+    ctx.save();
+    ctx.strokeStyle = 'rgba(0,0,0,0.45)';
+    ctx.lineWidth = Math.max(1, uPlot.pxRatio);
+    ctx.beginPath();
+    ctx.moveTo(x, bbox.top);
+    ctx.lineTo(x, bbox.top + bbox.height);
+    ctx.stroke();
+    ctx.restore();
+  }
 }
 
-/** The chart's title: the canvas's aria-label as the page wrote it. */
-function titleOf(canvas: HTMLCanvasElement): string {
-  canvas.dataset.title ??= canvas.getAttribute('aria-label') ?? 'chart';
-  return canvas.dataset.title;
+/** Each chart by its current canvas (and by the page's placeholder, until the first draw replaces it). */
+const charts = new WeakMap<HTMLCanvasElement, LineChart>();
+
+/** The chart shown in place of `canvas` (the page's placeholder or the chart's current canvas), made on first use. */
+export function lineChart(canvas: HTMLCanvasElement): LineChart {
+  let chart = charts.get(canvas);
+  if (!chart) {
+    chart = new LineChart(canvas);
+    charts.set(canvas, chart);
+  }
+  return chart;
 }
 
-/** Draws `series` on `canvas`, replacing what was there; null when there was nothing to draw. */
-export function drawLineChart(canvas: HTMLCanvasElement, series: Series[], options: ChartOptions): ChartScale | null {
-  if (!lastDrawn.has(canvas)) resized.observe(canvas);
-  lastDrawn.set(canvas, { series, options });
-  canvas.setAttribute('role', 'img');
-  canvas.setAttribute('aria-label', describeChart(titleOf(canvas), series, options.xLabel));
-  renderLegend(
-    canvas,
-    series.map((s) => s.name),
-    seriesColor,
-  );
-  const ctx = canvas.getContext('2d');
-  if (!ctx) return null;
-  const scale = fitToBox(canvas);
-  // Drawn in CSS px.
-  const [width, height] = [canvas.width / scale, canvas.height / scale];
-  ctx.setTransform(1, 0, 0, 1, 0, 0);
-  ctx.clearRect(0, 0, canvas.width, canvas.height);
-  ctx.setTransform(scale, 0, 0, scale, 0, 0);
-  const xs = series.flatMap((s) => s.points.map((p) => p[0]));
-  const ys = series.flatMap((s) => s.points.map((p) => p[1]));
-  if (xs.length === 0) return null;
-  const [x0, x1] = [Math.min(...xs), Math.max(...xs)];
-  const [y0, y1] = options.yRange ?? [Math.min(0, ...ys), Math.max(...ys) || 1];
-  const px = (x: number) => PAD.left + ((x - x0) / (x1 - x0 || 1)) * (width - PAD.left - PAD.right);
-  const py = (y: number) => height - PAD.bottom - ((y - y0) / (y1 - y0 || 1)) * (height - PAD.top - PAD.bottom);
-  ctx.strokeStyle = '#999';
-  ctx.fillStyle = '#333';
-  ctx.font = '12px system-ui, sans-serif';
-  ctx.lineWidth = 1;
-  ctx.beginPath();
-  ctx.moveTo(PAD.left, PAD.top);
-  ctx.lineTo(PAD.left, height - PAD.bottom);
-  ctx.lineTo(width - PAD.right, height - PAD.bottom);
-  ctx.stroke();
-  ctx.fillText(y1.toPrecision(3), 2, PAD.top + 8);
-  ctx.fillText(y0.toPrecision(3), 2, height - PAD.bottom);
-  // Five x ticks, the last one with the unit (right-aligned to stay inside).
-  for (let i = 0; i <= 4; i++) {
-    const x = x0 + ((x1 - x0) * i) / 4;
-    ctx.textAlign = i === 0 ? 'left' : i === 4 ? 'right' : 'center';
-    ctx.fillText(`${Number(x.toFixed(2))}${i === 4 ? ` ${options.xLabel}` : ''}`, i === 4 ? width - 2 : px(x), height - 6);
-    ctx.beginPath();
-    ctx.moveTo(px(x), height - PAD.bottom);
-    ctx.lineTo(px(x), height - PAD.bottom + 4);
-    ctx.stroke();
-  }
-  ctx.textAlign = 'left';
-  series.forEach((s, i) => {
-    ctx.strokeStyle = seriesColor(i);
-    ctx.lineWidth = 1.5;
-    ctx.beginPath();
-    s.points.forEach(([x, y], j) => (j === 0 ? ctx.moveTo(px(x), py(y)) : ctx.lineTo(px(x), py(y))));
-    ctx.stroke();
-  });
-  if (options.marker !== undefined && options.marker !== null) {
-    ctx.strokeStyle = 'rgba(0,0,0,0.4)';
-    ctx.lineWidth = 1;
-    ctx.beginPath();
-    ctx.moveTo(px(options.marker), PAD.top);
-    ctx.lineTo(px(options.marker), height - PAD.bottom);
-    ctx.stroke();
-  }
-  // Read at click time: the canvas may have been redrawn at another size since.
-  return {
-    xAt: (canvasX) => {
-      const cssX = (canvasX * canvas.clientWidth) / (canvas.width || 1);
-      return x0 + ((cssX - PAD.left) / (canvas.clientWidth - PAD.left - PAD.right)) * (x1 - x0);
-    },
-  };
+/** Draws `series` in the chart shown in place of `canvas`, replacing what was there. */
+export function drawLineChart(canvas: HTMLCanvasElement, series: Series[], options: ChartOptions): LineChart {
+  const chart = lineChart(canvas);
+  chart.draw(series, options);
+  return chart;
 }
