@@ -3,7 +3,7 @@
  * Estimator's options, checks the data before any work, and writes predictions as CSV and JSON.
  */
 import type { Command } from 'commander';
-import { hostname } from 'node:os';
+import { hostname, totalmem } from 'node:os';
 import { join } from 'node:path';
 import {
   checkFirstRecords,
@@ -13,6 +13,8 @@ import {
   parseVariableSelection,
   predictBatches,
   resolveCheckpoint,
+  S3DG,
+  trainingStepBytes,
   type ClipBatch,
   type InputPipelineOptions,
 } from '../../core/index.ts';
@@ -29,7 +31,7 @@ import { lockFolder, removeStaleTemporaries } from '../folder_lock.ts';
 import { nodePlatform } from '../platform.ts';
 import { writePredictions } from '../predictions_output.ts';
 import { TrainingProgress } from '../progress.ts';
-import { replicaPlan } from '../replicas/replica_plan.ts';
+import { fitReplicasToMemory, replicaPlan } from '../replicas/replica_plan.ts';
 import { describeReplicas, startReplicas } from '../replicas/start_replicas.ts';
 import { addEstimatorFlags, settingsFromFlags, type EstimatorFlags, type EstimatorSettings } from './estimator_flags.ts';
 import { runOnnxExport, runSavedModelExport } from './export.ts';
@@ -78,7 +80,15 @@ export async function runEstimator(s: EstimatorSettings, backend?: string): Prom
   }
   if (s.warmStartFrom) log(`warm start from ${s.warmStartFrom} (${s.warmStartReason}) if ${s.modelDir} has no checkpoint yet`);
   if (s.metrics.scope) log(`--metric_weights ${s.metrics.scope.name}: metrics over classes ${classRanges(s.metrics.scope.classes)} only`);
-  const plan = training ? replicaPlan(s, choice.name) : null;
+  const plan = training
+    ? fitReplicasToMemory(
+        replicaPlan(s, choice.name),
+        trainingStepBytes(new S3DG(s.model), clip, s.batchSize, recompute),
+        totalmem(),
+        s.workers !== undefined,
+        log,
+      )
+    : null;
   const replicas = plan ? startReplicas(plan) : undefined;
   if (plan && replicas) {
     log(`training on ${describeReplicas(plan)}: global batch ${plan.count} × --batch_size ${s.batchSize} = ${plan.count * s.batchSize}`);

@@ -1,7 +1,7 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { availableParallelism } from 'node:os';
-import { replicaPlan } from './replica_plan.ts';
+import { fitReplicasToMemory, replicaPlan } from './replica_plan.ts';
 import { describeReplicas } from './start_replicas.ts';
 
 const ONE_GPU = { first: 0, count: 1 };
@@ -31,5 +31,26 @@ describe('replica plan', () => {
       /--num_workers 2: the tensorflow backend .*--num_gpus/,
     );
     assert.throws(() => replicaPlan({ workers: 2, gpus: ONE_GPU }, 'webgpu', {}), /--num_workers 2: the webgpu backend/);
+  });
+
+  it('CPU replicas fit this machine memory: the automatic count shrinks (logged), an explicit --num_workers that cannot fit is refused', () => {
+    const GiB = 2 ** 30;
+    const threads = { count: 8, transport: 'threads', backend: 'wasm' } as const;
+    const logs: string[] = [];
+    const log = (l: string) => logs.push(l);
+    assert.deepEqual(fitReplicasToMemory(threads, 2 * GiB, 24 * GiB, false, log), threads);
+    assert.deepEqual(fitReplicasToMemory(threads, 5 * GiB, 24 * GiB, false, log), { ...threads, count: 4 });
+    assert.match(
+      logs[0],
+      /--num_workers: 4 instead of one per core \(8\), as a training step needs about 5\.0 GiB per replica and this machine has 24\.0 GiB/,
+    );
+    assert.equal(fitReplicasToMemory(threads, 20 * GiB, 24 * GiB, false, log), null);
+    assert.throws(
+      () => fitReplicasToMemory(threads, 5 * GiB, 24 * GiB, true, log),
+      /--num_workers 8: .*room for 4; give --num_workers 4 or fewer/,
+    );
+    const gpus = { count: 8, transport: 'processes', backend: 'tensorflow', firstGpu: 0 } as const;
+    assert.deepEqual(fitReplicasToMemory(gpus, 20 * GiB, 24 * GiB, true, log), gpus);
+    assert.equal(fitReplicasToMemory(null, 20 * GiB, 24 * GiB, false, log), null);
   });
 });

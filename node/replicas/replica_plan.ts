@@ -30,3 +30,25 @@ export function replicaPlan(
   const transport = env[REPLICA_TRANSPORT_ENV] === 'processes' ? 'processes' : 'threads';
   return { count, transport, backend };
 }
+
+/**
+ * CPU replicas each hold a whole training step in their own heap, all in this machine's memory:
+ * `stepBytes` each of `totalBytes`. The automatic count (one per core) shrinks to what fits,
+ * saying so; a `--num_workers` that cannot fit is refused. Processes on GPUs are not counted here.
+ */
+export function fitReplicasToMemory(
+  plan: ReplicaPlan | null,
+  stepBytes: number,
+  totalBytes: number,
+  explicit: boolean,
+  log: (line: string) => void,
+): ReplicaPlan | null {
+  if (!plan || plan.backend === 'tensorflow') return plan;
+  const gib = (b: number) => (b / 2 ** 30).toFixed(1);
+  const fits = Math.max(1, Math.floor(totalBytes / stepBytes));
+  if (plan.count <= fits) return plan;
+  const why = `a training step needs about ${gib(stepBytes)} GiB per replica and this machine has ${gib(totalBytes)} GiB`;
+  if (explicit) throw new UsageError(`--num_workers ${plan.count}: ${why}, room for ${fits}; give --num_workers ${fits} or fewer`);
+  log(`--num_workers: ${fits} instead of one per core (${plan.count}), as ${why}`);
+  return fits > 1 ? { ...plan, count: fits } : null;
+}
