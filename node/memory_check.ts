@@ -47,16 +47,21 @@ function amount(bytes: number): string {
 
 /**
  * Throws a UsageError when the plan cannot fit `backend`'s memory; returns whether training
- * recomputes activations (`plan.recompute`, or when automatic: only if the plain step would not fit).
+ * recomputes activations (`plan.recompute`, or when automatic: only if the plain step would not fit)
+ * and the estimated bytes of a step (or batch) as it will run.
  */
-export function checkMemory(plan: MemoryPlan, backend: string, log: (line: string) => void = () => {}): boolean {
+export function checkMemory(
+  plan: MemoryPlan,
+  backend: string,
+  log: (line: string) => void = () => {},
+): { recompute: boolean; stepBytes: number } {
   const limit = memoryLimit(backend);
   const sizes = `--batch_size ${plan.batchSize} on ${plan.clip.join('×')} clips`;
   const smaller =
     'lower --batch_size, --clip_length, the frame size or --depth_multiplier, or use a backend with more memory (--backend tensorflow)';
   if (!plan.training) {
     const bytes = 2 * batchBytes(plan.clip, plan.batchSize);
-    if (bytes <= limit.bytes) return false;
+    if (bytes <= limit.bytes) return { recompute: false, stepBytes: bytes };
     throw new UsageError(
       `a batch of ${sizes} needs about ${amount(bytes)} (estimated from the model's shapes), more than ${limit.what}: ${smaller}`,
     );
@@ -64,9 +69,9 @@ export function checkMemory(plan: MemoryPlan, backend: string, log: (line: strin
   const net = new S3DG(plan.model);
   const plain = trainingStepBytes(net, plan.clip, plan.batchSize);
   const choice = plan.recompute ?? false;
-  if (choice === false && plain <= limit.bytes) return false;
+  if (choice === false && plain <= limit.bytes) return { recompute: false, stepBytes: plain };
   const recomputed = trainingStepBytes(net, plan.clip, plan.batchSize, true);
-  if (choice === 'auto' && plain <= limit.bytes) return false;
+  if (choice === 'auto' && plain <= limit.bytes) return { recompute: false, stepBytes: plain };
   const needs = `a training step of ${sizes} needs about ${amount(plain)} (estimated from the model's shapes)`;
   const withRecompute = `about ${amount(recomputed)} with --recompute (activations recomputed per block)`;
   if (recomputed > limit.bytes) throw new UsageError(`${needs}, more than ${limit.what}, and ${withRecompute}: ${smaller}`);
@@ -74,5 +79,5 @@ export function checkMemory(plan: MemoryPlan, backend: string, log: (line: strin
     throw new UsageError(`${needs}, more than ${limit.what}, and ${withRecompute}: give --recompute True, or leave it automatic`);
   }
   if (choice === 'auto') log(`--recompute: on, as ${needs}, more than ${limit.what}, and ${withRecompute}`);
-  return true;
+  return { recompute: true, stepBytes: recomputed };
 }

@@ -13,8 +13,6 @@ import {
   parseVariableSelection,
   predictBatches,
   resolveCheckpoint,
-  S3DG,
-  trainingStepBytes,
   type ClipBatch,
   type InputPipelineOptions,
 } from '../../core/index.ts';
@@ -74,21 +72,17 @@ export async function runEstimator(s: EstimatorSettings, backend?: string): Prom
   if (training) for (const dir of [s.modelDir, join(s.modelDir, 'eval')]) removeStaleTemporaries(dir, log);
   const choice = await setupBackend(backend, log, { cpuOnly: s.gpus.count === 0 });
   const clip = [s.spec.clipLength, s.spec.frameHeight, s.spec.frameWidth, s.spec.channels];
-  const recompute = checkMemory({ model: s.model, clip, batchSize: s.batchSize, training, recompute: s.recompute }, choice.name, log);
+  const { recompute, stepBytes } = checkMemory(
+    { model: s.model, clip, batchSize: s.batchSize, training, recompute: s.recompute },
+    choice.name,
+    log,
+  );
   if (choice.name !== 'tensorflow' && (s.gpus.first !== 0 || s.gpus.count > 1)) {
     log(`--gpu_num/--num_gpus: unused on the ${choice.name} backend (they select CUDA devices for tensorflow)`);
   }
   if (s.warmStartFrom) log(`warm start from ${s.warmStartFrom} (${s.warmStartReason}) if ${s.modelDir} has no checkpoint yet`);
   if (s.metrics.scope) log(`--metric_weights ${s.metrics.scope.name}: metrics over classes ${classRanges(s.metrics.scope.classes)} only`);
-  const plan = training
-    ? fitReplicasToMemory(
-        replicaPlan(s, choice.name),
-        trainingStepBytes(new S3DG(s.model), clip, s.batchSize, recompute),
-        totalmem(),
-        s.workers !== undefined,
-        log,
-      )
-    : null;
+  const plan = training ? fitReplicasToMemory(replicaPlan(s, choice.name), stepBytes, totalmem(), s.workers !== undefined, log) : null;
   const replicas = plan ? startReplicas(plan) : undefined;
   if (plan && replicas) {
     log(`training on ${describeReplicas(plan)}: global batch ${plan.count} × --batch_size ${s.batchSize} = ${plan.count * s.batchSize}`);

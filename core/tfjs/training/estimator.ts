@@ -18,7 +18,7 @@ import { Optimizer, type OptimizerName } from './optimizer.ts';
 import { processedFrames, variableHistogramTag, writeActivationSummaries, writeLossSummaries, writeProcessedFrames } from './summaries.ts';
 import { evalStep, trainStep, type StepResult, type TensorBatch } from './train_step.ts';
 import type { VariablePredicate } from '../../model/variable_selection.ts';
-import type { GradientReplicas } from './replicas.ts';
+import { concatFloats, type GradientReplicas } from './replicas.ts';
 import { ReplicatedTrainer, replicaSetup } from './replicated_step.ts';
 
 /** TF's RunConfig fields the original used. */
@@ -109,17 +109,6 @@ async function nextBatches(input: AsyncIterator<ClipBatch>, n: number): Promise<
     const next = await input.next();
     if (next.done) return null;
     out.push(next.value);
-  }
-  return out;
-}
-
-/** The labels of a step's batches, in replica order (as their predictions come back). */
-function concatLabels(batches: ClipBatch[]): Float32Array {
-  const out = new Float32Array(batches.reduce((n, b) => n + b.labels.length, 0));
-  let at = 0;
-  for (const b of batches) {
-    out.set(b.labels, at);
-    at += b.labels.length;
   }
   return out;
 }
@@ -309,7 +298,7 @@ export class Estimator {
         this.inputPosition = batches[batches.length - 1].position;
         loss = r.loss;
         if (!Number.isFinite(loss)) throw new Error(`loss is ${loss} at global step ${step}: training diverged (lower \`learningRate\`?)`);
-        metrics.update(r.probabilities, batches.length === 1 ? batch.labels : concatLabels(batches));
+        metrics.update(r.probabilities, batches.length === 1 ? batch.labels : concatFloats(batches.map((b) => b.labels)));
         const now = platform.wallTime();
         const rate = (step - windowStep) / Math.max(now - windowStart, 1e-9);
         this.options.onStep?.({ step, lastStep, loss, stepsPerSecond: rate });

@@ -86,3 +86,14 @@ export function meanInOrder(parts: readonly Float32Array[]): Float32Array {
 export function replicaSeed(stepSeed: number, r: number): number {
   return r === 0 ? stepSeed : -(r * 2 ** 32 + (stepSeed % 2 ** 32));
 }
+
+/** `parts` one after another: the replicas' predictions, or their batches' labels, in replica order. */
+export function concatFloats(parts: readonly Float32Array[]): Float32Array {
+  const out = new Float32Array(parts.reduce((n, p) => n + p.length, 0));
+  let at = 0;
+  for (const p of parts) {
+    out.set(p, at);
+    at += p.length;
+  }
+  return out;
+}

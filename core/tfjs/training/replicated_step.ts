@@ -10,6 +10,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import type { TfjsModel } from '../model.ts';
 import type { Optimizer } from './optimizer.ts';
 import {
+  concatFloats,
   meanInOrder,
   replicaSeed,
   type GradientReplicas,
@@ -98,7 +99,7 @@ export class ReplicatedTrainer {
       crossEntropy: mean(responses.map((x) => x.crossEntropy)),
       l1: mean(responses.map((x) => x.l1)),
       l2: mean(responses.map((x) => x.l2)),
-      probabilities: concat(responses.map((x) => x.probabilities)),
+      probabilities: concatFloats(responses.map((x) => x.probabilities)),
       ...(responses[0].endpoints ? { endpoints: new Map(responses[0].endpoints) } : {}),
     };
   }
@@ -129,14 +130,4 @@ export class ReplicatedTrainer {
 
 function mean(xs: number[]): number {
   return xs.reduce((a, b) => a + b, 0) / xs.length;
-}
-
-function concat(parts: Float32Array[]): Float32Array {
-  const out = new Float32Array(parts.reduce((n, p) => n + p.length, 0));
-  let at = 0;
-  for (const p of parts) {
-    out.set(p, at);
-    at += p.length;
-  }
-  return out;
 }
