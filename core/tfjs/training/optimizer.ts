@@ -16,6 +16,18 @@ const ADAM = { beta1: 0.9, beta2: 0.999, epsilon: 1e-8 };
  *   adam:     m ← β1·m + (1−β1)·grad;  v ← β2·v + (1−β2)·grad²;
  *             var ← var − lr·√(1−β2^t)/(1−β1^t) · m/(√v + ε)
  */
+/** Backends whose tensors live in this thread's memory, where reading and writing them is a copy. */
+const HOST_BACKENDS = new Set(['cpu', 'wasm']);
+
+function onHost(): boolean {
+  return HOST_BACKENDS.has(tf.getBackend());
+}
+
+/** Replaces a variable's values with `values` (which the variable may keep: not to be written again). */
+function assignValues(v: tf.Variable, values: Float32Array): void {
+  tf.tidy(() => v.assign(tf.tensor(values, v.shape, 'float32')));
+}
+
 export class Optimizer {
   /** Per-variable slots, in slotSuffixes order. */
   private readonly slots = new Map<string, tf.Variable[]>();
@@ -42,6 +54,72 @@ export class Optimizer {
 
   /** Applies one update. `grads` maps TF names to gradients; `vars` TF names to variables. */
   apply(grads: Map<string, tf.Tensor>, vars: (name: string) => tf.Variable): void {
+    if (onHost()) this.applyValues(new Map([...grads].map(([name, g]) => [name, g.dataSync() as Float32Array])), vars);
+    else this.applyKernels(grads, vars);
+  }
+
+  /**
+   * {@link apply} with gradients as plain values (a replica coordinator's mean). On backends
+   * whose tensors live in this thread (cpu, wasm) the update is one loop per variable instead of
+   * about ten tiny kernels, each rounded to float32 as those kernels round, so both give the
+   * same bits (optimizer.test.ts); elsewhere the values become tensors for the kernels.
+   */
+  applyValues(grads: Map<string, Float32Array>, vars: (name: string) => tf.Variable): void {
+    if (!onHost()) {
+      const tensors = new Map([...grads].map(([name, g]) => [name, tf.tensor(g, vars(name).shape, 'float32')]));
+      try {
+        this.applyKernels(tensors, vars);
+      } finally {
+        tf.dispose([...tensors.values()]);
+      }
+      return;
+    }
+    const f = Math.fround;
+    const rate = f(this.learningRate);
+    const [p1, p2] = this.powers;
+    const adamRate = f((this.learningRate * Math.sqrt(1 - p2)) / (1 - p1));
+    const [b1, c1, b2, c2, eps, momentum] = [ADAM.beta1, 1 - ADAM.beta1, ADAM.beta2, 1 - ADAM.beta2, ADAM.epsilon, this.momentum].map(f);
+    for (const [name, g] of grads) {
+      const v = vars(name);
+      const x = v.dataSync() as Float32Array;
+      if (g.length !== x.length) throw new Error(`${name}: ${g.length} gradient values for a variable of ${x.length}`);
+      const next = new Float32Array(x.length);
+      if (this.name === 'sgd') {
+        for (let i = 0; i < x.length; i++) next[i] = f(x[i] - f(g[i] * rate));
+      } else if (this.name === 'momentum') {
+        const [slot] = this.slotsOf(name, v);
+        const acc = slot.dataSync() as Float32Array;
+        const accNext = new Float32Array(x.length);
+        for (let i = 0; i < x.length; i++) {
+          const a = f(f(acc[i] * momentum) + g[i]);
+          accNext[i] = a;
+          next[i] = f(x[i] - f(a * rate));
+        }
+        assignValues(slot, accNext);
+      } else {
+        const [slotM, slotS] = this.slotsOf(name, v);
+        const m0 = slotM.dataSync() as Float32Array;
+        const s0 = slotS.dataSync() as Float32Array;
+        const m1 = new Float32Array(x.length);
+        const s1 = new Float32Array(x.length);
+        for (let i = 0; i < x.length; i++) {
+          const gi = g[i];
+          const m = f(f(m0[i] * b1) + f(gi * c1));
+          const s = f(f(s0[i] * b2) + f(f(gi * gi) * c2));
+          m1[i] = m;
+          s1[i] = s;
+          next[i] = f(x[i] - f(f(m / f(f(Math.sqrt(s)) + eps)) * adamRate));
+        }
+        assignValues(slotM, m1);
+        assignValues(slotS, s1);
+      }
+      assignValues(v, next);
+    }
+    if (this.name === 'adam') this.setPowers([this.powers[0] * ADAM.beta1, this.powers[1] * ADAM.beta2]);
+  }
+
+  /** The update as tfjs kernels: any backend ({@link apply} uses it where tensors are not in this thread). */
+  applyKernels(grads: Map<string, tf.Tensor>, vars: (name: string) => tf.Variable): void {
     tf.tidy(() => {
       const [p1, p2] = this.powers;
       const adamRate = (this.learningRate * Math.sqrt(1 - p2)) / (1 - p1);
@@ -80,7 +158,7 @@ export class Optimizer {
   private slotsOf(name: string, v: tf.Variable): tf.Variable[] {
     let slots = this.slots.get(name);
     if (!slots) {
-      slots = Optimizer.slotSuffixes(this.name).map(() => tf.variable(tf.zerosLike(v), false));
+      slots = tf.tidy(() => Optimizer.slotSuffixes(this.name).map(() => tf.variable(tf.zerosLike(v), false)));
       this.slots.set(name, slots);
     }
     return slots;

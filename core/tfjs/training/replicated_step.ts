@@ -113,15 +113,8 @@ export class ReplicatedTrainer {
 
   private apply(responses: ReplicaResponse[]): void {
     const store = this.model.variables;
-    const grads = new Map<string, tf.Tensor>();
-    try {
-      this.setup.trained.forEach((name, i) => {
-        grads.set(name, tf.tensor(meanInOrder(responses.map((x) => x.grads[i])), store.get(name).shape, 'float32'));
-      });
-      this.optimizer.apply(grads, (n) => store.get(n));
-    } finally {
-      tf.dispose([...grads.values()]);
-    }
+    const grads = new Map(this.setup.trained.map((name, i) => [name, meanInOrder(responses.map((x) => x.grads[i]))]));
+    this.optimizer.applyValues(grads, (n) => store.get(n));
     this.stateNames.forEach((name, i) => {
       tf.tidy(() => store.assign(name, tf.tensor(meanInOrder(responses.map((x) => x.state[i])), store.get(name).shape, 'float32')));
     });
