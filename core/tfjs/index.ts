@@ -27,10 +27,13 @@ export {
 export {
   meanInOrder,
   replicaSeed,
+  type EvalRequest,
+  type EvalResponse,
   type GradientReplicas,
   type ReplicaRequest,
   type ReplicaResponse,
   type ReplicaSetup,
+  type ReplicaWeights,
 } from './training/replicas.ts';
 export { ReplicaModel } from './training/replica_step.ts';
 export { ReplicatedTrainer, replicaSetup, type ReplicaBatch } from './training/replicated_step.ts';

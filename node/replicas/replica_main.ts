@@ -54,9 +54,14 @@ channel.on((message) => {
       return;
     }
     try {
-      if (!replica) throw new Error('a step before the setup');
-      const response = await replica.step(message.request);
-      channel.send({ kind: 'result', id: message.id, response }, buffersOf(response));
+      if (!replica) throw new Error(`a ${message.kind} request before the setup`);
+      if (message.kind === 'evaluate') {
+        const response = await replica.evaluate(message.request);
+        channel.send({ kind: 'evaluated', id: message.id, response }, [response.probabilities.buffer as ArrayBuffer]);
+      } else {
+        const response = await replica.step(message.request);
+        channel.send({ kind: 'result', id: message.id, response }, buffersOf(response));
+      }
     } catch (e) {
       channel.send({ kind: 'error', id: message.id, message: (e as Error).message });
     }

@@ -3,13 +3,16 @@
  * A replica that ends, or fails to answer, fails the whole pool at once: pending steps reject
  * with a message naming the replica and how it ended, and every other replica is stopped.
  */
-import type { GradientReplicas, ReplicaRequest, ReplicaResponse, ReplicaSetup } from '../../core/tfjs/index.ts';
+import type { EvalRequest, EvalResponse, GradientReplicas, ReplicaRequest, ReplicaResponse, ReplicaSetup } from '../../core/tfjs/index.ts';
 import type { ReplicaChannel } from './channel.ts';
-import type { FromReplica, ReplicaBackend } from './protocol.ts';
+import type { FromReplica, ReplicaBackend, ToReplica } from './protocol.ts';
+
+/** What a replica answers: a training step's gradients, or an evaluation batch's predictions. */
+type Answer = ReplicaResponse | EvalResponse;
 
 interface Waiter {
   id: number;
-  resolve(r: ReplicaResponse): void;
+  resolve(r: Answer): void;
   reject(e: Error): void;
 }
 
@@ -58,16 +61,27 @@ export class ReplicaPool implements GradientReplicas {
   }
 
   compute(requests: ReplicaRequest[]): Promise<ReplicaResponse[]> {
-    if (this.failure) return Promise.reject(this.failure);
     if (requests.length !== this.channels.length)
       return Promise.reject(new Error(`${requests.length} requests for ${this.count} replicas`));
+    return this.send(requests.map((request) => (id: number) => ({ kind: 'step', id, request }))) as Promise<ReplicaResponse[]>;
+  }
+
+  evaluate(requests: EvalRequest[]): Promise<EvalResponse[]> {
+    if (requests.length > this.channels.length)
+      return Promise.reject(new Error(`${requests.length} evaluation requests for ${this.count} replicas`));
+    return this.send(requests.map((request) => (id: number) => ({ kind: 'evaluate', id, request }))) as Promise<EvalResponse[]>;
+  }
+
+  /** Message r to replica r, each with a fresh id; resolves with the answers in replica order. */
+  private send(messages: ((id: number) => ToReplica)[]): Promise<Answer[]> {
+    if (this.failure) return Promise.reject(this.failure);
     return Promise.all(
-      requests.map(
-        (request, r) =>
-          new Promise<ReplicaResponse>((resolve, reject) => {
+      messages.map(
+        (message, r) =>
+          new Promise<Answer>((resolve, reject) => {
             const id = this.nextId++;
             this.waiting[r] = { id, resolve, reject };
-            this.channels[r].send({ kind: 'step', id, request });
+            this.channels[r].send(message(id));
           }),
       ),
     );
@@ -85,7 +99,7 @@ export class ReplicaPool implements GradientReplicas {
     const w = this.waiting[r];
     if (!w || w.id !== m.id) return;
     this.waiting[r] = null;
-    if (m.kind === 'result') w.resolve(m.response);
+    if (m.kind === 'result' || m.kind === 'evaluated') w.resolve(m.response);
     else this.fail(new Error(`${this.name(r)}: ${m.message}`));
   }
 

@@ -8,11 +8,12 @@
 import { describe, it, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn, spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { writeSyntheticSubset } from './synthetic_records.ts';
 import { CheckpointReader } from '../../core/formats/checkpoint_reader.ts';
+import { readEvents } from '../../core/formats/event_reader.ts';
 
 const CLI = new URL('../../node/bin/s3dg.js', import.meta.url).pathname;
 const root = mkdtempSync(join(tmpdir(), 's3dg-replicas-cli-'));
@@ -20,9 +21,9 @@ const SPEC = { clipLength: 4, frameHeight: 16, frameWidth: 16, channels: 3, numC
 const THREADS = { ...process.env, S3DG_BACKEND: 'cpu' };
 const PROCESSES = { ...THREADS, S3DG_REPLICA_TRANSPORT: 'processes' };
 
-function args(modelDir: string, extra: string[]): string[] {
+function args(modelDir: string, extra: string[], mode = 'train'): string[] {
   return [
-    '--mode', 'train', '--model_dir', modelDir, '--train_subset_dir_path', join(root, 'train'),
+    '--mode', mode, '--model_dir', modelDir, '--train_subset_dir_path', join(root, 'train'),
     '--num_classes', '3', '--clip_length', '4', '--frame_height', '16', '--frame_width', '16',
     '--depth_multiplier', '0.125', '--min_depth', '4', '--monitor_steps', '2', '--seed', '3', ...extra,
   ]; // biome-ignore format: flag pairs
@@ -32,8 +33,17 @@ function args(modelDir: string, extra: string[]): string[] {
 const FULL = ['--batch_size', '2', '--optimizer', 'adam', '--learning_rate', '0.01', '--num_workers', '2'];
 const STEPS = 6;
 
-function s3dg(modelDir: string, extra: string[], env: NodeJS.ProcessEnv) {
-  return spawnSync(process.execPath, [CLI, ...args(modelDir, extra)], { encoding: 'utf8', env });
+function s3dg(modelDir: string, extra: string[], env: NodeJS.ProcessEnv, mode = 'train') {
+  return spawnSync(process.execPath, [CLI, ...args(modelDir, extra, mode)], { encoding: 'utf8', env });
+}
+
+/** Every scalar summary in a folder's event files, as "tag@step" → value. */
+async function scalars(dir: string): Promise<Map<string, number>> {
+  const out = new Map<string, number>();
+  for (const f of readdirSync(dir).filter((n) => n.startsWith('events.out.tfevents.')))
+    for await (const e of readEvents(readFileSync(join(dir, f))))
+      for (const v of e.summary ?? []) if (v.kind === 'scalar') out.set(`${v.tag}@${e.step}`, v.value);
+  return out;
 }
 
 /** Every tensor of a checkpoint as float32 values. */
@@ -54,7 +64,11 @@ async function assertBitIdentical(a: string, b: string, what: string): Promise<v
 }
 
 describe('training on several replicas (CLI)', () => {
-  before(() => writeSyntheticSubset(join(root, 'train'), SPEC, 30, 11, 5));
+  before(() => {
+    writeSyntheticSubset(join(root, 'train'), SPEC, 30, 11, 5);
+    // 7 clips at --batch_size 2: rounds of two batches (one per replica), then a round of one.
+    writeSyntheticSubset(join(root, 'eval'), SPEC, 7, 12, 4);
+  });
   after(() => rmSync(root, { recursive: true, force: true }));
 
   it('frozen batch norm, no dropout: 2 replicas × --batch_size 2 = 1 replica × --batch_size 4 within 1e-5 after 3 steps', async () => {
@@ -76,6 +90,27 @@ describe('training on several replicas (CLI)', () => {
       if (name.startsWith('InceptionV1/Logits') && name.endsWith('/Momentum')) moved++;
     }
     assert.ok(moved > 0, 'the logits should have trained');
+  });
+
+  it('train_and_eval on 2 replicas evaluates on them: each evaluation equals one thread evaluating that checkpoint, bit for bit', async () => {
+    const dir = join(root, 'train-and-eval');
+    const evalData = ['--eval_subset_dir_path', join(root, 'eval')];
+    const run = s3dg(dir, [...FULL, ...evalData, '--train_steps', '4'], THREADS, 'train_and_eval');
+    assert.equal(run.status, 0, run.stderr);
+    assert.match(run.stderr, /evaluation at global step 2 over 7 clips on 2 replicas:/);
+    assert.match(run.stderr, /evaluation at global step 4 over 7 clips on 2 replicas:/);
+    const onReplicas = await scalars(join(dir, 'eval'));
+    for (const step of [2, 4]) {
+      const alone = join(root, `eval-alone-${step}`);
+      const checkpoint = ['--checkpoint_path', join(dir, `model.ckpt-${step}`), '--batch_size', '2', '--num_workers', '1'];
+      const evaluated = s3dg(alone, [...evalData, ...checkpoint], THREADS, 'eval');
+      assert.equal(evaluated.status, 0, evaluated.stderr);
+      assert.match(evaluated.stderr, new RegExp(`evaluation at global step ${step} over 7 clips:`));
+      const want = await scalars(join(alone, 'eval'));
+      assert.ok(want.size >= 5, `${[...want.keys()]}`);
+      for (const [tag, value] of want)
+        assert.ok(Object.is(onReplicas.get(tag), value), `${tag}: ${onReplicas.get(tag)} on replicas, ${value} alone`);
+    }
   });
 
   it('2 replicas: two runs give bit-identical checkpoints, as threads and as processes', async () => {

@@ -284,7 +284,7 @@ export class Estimator {
         };
         let r: StepResult;
         if (replicated) {
-          const shape = [batch.size, dims.frames, dims.height, dims.width, this.model.config.inputChannels];
+          const shape = this.clipShape(batch);
           r = await replicated.step(
             batches.map((b) => ({ clips: b.clips, labels: b.labels, shape })),
             stepOptions,
@@ -342,12 +342,26 @@ export class Estimator {
     const metrics = new MultiLabelMetrics(this.model.config.numClasses, this.options.metricGroups, this.options.metricScope);
     let lossSum = 0;
     let clips = 0;
-    for await (const batch of input) {
-      const tensors = toTensors(batch, this.model, this.dims(batch));
-      const r = await evalStep(this.model, tensors, this.options.weightDecay).finally(() => tf.dispose([tensors.clips, tensors.labels]));
-      metrics.update(r.probabilities, batch.labels);
-      lossSum += r.loss * batch.size;
-      clips += batch.size;
+    // Replicas started by training evaluate a batch each at once; the results are taken in input
+    // order, so the metrics are those of one thread.
+    const replicated = this.replicated;
+    const batches = input[Symbol.asyncIterator]();
+    for (;;) {
+      const round: ClipBatch[] = [];
+      for (let next = await batches.next(); !next.done; next = await batches.next()) {
+        round.push(next.value);
+        if (round.length === (replicated?.count ?? 1)) break;
+      }
+      if (round.length === 0) break;
+      const results = replicated
+        ? await replicated.evaluate(round.map((b) => ({ clips: b.clips, labels: b.labels, shape: this.clipShape(b) })))
+        : [await this.evalOne(round[0])];
+      results.forEach((r, i) => {
+        metrics.update(r.probabilities, round[i].labels);
+        lossSum += r.loss * round[i].size;
+        clips += round[i].size;
+      });
+      if (round.length < (replicated?.count ?? 1)) break;
     }
     if (clips === 0) throw new Error('evaluation input holds no clips');
     const result: EvalResult = { globalStep: this.globalStep, loss: lossSum / clips, metrics: metrics.result(), clips };
@@ -357,8 +371,20 @@ export class Estimator {
     await writer.close();
     const shown = ['auc', 'precision', 'recall', 'f1'].map((k) => `${k} = ${result.metrics[k].toFixed(4)}`).join(', ');
     const scope = this.options.metricScope ? ` (metrics over ${this.options.metricScope.name}'s classes)` : '';
-    this.log(`evaluation at global step ${this.globalStep} over ${clips} clips: loss = ${result.loss.toFixed(5)}, ${shown}${scope}`);
+    const on = replicated ? ` on ${replicated.count} replicas` : '';
+    this.log(`evaluation at global step ${this.globalStep} over ${clips} clips${on}: loss = ${result.loss.toFixed(5)}, ${shown}${scope}`);
     return result;
+  }
+
+  private evalOne(batch: ClipBatch): Promise<{ probabilities: Float32Array; loss: number }> {
+    const tensors = toTensors(batch, this.model, this.dims(batch));
+    return evalStep(this.model, tensors, this.options.weightDecay).finally(() => tf.dispose([tensors.clips, tensors.labels]));
+  }
+
+  /** [B, T, H, W, C] of a batch. */
+  private clipShape(batch: ClipBatch): number[] {
+    const d = this.dims(batch);
+    return [batch.size, d.frames, d.height, d.width, this.model.config.inputChannels];
   }
 
   /** Trains to `maxSteps`, evaluating after every checkpoint (as tf.estimator.train_and_evaluate). */

@@ -5,8 +5,8 @@
  */
 import * as tf from '@tensorflow/tfjs-core';
 import { TfjsModel } from '../model.ts';
-import type { ReplicaRequest, ReplicaResponse, ReplicaSetup } from './replicas.ts';
-import { disposeStepGradients, readStepResult, stepGradients } from './train_step.ts';
+import type { EvalRequest, EvalResponse, ReplicaRequest, ReplicaResponse, ReplicaSetup, ReplicaWeights } from './replicas.ts';
+import { disposeStepGradients, evalStep, readStepResult, stepGradients } from './train_step.ts';
 
 export class ReplicaModel {
   readonly model: TfjsModel;
@@ -30,10 +30,7 @@ export class ReplicaModel {
   async step(request: ReplicaRequest): Promise<ReplicaResponse> {
     this.load(request.weights);
     const trains = (name: string) => this.trained.has(name);
-    const batch = tf.tidy(() => ({
-      clips: tf.tensor5d(request.clips, request.shape as [number, number, number, number, number]),
-      labels: tf.tensor2d(request.labels, [request.shape[0], this.model.config.numClasses]),
-    }));
+    const batch = this.tensors(request);
     try {
       const s = stepGradients(this.model, batch, {
         trains,
@@ -66,7 +63,27 @@ export class ReplicaModel {
     }
   }
 
-  private load(weights: ReplicaRequest['weights']): void {
+  /** Inference on one evaluation batch (as the coordinator's `evalStep`); leaves no tensors behind. */
+  async evaluate(request: EvalRequest): Promise<EvalResponse> {
+    this.load(request.weights);
+    const batch = this.tensors(request);
+    try {
+      const r = await evalStep(this.model, batch, this.setup.weightDecay);
+      return { ...r, probabilities: Float32Array.from(r.probabilities) };
+    } finally {
+      tf.dispose([batch.clips, batch.labels]);
+    }
+  }
+
+  private tensors(request: { clips: Float32Array; labels: Float32Array; shape: number[] }) {
+    return tf.tidy(() => ({
+      clips: tf.tensor5d(request.clips, request.shape as [number, number, number, number, number]),
+      labels: tf.tensor2d(request.labels, [request.shape[0], this.model.config.numClasses]),
+    }));
+  }
+
+  private load(weights: ReplicaWeights): void {
+    if (weights.which === 'none') return;
     const names = weights.which === 'all' ? this.all : this.updated;
     if (weights.values.length !== names.length)
       throw new Error(`replica: ${weights.values.length} weights sent where the model has ${names.length} (${weights.which})`);

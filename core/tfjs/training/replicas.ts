@@ -17,13 +17,19 @@ export interface ReplicaSetup {
   recompute: boolean;
 }
 
-/** One step for one replica: the weights that changed since its last step and its own batch. */
+/**
+ * The coordinator's weights as a replica needs them: `all`, every variable in the model's
+ * creation order (a replica's first request); `updated`, the trained variables (setup order),
+ * then every non-trainable one (the moving statistics); `none`, the replica already has them.
+ */
+export interface ReplicaWeights {
+  which: 'all' | 'updated' | 'none';
+  values: Float32Array[];
+}
+
+/** One step for one replica: the weights that changed since its last request and its own batch. */
 export interface ReplicaRequest {
-  /**
-   * `all`: every variable in the model's creation order (the first step);
-   * `updated`: the trained variables (setup order), then every non-trainable one (the moving statistics).
-   */
-  weights: { which: 'all' | 'updated'; values: Float32Array[] };
+  weights: ReplicaWeights;
   clips: Float32Array;
   labels: Float32Array;
   /** [B, T, H, W, C] of `clips`. */
@@ -48,6 +54,23 @@ export interface ReplicaResponse {
   endpoints?: [string, Float32Array][];
 }
 
+/** One evaluation batch for one replica: inference (moving statistics, no dropout) and the loss. */
+export interface EvalRequest {
+  weights: ReplicaWeights;
+  clips: Float32Array;
+  labels: Float32Array;
+  /** [B, T, H, W, C] of `clips`. */
+  shape: number[];
+}
+
+/** What `evalStep` gives, as plain values. */
+export interface EvalResponse {
+  /** Predictions [B·K]. */
+  probabilities: Float32Array;
+  loss: number;
+  crossEntropy: number;
+}
+
 /** Replicas that compute gradients: request r goes to replica r, answers come back in the same order. */
 export interface GradientReplicas {
   readonly count: number;
@@ -55,6 +78,8 @@ export interface GradientReplicas {
   start(setup: ReplicaSetup): Promise<void>;
   /** One step on every replica at once; rejects as soon as one replica fails or dies. */
   compute(requests: ReplicaRequest[]): Promise<ReplicaResponse[]>;
+  /** Evaluation batches on replicas 0…n−1 (n ≤ count) at once; rejects as `compute` does. */
+  evaluate(requests: EvalRequest[]): Promise<EvalResponse[]>;
   /** Stops every replica. */
   close(): Promise<void>;
 }

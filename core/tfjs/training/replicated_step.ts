@@ -13,10 +13,11 @@ import {
   concatFloats,
   meanInOrder,
   replicaSeed,
+  type EvalResponse,
   type GradientReplicas,
-  type ReplicaRequest,
   type ReplicaResponse,
   type ReplicaSetup,
+  type ReplicaWeights,
 } from './replicas.ts';
 import type { StepResult } from './train_step.ts';
 
@@ -54,8 +55,10 @@ export function replicaSetup(
 }
 
 export class ReplicatedTrainer {
-  /** Every replica has had every variable (after the first step). */
-  private synced = false;
+  /** Bumped by every update of the coordinator's weights. */
+  private version = 0;
+  /** The version each replica holds (-1: none yet, it needs every variable). */
+  private readonly held: number[];
   private readonly stateNames: string[];
 
   constructor(
@@ -68,6 +71,7 @@ export class ReplicatedTrainer {
       .specs()
       .filter((s) => !s.trainable)
       .map((s) => s.name);
+    this.held = Array.from({ length: replicas.count }, () => -1);
   }
 
   get count(): number {
@@ -82,18 +86,19 @@ export class ReplicatedTrainer {
   /** One synchronous step over `batches` (one per replica, in replica order); leaves no tensors behind. */
   async step(batches: ReplicaBatch[], options: ReplicatedStepOptions): Promise<StepResult> {
     if (batches.length !== this.replicas.count) throw new Error(`${batches.length} batches for ${this.replicas.count} replicas`);
-    const weights = await this.weightsToSend();
-    const requests: ReplicaRequest[] = batches.map((b, r) => ({
-      weights,
-      clips: b.clips,
-      labels: b.labels,
-      shape: b.shape,
-      seed: replicaSeed(options.seed, r),
-      keepEndpoints: options.keepEndpoints && r === 0,
-    }));
-    const responses = await this.replicas.compute(requests);
+    const weights = await this.weightsFor(batches.length);
+    const responses = await this.replicas.compute(
+      batches.map((b, r) => ({
+        weights: weights[r],
+        clips: b.clips,
+        labels: b.labels,
+        shape: b.shape,
+        seed: replicaSeed(options.seed, r),
+        keepEndpoints: options.keepEndpoints && r === 0,
+      })),
+    );
     this.apply(responses);
-    this.synced = true;
+    this.version++;
     return {
       loss: mean(responses.map((x) => x.loss)),
       crossEntropy: mean(responses.map((x) => x.crossEntropy)),
@@ -104,11 +109,38 @@ export class ReplicatedTrainer {
     };
   }
 
-  /** Everything at first (after restore or warm start), then only what a step changes. */
-  private async weightsToSend(): Promise<ReplicaRequest['weights']> {
-    const names = this.synced ? [...this.setup.trained, ...this.stateNames] : this.model.specs().map((s) => s.name);
-    const values = await Promise.all(names.map(async (n) => Float32Array.from(await this.model.variables.get(n).data<'float32'>())));
-    return { which: this.synced ? 'updated' : 'all', values };
+  /**
+   * Inference on up to `count` evaluation batches at once (batch r on replica r) with the
+   * coordinator's current weights: each answer is what `evalStep` gives on the coordinator.
+   */
+  async evaluate(batches: ReplicaBatch[]): Promise<EvalResponse[]> {
+    if (batches.length === 0 || batches.length > this.replicas.count)
+      throw new Error(`${batches.length} evaluation batches for ${this.replicas.count} replicas`);
+    const weights = await this.weightsFor(batches.length);
+    return this.replicas.evaluate(batches.map((b, r) => ({ weights: weights[r], clips: b.clips, labels: b.labels, shape: b.shape })));
+  }
+
+  /**
+   * What replicas 0…n−1 need to hold the current weights (each read once): every variable for a
+   * replica that has none yet, what training changes for one that is behind, nothing otherwise.
+   */
+  private async weightsFor(n: number): Promise<ReplicaWeights[]> {
+    const read = async (names: string[]) =>
+      Promise.all(names.map(async (name) => Float32Array.from(await this.model.variables.get(name).data<'float32'>())));
+    let all: Float32Array[] | null = null;
+    let updated: Float32Array[] | null = null;
+    const out: ReplicaWeights[] = [];
+    for (let r = 0; r < n; r++) {
+      if (this.held[r] === -1) {
+        all ??= await read(this.model.specs().map((s) => s.name));
+        out.push({ which: 'all', values: all });
+      } else if (this.held[r] < this.version) {
+        updated ??= await read([...this.setup.trained, ...this.stateNames]);
+        out.push({ which: 'updated', values: updated });
+      } else out.push({ which: 'none', values: [] });
+      this.held[r] = this.version;
+    }
+    return out;
   }
 
   private apply(responses: ReplicaResponse[]): void {
