@@ -97,7 +97,7 @@ export function addEstimatorFlags(cmd: Command): Command {
     )
     .option(
       '--num_workers <n>',
-      'training replicas in worker threads on the wasm and cpu backends, --batch_size each (default: one per core there, 1 on tensorflow and webgpu)',
+      'training replicas in worker threads on the wasm and cpu backends, --batch_size each; train_and_eval evaluates on them too (default: one per core there, 1 on tensorflow and webgpu)',
     )
     .option('--clip_length <n>', 'frames per clip', '64')
     .option('--frame_height <n>', 'model frame height', '224')

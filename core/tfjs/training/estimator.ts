@@ -102,15 +102,21 @@ function toTensors(batch: ClipBatch, model: TfjsModel, d: ClipDims): TensorBatch
   };
 }
 
-/** The next `n` batches (one per replica), or null when the input ends before them. */
-async function nextBatches(input: AsyncIterator<ClipBatch>, n: number): Promise<ClipBatch[] | null> {
+/** The next `n` batches of `input`, fewer where it ends before them. */
+async function upTo(input: AsyncIterator<ClipBatch>, n: number): Promise<ClipBatch[]> {
   const out: ClipBatch[] = [];
-  for (let i = 0; i < n; i++) {
+  while (out.length < n) {
     const next = await input.next();
-    if (next.done) return null;
+    if (next.done) break;
     out.push(next.value);
   }
   return out;
+}
+
+/** The next `n` batches (one per replica), or null when the input ends before them. */
+async function nextBatches(input: AsyncIterator<ClipBatch>, n: number): Promise<ClipBatch[] | null> {
+  const out = await upTo(input, n);
+  return out.length === n ? out : null;
 }
 
 export class Estimator {
@@ -346,22 +352,21 @@ export class Estimator {
     // order, so the metrics are those of one thread.
     const replicated = this.replicated;
     const batches = input[Symbol.asyncIterator]();
-    for (;;) {
-      const round: ClipBatch[] = [];
-      for (let next = await batches.next(); !next.done; next = await batches.next()) {
-        round.push(next.value);
-        if (round.length === (replicated?.count ?? 1)) break;
+    const perRound = replicated?.count ?? 1;
+    try {
+      for (let round = await upTo(batches, perRound); round.length > 0; round = await upTo(batches, perRound)) {
+        const results = replicated
+          ? await replicated.evaluate(round.map((b) => ({ clips: b.clips, labels: b.labels, shape: this.clipShape(b) })))
+          : [await this.evalOne(round[0])];
+        results.forEach((r, i) => {
+          metrics.update(r.probabilities, round[i].labels);
+          lossSum += r.loss * round[i].size;
+          clips += round[i].size;
+        });
       }
-      if (round.length === 0) break;
-      const results = replicated
-        ? await replicated.evaluate(round.map((b) => ({ clips: b.clips, labels: b.labels, shape: this.clipShape(b) })))
-        : [await this.evalOne(round[0])];
-      results.forEach((r, i) => {
-        metrics.update(r.probabilities, round[i].labels);
-        lossSum += r.loss * round[i].size;
-        clips += round[i].size;
-      });
-      if (round.length < (replicated?.count ?? 1)) break;
+    } finally {
+      // As a for-await loop would: an input left early (a replica failed) closes its files.
+      await batches.return?.();
     }
     if (clips === 0) throw new Error('evaluation input holds no clips');
     const result: EvalResult = { globalStep: this.globalStep, loss: lossSum / clips, metrics: metrics.result(), clips };
