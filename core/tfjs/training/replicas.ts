@@ -92,14 +92,14 @@ export interface GradientReplicas {
 export function meanInOrder(parts: readonly Float32Array[]): Float32Array {
   if (parts.length === 0) throw new Error('meanInOrder: nothing to average');
   const n = parts[0].length;
-  const sum = new Float64Array(n);
-  for (const p of parts) {
-    if (p.length !== n) throw new Error(`meanInOrder: ${p.length} values where ${n} were expected`);
-    for (let i = 0; i < n; i++) sum[i] += p[i];
-  }
+  for (const p of parts) if (p.length !== n) throw new Error(`meanInOrder: ${p.length} values where ${n} were expected`);
   const out = new Float32Array(n);
   const count = parts.length;
-  for (let i = 0; i < n; i++) out[i] = sum[i] / count;
+  for (let i = 0; i < n; i++) {
+    let sum = 0;
+    for (let k = 0; k < count; k++) sum += parts[k][i];
+    out[i] = sum / count;
+  }
   return out;
 }
 
