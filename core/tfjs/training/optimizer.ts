@@ -5,17 +5,6 @@ export type OptimizerName = 'momentum' | 'sgd' | 'adam';
 /** TF1 AdamOptimizer's defaults. */
 const ADAM = { beta1: 0.9, beta2: 0.999, epsilon: 1e-8 };
 
-/**
- * TF1's MomentumOptimizer (use_nesterov=False), GradientDescentOptimizer and AdamOptimizer,
- * with state keyed by the variable's TF name so checkpoints hold exactly what TF writes:
- * `<var>/Momentum`; `<var>/Adam`, `<var>/Adam_1` and the scalars `beta1_power`, `beta2_power`.
- * (tfjs's optimizers key their slots by position in the gradient list, which cannot be matched
- * to checkpoint names.)
- *   momentum: accum ← momentum·accum + grad;  var ← var − lr·accum
- *   sgd:      var ← var − lr·grad
- *   adam:     m ← β1·m + (1−β1)·grad;  v ← β2·v + (1−β2)·grad²;
- *             var ← var − lr·√(1−β2^t)/(1−β1^t) · m/(√v + ε)
- */
 /** Backends whose tensors live in this thread's memory, where reading and writing them is a copy. */
 const HOST_BACKENDS = new Set(['cpu', 'wasm']);
 
@@ -28,6 +17,17 @@ function assignValues(v: tf.Variable, values: Float32Array): void {
   tf.tidy(() => v.assign(tf.tensor(values, v.shape, 'float32')));
 }
 
+/**
+ * TF1's MomentumOptimizer (use_nesterov=False), GradientDescentOptimizer and AdamOptimizer,
+ * with state keyed by the variable's TF name so checkpoints hold exactly what TF writes:
+ * `<var>/Momentum`; `<var>/Adam`, `<var>/Adam_1` and the scalars `beta1_power`, `beta2_power`.
+ * (tfjs's optimizers key their slots by position in the gradient list, which cannot be matched
+ * to checkpoint names.)
+ *   momentum: accum ← momentum·accum + grad;  var ← var − lr·accum
+ *   sgd:      var ← var − lr·grad
+ *   adam:     m ← β1·m + (1−β1)·grad;  v ← β2·v + (1−β2)·grad²;
+ *             var ← var − lr·√(1−β2^t)/(1−β1^t) · m/(√v + ε)
+ */
 export class Optimizer {
   /** Per-variable slots, in slotSuffixes order. */
   private readonly slots = new Map<string, tf.Variable[]>();
@@ -115,7 +115,7 @@ export class Optimizer {
       }
       assignValues(v, next);
     }
-    if (this.name === 'adam') this.setPowers([this.powers[0] * ADAM.beta1, this.powers[1] * ADAM.beta2]);
+    this.stepped();
   }
 
   /** The update as tfjs kernels: any backend ({@link apply} uses it where tensors are not in this thread). */
@@ -143,6 +143,11 @@ export class Optimizer {
         }
       }
     });
+    this.stepped();
+  }
+
+  /** After an update: Adam's β powers advance one step. */
+  private stepped(): void {
     if (this.name === 'adam') this.setPowers([this.powers[0] * ADAM.beta1, this.powers[1] * ADAM.beta2]);
   }
 

@@ -6,7 +6,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { TfjsModel } from '../model.ts';
 import type { EvalRequest, EvalResponse, ReplicaRequest, ReplicaResponse, ReplicaSetup, ReplicaWeights } from './replicas.ts';
-import { disposeStepGradients, evalStep, readStepResult, stepGradients } from './train_step.ts';
+import { disposeStepGradients, evalStep, readStepResult, stepGradients, type TensorBatch } from './train_step.ts';
 
 export class ReplicaModel {
   readonly model: TfjsModel;
@@ -75,7 +75,7 @@ export class ReplicaModel {
     }
   }
 
-  private tensors(request: { clips: Float32Array; labels: Float32Array; shape: number[] }) {
+  private tensors(request: { clips: Float32Array; labels: Float32Array; shape: number[] }): TensorBatch {
     return tf.tidy(() => ({
       clips: tf.tensor5d(request.clips, request.shape as [number, number, number, number, number]),
       labels: tf.tensor2d(request.labels, [request.shape[0], this.model.config.numClasses]),
